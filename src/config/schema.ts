@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/**
+ * The one schema for `.github/orchestrator.yml`. The TypeScript type, the runtime validation and the
+ * published JSON Schema (schema/orchestrator.schema.json) all come from here.
+ */
+
+export const SERVICE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+const duration = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m)$/, "use a duration such as 500ms, 30s or 2m")])
+  .describe("A duration: a number of seconds, or a string such as `500ms`, `30s`, `2m`.");
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a relative path without '..'")
+  .refine((p) => !p.includes("\\"), "use '/' as the path separator");
+
+const repoPermission = z.enum(["read", "triage", "write", "maintain", "admin"]);
+
+export const healthSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .describe("HTTP health endpoint as the runner sees it; 2xx/3xx means healthy."),
+    timeout: duration.default("60s").describe("How long the HTTP probe may retry with backoff before failing."),
+    watch: duration
+      .default("10s")
+      .describe("After the first healthy probe, watch this long for restarts or crash-loops."),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    path: relativePath.describe("Folder of the service in the repository; patches are confined to it."),
+    compose_service: z
+      .string()
+      .regex(SERVICE_NAME)
+      .optional()
+      .describe("Service name in the compose file. Default: the key of this entry."),
+    dockerfile: relativePath.default("Dockerfile").describe("Dockerfile path, relative to `path`."),
+    environment: z
+      .string()
+      .min(1)
+      .default("production")
+      .describe("GitHub environment the runner for this service serves."),
+    protected: z
+      .boolean()
+      .default(false)
+      .describe("Deploy only after an approving review by an allowed approver on the head SHA."),
+    approvers: z
+      .array(z.string().regex(/^@?[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9_.-]+)?$/, "a login or @org/team"))
+      .optional()
+      .describe("Logins or `@org/team` slugs allowed to approve. Default: anyone with write access except the app."),
+    health: healthSchema.optional().describe("How the runner verifies the service after a restart."),
+    allow: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Extra file globs (relative to `path`) that fixes may change, on top of the defaults."),
+  })
+  .strict();
+
+export const mapsSchema = z
+  .object({
+    python: z
+      .record(z.string(), z.string().nullable())
+      .default({})
+      .describe("Import name -> PyPI distribution. `null` means: never fix this import (it is the project's own)."),
+    node: z
+      .record(z.string(), z.string().nullable())
+      .default({})
+      .describe("Module specifier -> npm package. `null` means: never fix it."),
+    system: z
+      .record(
+        z.string(),
+        z
+          .object({ debian: z.string().optional(), alpine: z.string().optional(), rpm: z.string().optional() })
+          .strict()
+          .nullable(),
+      )
+      .default({})
+      .describe("Header, pkg-config name or tool -> system package per base image family. `null`: never fix."),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    services: z
+      .record(z.string().regex(SERVICE_NAME, "service names are lowercase letters, digits, '.', '_' and '-'"), serviceSchema)
+      .refine((s) => Object.keys(s).length > 0, "declare at least one service")
+      .describe("The compose services orchestrator may fix and deploy, by name."),
+    auto_fix: z
+      .boolean()
+      .default(false)
+      .describe("Open fix PRs on CI failures without a command. Off: only `/orchestrator fix` opens one."),
+    deploy_on_merge: z
+      .boolean()
+      .default(false)
+      .describe("Also deploy merged PRs that are not orchestrator's when their changes are inside one service."),
+    commands: z
+      .object({
+        permission: repoPermission
+          .default("write")
+          .describe("Minimum repository permission a commenter needs for any command."),
+      })
+      .strict()
+      .default({ permission: "write" }),
+    policy: z
+      .object({
+        max_files: z.number().int().positive().default(5).describe("Most files one fix may change."),
+        max_changed_lines: z.number().int().positive().default(200).describe("Most added+removed lines in one fix."),
+      })
+      .strict()
+      .default({ max_files: 5, max_changed_lines: 200 }),
+    deploy: z
+      .object({
+        required_contexts: z
+          .array(z.string())
+          .default([])
+          .describe("Status contexts that must pass on the merge commit before the Deployment is created."),
+      })
+      .strict()
+      .default({ required_contexts: [] }),
+    maps: mapsSchema.default({ python: {}, node: {}, system: {} }).describe("Extra names for the diagnosers."),
+    max_log_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024)
+      .describe("Diagnosis reads at most this many bytes of a log, then stops with a note."),
+  })
+  .strict();
+
+export type OrchestratorConfig = z.output<typeof configSchema>;
+export type OrchestratorConfigInput = z.input<typeof configSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type HealthConfig = z.output<typeof healthSchema>;
+export type RepoPermission = z.output<typeof repoPermission>;

@@ -1,0 +1,35 @@
+/** Contracts shared by the diagnosers, the app, the runner and the CLI. */
+
+export type FindingKind = "python_module" | "node_module" | "system_package";
+export type Ecosystem = "pypi" | "npm" | "debian" | "alpine";
+export type SystemFamily = "debian" | "alpine" | "rpm";
+
+/** A missing dependency found in a log. */
+export interface Finding {
+  kind: FindingKind;
+  /** What the log says is missing: import name, module specifier, header, pkg-config name or tool. */
+  missing: string;
+  /** The package that provides it, in `ecosystem`. */
+  package: string;
+  ecosystem: Ecosystem;
+  /** system_package only: the package name per base-image family (the patcher picks by FROM). */
+  systemPackages?: Partial<Record<SystemFamily, string>>;
+  /** The log lines that prove it, raw (redaction happens at the output boundary). */
+  evidence: string[];
+  /** Name of the diagnoser that produced it. */
+  diagnoser: string;
+}
+
+/** The result of reading one log. */
+export interface Diagnosis {
+  finding: Finding | null;
+  /** Why there is nothing to fix (look-alike, no match, ...) or a one-line summary of the finding. */
+  reason: string;
+  /** Evidence lines (also when nothing is fixable, e.g. the look-alike line). */
+  evidence: string[];
+  /** Service names the log itself points at (`Building api`, BuildKit `[api 3/5]`, `services/api/...`). */
+  serviceHints: string[];
+  bytesRead: number;
+  /** True when the size cap stopped the read; `reason` then says so. */
+  truncated: boolean;
+}
