@@ -37,6 +37,10 @@ function toConfigError(issue: z.core.$ZodIssue): ConfigError {
   if (issue.code === "unrecognized_keys") {
     return { path, message: `unknown key(s): ${issue.keys.join(", ")}` };
   }
+  if (issue.code === "invalid_key") {
+    // The nested issue carries the key's own message (e.g. the service name rule).
+    return { path, message: issue.issues[0]?.message ?? issue.message };
+  }
   return { path, message: issue.message };
 }
 
