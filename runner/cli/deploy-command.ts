@@ -1,0 +1,63 @@
+import type { CliIo } from "../../src/cli/io.js";
+import { redact } from "../../src/redact/redactor.js";
+import { runDeploy } from "../pipeline/deploy.js";
+import { reconcile } from "../pipeline/reconcile.js";
+import type { DeployReporter } from "../pipeline/reporter.js";
+import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
+import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
+import { exitCodeFor, renderResult, renderStep } from "./render.js";
+
+/** Progress on the terminal, through the redactor. */
+export function terminalReporter(io: CliIo): DeployReporter {
+  return {
+    name: "cli",
+    step: (event) => void io.stdout.write(redact(renderStep(event))),
+    note: (_runId, message) => void io.stdout.write(redact(`.. ${message}\n`)),
+    finish: (result) => void io.stdout.write(redact(renderResult(result))),
+  };
+}
+
+/** `deploy <service> [--workspace DIR] [--ref REF] [--file F]...`: the whole pipeline, locally. */
+export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const files: string[] = [];
+  // --file may repeat; collect it before the generic parser sees the rest.
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--file") {
+      const value = argv[++i];
+      if (!value) throw new RunnerUsageError("--file needs a value");
+      files.push(value);
+    } else rest.push(argv[i]!);
+  }
+  const args = parseArgs(rest, ["workspace", "ref", "project"]);
+  const [service, extra] = args.positional;
+  if (!service) throw new RunnerUsageError("deploy needs a service name");
+  if (extra) throw new RunnerUsageError(`unexpected argument '${extra}'`);
+  const workspace = workspaceFrom(stringOption(args, "workspace"), env);
+  const config = loadWorkspaceConfig(workspace);
+  const serviceConfig = config.services[service];
+  if (!serviceConfig) {
+    throw new RunnerUsageError(`unknown service '${service}'; configured: ${Object.keys(config.services).join(", ")}`);
+  }
+  const stateDir = stateDirFrom(env);
+  const reporter = terminalReporter(io);
+
+  // A previous runner may have been killed mid-deploy: finish its runs first.
+  const recovered = await reconcile({ stateDir, reporter, env });
+  for (const outcome of recovered) if (outcome.skipped) io.stdout.write(`.. skipped run ${outcome.runId}: ${outcome.skipped}\n`);
+
+  const result = await runDeploy(
+    {
+      service,
+      serviceConfig,
+      ref: stringOption(args, "ref") ?? "HEAD",
+      workspace,
+      stateDir,
+      project: stringOption(args, "project"),
+      composeFiles: files,
+      env,
+    },
+    { reporter },
+  );
+  return exitCodeFor(result.status);
+}

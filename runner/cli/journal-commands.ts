@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CliIo } from "../../src/cli/io.js";
+import { redact } from "../../src/redact/redactor.js";
+import { allRuns } from "../journal/history.js";
+import { reconcile } from "../pipeline/reconcile.js";
+import { parseArgs, positiveIntOption, RunnerUsageError, stringOption } from "./args.js";
+import { terminalReporter } from "./deploy-command.js";
+import { stateDirFrom } from "./options.js";
+import { renderRuns, renderStatus } from "./render.js";
+
+function heldLocks(stateDir: string): Array<{ service: string; owner: string }> {
+  const dir = join(stateDir, "locks");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".lock"))
+    .map((name) => {
+      let owner = "unknown owner";
+      try {
+        const o = JSON.parse(readFileSync(join(dir, name, "owner.json"), "utf8")) as { pid: number; hostname: string; runId?: string };
+        owner = `pid ${o.pid} on ${o.hostname}${o.runId ? ` (run ${o.runId})` : ""}`;
+      } catch {
+        // being written or broken; say so
+      }
+      return { service: name.slice(0, -".lock".length), owner };
+    });
+}
+
+/** `status [--json]`: the latest run per service, held locks, runs that need reconciling. */
+export async function statusCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const args = parseArgs(argv, [], ["json"]);
+  if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
+  const stateDir = stateDirFrom(env);
+  const runs = allRuns(stateDir);
+  if (args.options.has("json")) {
+    const latest: Record<string, unknown> = {};
+    for (const run of runs) if (run.start) latest[run.start.service] = { runId: run.runId, status: run.status, targetSha: run.targetSha, reported: run.reported };
+    io.stdout.write(redact(`${JSON.stringify({ stateDir, services: latest, locks: heldLocks(stateDir) }, null, 2)}\n`));
+  } else {
+    io.stdout.write(redact(renderStatus(runs, heldLocks(stateDir))));
+  }
+  return 0;
+}
+
+/** `runs [--service S] [--limit N] [--json]`: the journal, newest first. */
+export async function runsCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const args = parseArgs(argv, ["service", "limit"], ["json"]);
+  if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
+  const service = stringOption(args, "service");
+  const limit = positiveIntOption(args, "limit", 20);
+  const runs = allRuns(stateDirFrom(env))
+    .filter((run) => !service || run.start?.service === service)
+    .reverse()
+    .slice(0, limit);
+  if (args.options.has("json")) {
+    const rows = runs.map((run) => ({ runId: run.runId, service: run.start?.service ?? null, status: run.status, targetSha: run.targetSha, reported: run.reported, result: run.result }));
+    io.stdout.write(redact(`${JSON.stringify(rows, null, 2)}\n`));
+  } else {
+    io.stdout.write(redact(renderRuns(runs)));
+  }
+  return 0;
+}
+
+/** `reconcile`: finish and report runs a killed runner left behind. */
+export async function reconcileCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv.length > 0) throw new RunnerUsageError(`unexpected argument '${argv[0]}'`);
+  const outcomes = await reconcile({ stateDir: stateDirFrom(env), reporter: terminalReporter(io), env });
+  if (outcomes.length === 0) io.stdout.write("nothing to reconcile\n");
+  for (const o of outcomes) if (o.skipped) io.stdout.write(`skipped ${o.runId}: ${o.skipped}\n`);
+  return outcomes.some((o) => o.result && o.result.status !== "success" && o.action !== "report") ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+import type { CliIo } from "../../src/cli/io.js";
+import { RunnerUsageError } from "./args.js";
+import { deployCommand } from "./deploy-command.js";
+import { reconcileCommand, runsCommand, statusCommand } from "./journal-commands.js";
+
+const USAGE = `usage: orchestrator-runner <command> [options]
+
+commands:
+  start                                   poll GitHub deployments and run them (GitHub side)
+  deploy <service> [--workspace DIR] [--ref REF] [--project NAME] [--file F]...
+                                          build, restart, verify and (on failure) roll back one service
+                                          locally; exit 0 deployed, 3 rolled back, 4 rollback failed, 1 failed
+  status [--json]                         latest run per service, held locks, runs needing reconcile
+  runs [--service S] [--limit N] [--json] the run journal, newest first
+  reconcile                               finish and report runs a killed runner left behind
+
+environment: RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJECT_NAME, COMPOSE_FILE,
+             DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe)
+`;
+
+type Command = (argv: string[], io: CliIo, env: NodeJS.ProcessEnv) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  deploy: deployCommand,
+  status: statusCommand,
+  runs: runsCommand,
+  reconcile: reconcileCommand,
+  // Slot for the GitHub side (runner/github/**); the lead wires it when that lands.
+  start: async (_argv, io) => {
+    io.stderr.write("orchestrator-runner start: not implemented in this build\n");
+    return 1;
+  },
+};
+
+export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`orchestrator-runner: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io, env);
+  } catch (error) {
+    if (error instanceof RunnerUsageError) {
+      io.stderr.write(`orchestrator-runner ${name}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`orchestrator-runner ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,98 @@
+/** The journal of one run: append-only JSON lines, written (and fsync'd) before each step starts. */
+
+export type StepName =
+  | "prepare"
+  | "checkout"
+  | "build"
+  | "up"
+  | "verify"
+  | "rollback-tag"
+  | "rollback-up"
+  | "rollback-verify"
+  | "restore-workspace";
+
+export type DeployStatus = "success" | "rolled_back" | "failed" | "refused" | "rollback_failed";
+
+export interface RollbackPoint {
+  containerId: string;
+  imageId: string;
+  /** The reference the service's image is known by; rollback points it back at `imageId`. */
+  imageName: string;
+}
+
+export interface StepTiming {
+  step: StepName;
+  ok: boolean;
+  durationMs: number;
+  detail: string;
+}
+
+export interface ProbeSummary {
+  ok: boolean;
+  phase: string;
+  reason: string;
+  probes: Array<{ at: string; kind: string; ok: boolean; detail: string }>;
+}
+
+export interface DeployResult {
+  runId: string;
+  service: string;
+  ref: string;
+  targetSha: string | null;
+  previousSha: string | null;
+  status: DeployStatus;
+  reason: string;
+  steps: StepTiming[];
+  rollbackPoint: RollbackPoint | null;
+  verify: ProbeSummary | null;
+  rollbackVerify: ProbeSummary | null;
+  /** Where the workspace HEAD was left. */
+  workspaceSha: string | null;
+  artifactsDir: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** True when a restarted runner finished this run from its journal. */
+  reconciled: boolean;
+  /** Caller-supplied data (e.g. the GitHub deployment id), carried through unchanged. */
+  meta: Record<string, unknown>;
+}
+
+export interface RunStart {
+  type: "run-start";
+  at: string;
+  runId: string;
+  service: string;
+  composeService: string;
+  ref: string;
+  workspace: string;
+  project: string;
+  composeFiles: string[];
+  flavor: "v1" | "v2";
+  healthUrl: string | null;
+  timeoutMs: number;
+  watchMs: number;
+  pid: number;
+  hostname: string;
+  meta: Record<string, unknown>;
+}
+
+export type JournalEvent =
+  | RunStart
+  | {
+      type: "resolved";
+      at: string;
+      targetSha: string;
+      previousSha: string;
+      workspaceHeadBefore: string;
+      /** The image reference Compose builds and runs for the service. */
+      serviceImage: string;
+      /** The compose files in use (explicit ones, or the default name found at the target). */
+      composeFiles: string[];
+    }
+  | { type: "rollback-point"; at: string; point: RollbackPoint | null }
+  | { type: "step-start"; at: string; step: StepName }
+  | { type: "process"; at: string; step: StepName; pid: number }
+  | { type: "step-end"; at: string; step: StepName; ok: boolean; durationMs: number; detail: string; imageId?: string }
+  | { type: "result"; at: string; result: DeployResult }
+  | { type: "reported"; at: string; via: string };

@@ -1,0 +1,127 @@
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createDockerOps, type DockerOps } from "../docker/docker-ops.js";
+import type { DeployResult } from "../journal/events.js";
+import { readEvents, runDir } from "../journal/journal-file.js";
+import { allRuns } from "../journal/history.js";
+import { recoveryAction, viewRun, type RunView } from "../journal/run-view.js";
+import { acquireServiceLock } from "../lock/service-lock.js";
+import { pidAlive } from "../lock/stale.js";
+import { appendArtifact } from "../artifacts/artifacts.js";
+import { openWorkspace } from "../workspace/git-workspace.js";
+import { silentReporter, type DeployReporter } from "./reporter.js";
+import type { RunContext } from "./run-context.js";
+import { finishRun, reportResult, restoreWorkspace, rollback, summarizeVerify, verifyStep } from "./steps.js";
+
+export interface ReconcileOptions {
+  stateDir: string;
+  reporter?: DeployReporter;
+  docker?: DockerOps;
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for a compose process the dead runner left behind (default 120 s). */
+  orphanWaitMs?: number;
+}
+
+export interface ReconcileOutcome {
+  runId: string;
+  action: ReturnType<typeof recoveryAction>;
+  result: DeployResult | null;
+  /** Why nothing was done (run owned by a live runner, ...). */
+  skipped?: string;
+}
+
+/**
+ * Finishes every run a killed runner left behind, from its journal alone, and reports each result
+ * once. Call it when the runner starts (the CLI does before `deploy`; the poller before polling).
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome[]> {
+  const reporter = options.reporter ?? silentReporter;
+  const outcomes: ReconcileOutcome[] = [];
+  for (const listed of allRuns(options.stateDir)) {
+    if (recoveryAction(listed) === "none" || !listed.start) continue;
+    const start = listed.start;
+    if (start.hostname === hostname() && start.pid !== process.pid && pidAlive(start.pid)) {
+      outcomes.push({ runId: listed.runId, action: "none", result: null, skipped: `run is still owned by live pid ${start.pid}` });
+      continue;
+    }
+    if (start.pid === process.pid) continue; // our own run, in progress
+    const lock = await acquireServiceLock(options.stateDir, start.service, { runId: listed.runId });
+    try {
+      // Re-read under the lock: another reconciler may have finished it meanwhile.
+      const view = viewRun(listed.runId, readEvents(runDir(options.stateDir, listed.runId)));
+      const action = recoveryAction(view);
+      if (action === "none") continue;
+      const result = await recoverRun(view, action, options, reporter);
+      outcomes.push({ runId: view.runId, action, result });
+    } finally {
+      lock.release();
+    }
+  }
+  return outcomes;
+}
+
+async function recoverRun(
+  view: RunView,
+  action: Exclude<ReturnType<typeof recoveryAction>, "none">,
+  options: ReconcileOptions,
+  reporter: DeployReporter,
+): Promise<DeployResult> {
+  const dir = runDir(options.stateDir, view.runId);
+  if (action === "report") return reportResult(dir, view.result!, reporter);
+
+  const start = view.start!;
+  const env = options.env ?? process.env;
+  await waitForOrphans(view, options.orphanWaitMs ?? 120_000);
+  const ctx: RunContext = {
+    runId: view.runId,
+    dir,
+    start,
+    compose: { flavor: start.flavor, project: start.project, files: view.composeFiles ?? start.composeFiles },
+    docker: options.docker ?? createDockerOps(env),
+    reporter,
+    git: openWorkspace(start.workspace),
+    env,
+    steps: [...view.endedSteps],
+    startedAt: Date.parse(start.at),
+    targetSha: view.targetSha,
+    previousSha: view.previousSha,
+    workspaceHeadBefore: view.workspaceHeadBefore,
+    serviceImage: view.serviceImage,
+    rollbackPoint: view.rollbackPoint ?? null,
+    reconciled: true,
+  };
+  appendArtifact(dir, "rollback.log", `reconcile after restart: action ${action} (last step started: ${view.startedSteps.at(-1) ?? "none"})`);
+
+  if (action === "abandon") {
+    const workspaceSha = view.workspaceHeadBefore ? await restoreWorkspace(ctx) : null;
+    const where = view.startedSteps.at(-1) ?? "start";
+    return finishRun(ctx, {
+      status: "failed",
+      reason: `the runner stopped during '${where}', before the restart; the running container was not touched`,
+      workspaceSha,
+    });
+  }
+  if (action === "settle") {
+    // Keep what runs only if it is the image this run built and it verifies now.
+    const running = await ctx.docker.findServiceContainer(start.project, start.composeService);
+    const isNew = !!running && !!view.builtImageId && running.imageId === view.builtImageId;
+    if (isNew) {
+      const verified = await verifyStep(ctx, "verify");
+      const verify = summarizeVerify(verified.verify);
+      if (verified.ok) {
+        return finishRun(ctx, { status: "success", reason: `finished after a runner restart: ${verified.detail}`, verify, workspaceSha: ctx.targetSha });
+      }
+      return finishRun(ctx, await rollback(ctx, `verification after a runner restart failed: ${verified.detail}`, verify));
+    }
+    return finishRun(ctx, await rollback(ctx, "the runner stopped during the restart and the new image is not running", null));
+  }
+  return finishRun(ctx, await rollback(ctx, "the runner stopped during a rollback; rolling back again", null));
+}
+
+/** Compose processes started by the dead runner may still be running; let them finish first. */
+async function waitForOrphans(view: RunView, waitMs: number): Promise<void> {
+  const until = Date.now() + waitMs;
+  for (const { pid } of view.processes) {
+    while (pidAlive(pid) && Date.now() < until) await sleep(200);
+  }
+}

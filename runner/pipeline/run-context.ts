@@ -1,0 +1,27 @@
+import type { SimpleGit } from "simple-git";
+import type { ComposeTarget } from "../compose/argv.js";
+import type { DockerOps } from "../docker/docker-ops.js";
+import type { DeployResult, RollbackPoint, RunStart, StepTiming } from "../journal/events.js";
+import type { DeployReporter } from "./reporter.js";
+
+/** Everything one run's steps need; built by runDeploy, or rebuilt from the journal by reconcile. */
+export interface RunContext {
+  runId: string;
+  dir: string;
+  start: RunStart;
+  compose: ComposeTarget;
+  docker: DockerOps;
+  reporter: DeployReporter;
+  git: SimpleGit;
+  env: NodeJS.ProcessEnv;
+  steps: StepTiming[];
+  startedAt: number;
+  targetSha: string | null;
+  previousSha: string | null;
+  workspaceHeadBefore: string | null;
+  serviceImage: string | null;
+  rollbackPoint: RollbackPoint | null;
+  reconciled: boolean;
+}
+
+export type ResultFields = Pick<DeployResult, "status" | "reason"> & Partial<Pick<DeployResult, "verify" | "rollbackVerify" | "workspaceSha">>;

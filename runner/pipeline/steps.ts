@@ -1,0 +1,188 @@
+import { writeFileSync } from "node:fs";
+import { buildArgv, upArgv } from "../compose/argv.js";
+import { appendArtifact, artifactPath, writeJsonArtifact, type ArtifactName } from "../artifacts/artifacts.js";
+import type { DeployResult, ProbeSummary, StepName } from "../journal/events.js";
+import { appendEvent } from "../journal/journal-file.js";
+import { run, type RunResult } from "../process/run.js";
+import { verifyService, type VerifyResult } from "../verify/verify-service.js";
+import { checkoutDetached } from "../workspace/git-workspace.js";
+import { redact } from "../../src/redact/redactor.js";
+import type { ResultFields, RunContext } from "./run-context.js";
+
+const now = () => new Date().toISOString();
+
+async function safely(what: () => void | Promise<void>): Promise<void> {
+  try {
+    await what();
+  } catch {
+    // A reporter that cannot show progress must not break the deploy; `finish` is handled apart.
+  }
+}
+
+/**
+ * Journals the step (fsync'd) BEFORE doing it, runs it, then journals how it ended with its timing.
+ * `fn` returns `{ ok, detail }`; a throw counts as a failed step with the error as detail.
+ */
+export async function runStep<T extends { ok: boolean; detail: string; imageId?: string }>(
+  ctx: RunContext,
+  step: StepName,
+  fn: () => Promise<T>,
+): Promise<T | { ok: false; detail: string; imageId?: string }> {
+  appendEvent(ctx.dir, { type: "step-start", at: now(), step });
+  await safely(() => ctx.reporter.step({ runId: ctx.runId, service: ctx.start.service, step, phase: "start", at: now() }));
+  const began = Date.now();
+  let outcome: T | { ok: false; detail: string; imageId?: string };
+  try {
+    outcome = await fn();
+  } catch (error) {
+    outcome = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+  const durationMs = Date.now() - began;
+  const detail = redact(outcome.detail);
+  appendEvent(ctx.dir, { type: "step-end", at: now(), step, ok: outcome.ok, durationMs, detail, ...(outcome.imageId ? { imageId: outcome.imageId } : {}) });
+  ctx.steps.push({ step, ok: outcome.ok, durationMs, detail });
+  await safely(() =>
+    ctx.reporter.step({ runId: ctx.runId, service: ctx.start.service, step, phase: "end", at: now(), ok: outcome.ok, durationMs, detail }),
+  );
+  return outcome;
+}
+
+/** Runs one compose command for a step, streaming its output into the step's artifact. */
+export async function composeCommand(ctx: RunContext, step: StepName, argv: string[], artifact: ArtifactName): Promise<RunResult> {
+  return run(argv, {
+    cwd: ctx.start.workspace,
+    env: ctx.env,
+    logFile: artifactPath(ctx.dir, artifact),
+    onSpawn: (pid) => appendEvent(ctx.dir, { type: "process", at: now(), step, pid }),
+  });
+}
+
+export function tail(text: string, lines = 6): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+export async function buildStep(ctx: RunContext) {
+  return runStep(ctx, "build", async () => {
+    const result = await composeCommand(ctx, "build", buildArgv(ctx.compose, ctx.start.composeService), "build.log");
+    if (result.exitCode !== 0) {
+      return { ok: false, detail: `compose build exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}` };
+    }
+    const imageId = ctx.serviceImage ? await ctx.docker.imageId(ctx.serviceImage) : null;
+    return { ok: true, detail: `built ${ctx.serviceImage} ${imageId?.slice(7, 19) ?? "(id unknown)"}`, imageId: imageId ?? undefined };
+  });
+}
+
+export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
+  const artifact: ArtifactName = step === "up" ? "restart.log" : "rollback.log";
+  return runStep(ctx, step, async () => {
+    const argv = upArgv(ctx.compose, ctx.start.composeService, { build: step === "up" });
+    const result = await composeCommand(ctx, step, argv, artifact);
+    return result.exitCode === 0
+      ? { ok: true, detail: "container (re)created" }
+      : { ok: false, detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}` };
+  });
+}
+
+export async function verifyStep(ctx: RunContext, step: "verify" | "rollback-verify"): Promise<{ ok: boolean; detail: string; verify: VerifyResult | null }> {
+  let verify: VerifyResult | null = null;
+  const header = step === "verify" ? "== verify new version ==" : "== verify after rollback ==";
+  appendArtifact(ctx.dir, "verify.log", header);
+  const outcome = await runStep(ctx, step, async () => {
+    verify = await verifyService(ctx.docker, {
+      project: ctx.compose.project,
+      service: ctx.start.composeService,
+      healthUrl: ctx.start.healthUrl ?? undefined,
+      timeoutMs: ctx.start.timeoutMs,
+      watchMs: ctx.start.watchMs,
+      log: (line) => appendArtifact(ctx.dir, "verify.log", line),
+    });
+    return { ok: verify.ok, detail: `${verify.phase}: ${verify.reason}` };
+  });
+  if (step === "rollback-verify") appendArtifact(ctx.dir, "rollback.log", `verify after rollback: ${outcome.detail}`);
+  return { ok: outcome.ok, detail: outcome.detail, verify };
+}
+
+export function summarizeVerify(verify: VerifyResult | null): ProbeSummary | null {
+  if (!verify) return null;
+  return { ok: verify.ok, phase: verify.phase, reason: verify.reason, probes: verify.probes };
+}
+
+export async function restoreWorkspace(ctx: RunContext): Promise<string | null> {
+  const back = ctx.workspaceHeadBefore;
+  if (!back) return null;
+  const outcome = await runStep(ctx, "restore-workspace", async () => {
+    await checkoutDetached(ctx.git, back);
+    return { ok: true, detail: `workspace back at ${back.slice(0, 12)}` };
+  });
+  return outcome.ok ? back : ctx.targetSha;
+}
+
+/**
+ * Puts the service back on the image it ran before: re-tag the old image id as the service's image,
+ * `up --no-build`, verify, then move the workspace back. Every step is idempotent, so a restarted
+ * runner can run it again from the top.
+ */
+export async function rollback(ctx: RunContext, why: string, verify: ProbeSummary | null): Promise<ResultFields> {
+  const point = ctx.rollbackPoint;
+  if (!point || !ctx.serviceImage) {
+    const workspaceSha = await restoreWorkspace(ctx);
+    return { status: "failed", reason: `${why}; there was no previous container to roll back to`, verify, workspaceSha };
+  }
+  appendArtifact(ctx.dir, "rollback.log", `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`);
+  const tagged = await runStep(ctx, "rollback-tag", async () => {
+    await ctx.docker.tagImage(point.imageId, ctx.serviceImage!);
+    appendArtifact(ctx.dir, "rollback.log", `tagged ${point.imageId} as ${ctx.serviceImage}`);
+    return { ok: true, detail: `${ctx.serviceImage} -> ${point.imageId.slice(7, 19)}` };
+  });
+  if (!tagged.ok) {
+    return { status: "rollback_failed", reason: `${why}; re-tagging the old image failed: ${tagged.detail}`, verify, workspaceSha: ctx.targetSha };
+  }
+  const up = await upStep(ctx, "rollback-up");
+  if (!up.ok) return { status: "rollback_failed", reason: `${why}; rollback up failed: ${up.detail}`, verify, workspaceSha: ctx.targetSha };
+  const again = await verifyStep(ctx, "rollback-verify");
+  const workspaceSha = await restoreWorkspace(ctx);
+  if (!again.ok) {
+    return { status: "rollback_failed", reason: `${why}; the old version did not verify either: ${again.detail}`, verify, rollbackVerify: summarizeVerify(again.verify), workspaceSha };
+  }
+  return { status: "rolled_back", reason: `${why}; rolled back to the previous image`, verify, rollbackVerify: summarizeVerify(again.verify), workspaceSha };
+}
+
+/** Records the result (journal + summary.json) and reports it; the `reported` mark comes after the report. */
+export async function finishRun(ctx: RunContext, fields: ResultFields): Promise<DeployResult> {
+  const result: DeployResult = {
+    runId: ctx.runId,
+    service: ctx.start.service,
+    ref: ctx.start.ref,
+    targetSha: ctx.targetSha,
+    previousSha: ctx.previousSha,
+    status: fields.status,
+    reason: redact(fields.reason),
+    steps: ctx.steps,
+    rollbackPoint: ctx.rollbackPoint,
+    verify: fields.verify ?? null,
+    rollbackVerify: fields.rollbackVerify ?? null,
+    workspaceSha: fields.workspaceSha ?? ctx.workspaceHeadBefore,
+    artifactsDir: ctx.dir,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: now(),
+    durationMs: Date.now() - ctx.startedAt,
+    reconciled: ctx.reconciled,
+    meta: ctx.start.meta,
+  };
+  appendEvent(ctx.dir, { type: "result", at: now(), result });
+  writeJsonArtifact(ctx.dir, "summary.json", result);
+  return reportResult(ctx.dir, result, ctx.reporter);
+}
+
+export async function reportResult(dir: string, result: DeployResult, reporter: RunContext["reporter"]): Promise<DeployResult> {
+  await reporter.finish(result);
+  appendEvent(dir, { type: "reported", at: now(), via: reporter.name });
+  return result;
+}
+
+/** Makes sure every artifact exists, so a reader never has to guess whether a step ran. */
+export function touchArtifacts(dir: string): void {
+  for (const name of ["patch.diff", "build.log", "restart.log", "verify.log", "rollback.log"] as const) {
+    writeFileSync(artifactPath(dir, name), "", { flag: "a" });
+  }
+}

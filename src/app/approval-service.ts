@@ -1,0 +1,111 @@
+import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
+import { upsertCheckRun } from "../github/check-runs.js";
+import { isTeamMember, permissionAtLeast, repoPermission } from "../github/permissions.js";
+import { messageOf, type RepoClient } from "../github/types.js";
+import { whoMustApprove } from "../render/fix-story.js";
+import { parseMetaMarker } from "../render/meta-marker.js";
+import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
+import { FIX_BRANCH_PREFIX } from "./fingerprint.js";
+import { APPROVAL_CHECK } from "./fix-service.js";
+
+export interface PullLike {
+  number: number;
+  html_url: string;
+  body: string | null;
+  head: { sha: string; ref: string };
+}
+
+/** The service of an orchestrator fix PR, or null for any other PR. */
+export function fixPullService(pull: PullLike): string | null {
+  if (!pull.head.ref.startsWith(FIX_BRANCH_PREFIX)) return null;
+  return parseMetaMarker(pull.body)?.service ?? null;
+}
+
+/**
+ * Re-evaluates the approval gate of a fix PR and writes the "orchestrator / approval" check on its
+ * current head. Fails closed: any error while reading reviews or permissions leaves it pending.
+ */
+export async function refreshApproval(client: RepoClient, config: OrchestratorConfig, pull: PullLike, service: string): Promise<ApprovalVerdict> {
+  const serviceConfig = config.services[service];
+  let verdict: ApprovalVerdict;
+  if (!serviceConfig) {
+    verdict = { approved: false, reason: `service '${service}' is no longer configured` };
+  } else {
+    try {
+      verdict = await evaluate(client, serviceConfig, pull);
+    } catch (error) {
+      client.log.warn({ pr: pull.number, err: messageOf(error) }, "approval could not be evaluated: failing closed");
+      verdict = { approved: false, reason: `could not read the reviews (${messageOf(error)})` };
+    }
+  }
+  await writeApprovalCheck(client, pull, verdict, serviceConfig?.approvers ?? null);
+  client.log.info({ pr: pull.number, head: pull.head.sha, approved: verdict.approved }, "approval gate evaluated");
+  return verdict;
+}
+
+export async function writeApprovalCheck(
+  client: RepoClient,
+  pull: Pick<PullLike, "html_url" | "head">,
+  verdict: ApprovalVerdict,
+  approvers: string[] | null,
+): Promise<void> {
+  const short = pull.head.sha.slice(0, 7);
+  await upsertCheckRun(client, {
+    name: APPROVAL_CHECK,
+    headSha: pull.head.sha,
+    detailsUrl: pull.html_url,
+    ...(verdict.approved
+      ? {
+          status: "completed" as const,
+          conclusion: "success" as const,
+          output: {
+            title: `Approved by ${verdict.by.map((l) => `@${l}`).join(", ")}`,
+            summary: `Approved on ${short} by ${verdict.by.map((l) => `@${l}`).join(", ")}.`,
+            text: "A new push resets this check.",
+          },
+        }
+      : {
+          status: "in_progress" as const,
+          output: {
+            title: "Waiting for an approving review",
+            summary: `Not approved: ${verdict.reason}.\n\nNeeds an approving review on ${short} by ${whoMustApprove(approvers)}.`,
+            text: "Only a review of the current head commit counts; a new push resets this check.",
+          },
+        }),
+  });
+}
+
+export async function evaluate(client: RepoClient, service: ServiceConfig, pull: PullLike): Promise<ApprovalVerdict> {
+  const { octokit, owner, repo } = client;
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pull.number, per_page: 100 });
+  const states = reviewStates(
+    reviews.map((r) => ({ user: r.user ? { login: r.user.login, type: r.user.type } : null, state: r.state, commit_id: r.commit_id, submitted_at: r.submitted_at ?? null })),
+    pull.head.sha,
+  );
+  const allowed = new Map<string, true | false | string>();
+  for (const login of new Set([...states.approvedHead, ...states.changesRequested])) {
+    try {
+      allowed.set(login, await isAllowedApprover(client, service, login));
+    } catch (error) {
+      allowed.set(login, messageOf(error));
+    }
+  }
+  return approvalVerdict(states, allowed, pull.head.sha);
+}
+
+/** Configured approvers (logins or @org/team), else anyone with write access. Bots never approve. */
+export async function isAllowedApprover(client: RepoClient, service: ServiceConfig, login: string): Promise<boolean> {
+  if (login.endsWith("[bot]")) return false;
+  if (!service.approvers || service.approvers.length === 0) {
+    return permissionAtLeast(await repoPermission(client, login), "write");
+  }
+  for (const entry of service.approvers) {
+    if (!entry.startsWith("@")) {
+      if (entry.toLowerCase() === login.toLowerCase()) return true;
+      continue;
+    }
+    const [org, team] = entry.slice(1).split("/");
+    if (org && team && (await isTeamMember(client, org, team, login))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,57 @@
+import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
+import { diagnoseLog } from "../diagnose/diagnose.js";
+import type { Diagnosis, Finding } from "../diagnose/types.js";
+import type { CommandHandler } from "../commands/types.js";
+import type { CommandName } from "../commands/parse.js";
+import { planFix } from "../patch/plan.js";
+import type { FileChange, RepoReader } from "../patch/types.js";
+import { registryVersions, type VersionLookup } from "../patch/versions.js";
+import type { PolicyDecision } from "../policy/evaluate.js";
+
+/** A log as the diagnosers read it: a stream (job logs can be hundreds of MB) or a string. */
+export type LogInput = AsyncIterable<Buffer | string> | string;
+
+export type DiagnoseLogFn = (
+  input: LogInput,
+  options?: { maps?: OrchestratorConfig["maps"]; projectFiles?: string[]; maxBytes?: number },
+) => Promise<Diagnosis>;
+
+export type PlanResult =
+  | { ok: true; changes: FileChange[]; diff: string; summary: string; policy: PolicyDecision }
+  | { ok: false; reason: string; refusals?: string[] };
+
+export type PlanFixFn = (
+  finding: Finding,
+  options: {
+    serviceName: string;
+    service: ServiceConfig;
+    config: OrchestratorConfig;
+    repo: RepoReader;
+    versions?: VersionLookup;
+  },
+) => Promise<PlanResult>;
+
+/**
+ * Everything the app calls that is not GitHub: injectable so tests can swap them. The GitHub client
+ * itself comes from Probot's context (and nock in tests).
+ */
+export interface AppDeps {
+  diagnoseLog: DiagnoseLogFn;
+  planFix: PlanFixFn;
+  versions: VersionLookup;
+  clock: { now(): Date };
+  /** Command handlers that replace or add to the built-in ones (the deploy half plugs in here). */
+  commands?: Partial<Record<CommandName, CommandHandler>>;
+  /** At most this many failed jobs / check runs are read per failure. */
+  maxFailedJobs?: number;
+}
+
+export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    diagnoseLog,
+    planFix,
+    versions: registryVersions(),
+    clock: { now: () => new Date() },
+    ...overrides,
+  };
+}

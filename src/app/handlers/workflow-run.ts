@@ -1,0 +1,35 @@
+import type { Context } from "probot";
+import { autoFix } from "../auto-fix.js";
+import { clientFor } from "../client.js";
+import { reportInvalidConfig } from "../config-check.js";
+import type { AppDeps } from "../deps.js";
+import { failedJobsOfRun } from "../failures.js";
+import { loadConfig } from "../load-config.js";
+
+const DEFAULT_MAX_FAILED_JOBS = 5;
+
+/** A failed GitHub Actions run: read each failed job's log (streamed) and fix, if auto_fix is on. */
+export async function onWorkflowRun(context: Context<"workflow_run.completed">, deps: AppDeps): Promise<void> {
+  const run = context.payload.workflow_run;
+  const log = context.log.child({ handler: "workflow_run", run: run.id });
+  if (run.conclusion !== "failure") {
+    log.debug({ conclusion: run.conclusion }, "run did not fail: nothing to do");
+    return;
+  }
+  const client = clientFor(context, log);
+  const loaded = await loadConfig(context);
+  if (loaded.status === "missing") {
+    log.debug("no .github/orchestrator.yml: staying silent");
+    return;
+  }
+  if (loaded.status === "invalid") {
+    await reportInvalidConfig(client, run.head_sha, loaded.errors, context.payload.repository.html_url);
+    return;
+  }
+  if (!loaded.config.auto_fix) {
+    log.info("auto_fix is off: not fixing CI failures without a command");
+    return;
+  }
+  const failures = await failedJobsOfRun(client, run, deps.maxFailedJobs ?? DEFAULT_MAX_FAILED_JOBS);
+  await autoFix({ client, config: loaded.config, deps }, failures);
+}

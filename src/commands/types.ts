@@ -1,0 +1,19 @@
+import type { OrchestratorConfig } from "../config/schema.js";
+import type { AppDeps } from "../app/deps.js";
+import type { RepoClient } from "../github/types.js";
+import type { Command, CommandName } from "./parse.js";
+
+/** What a command handler gets: an authorized commenter, a valid config, a service already checked. */
+export interface CommandContext {
+  client: RepoClient;
+  config: OrchestratorConfig;
+  deps: AppDeps;
+  /** The issue or PR the comment is on. */
+  issue: { number: number; isPullRequest: boolean };
+  sender: string;
+}
+
+/** Returns the one answer (markdown) to post; the caller redacts and fits it. */
+export type CommandHandler<C extends Command = Command> = (ctx: CommandContext, command: C) => Promise<string>;
+
+export type CommandRegistry = Map<CommandName, CommandHandler>;

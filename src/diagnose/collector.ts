@@ -1,0 +1,140 @@
+import type { Diagnoser, LineContext, Observation, ResolveContext, Resolution } from "./diagnoser.js";
+import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
+import type { RawContext } from "./line-scanner.js";
+import { normalizeLine } from "./normalize-line.js";
+import { ServiceHintSet, matchServiceHints } from "./service-hints.js";
+import type { Diagnosis, Finding } from "./types.js";
+
+const LINE_WINDOW_BEFORE = 1024;
+const LINE_WINDOW_AFTER = 3072;
+const MAX_EVIDENCE_LINES = 5;
+const MAX_EVIDENCE_CHARS = 400;
+const RESOLUTION_CACHE_LIMIT = 1000;
+
+interface Seen {
+  diagnoser: Diagnoser;
+  observation: Observation;
+  resolution: Resolution;
+}
+
+/**
+ * Receives candidate lines from the scanner, asks the diagnosers, and keeps only what the verdict needs:
+ * the last fixable observation (the last fatal error of a build is the most relevant one), the last
+ * refused one (to explain a null), the last non-dependency failure, and a bounded set of service hints.
+ */
+export class Collector {
+  private lastFixable: Seen | null = null;
+  private lastRefused: Seen | null = null;
+  private lastSignal: FailureSignal | null = null;
+  private readonly hints = new ServiceHintSet();
+  private readonly cache = new Map<string, Resolution>();
+
+  constructor(
+    private readonly diagnosers: readonly Diagnoser[],
+    private readonly context: ResolveContext,
+  ) {}
+
+  readonly onLine = (raw: string, matchIndex: number, rawContext: RawContext): void => {
+    const { text, composeService } = normalizeLine(windowAround(raw, matchIndex));
+    for (const hint of matchServiceHints(text)) this.hints.add(hint);
+
+    const context = normalizedContext(rawContext);
+    for (const diagnoser of this.diagnosers) {
+      if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
+      const observation = diagnoser.match(text, context);
+      if (!observation) continue;
+      if (composeService) this.hints.add({ name: composeService, strong: true });
+      this.record(diagnoser, observation);
+      return;
+    }
+    this.lastSignal = matchFailureSignal(text) ?? this.lastSignal;
+  };
+
+  result(bytesRead: number, truncated: boolean, maxBytes: number): Diagnosis {
+    const note = truncated
+      ? ` (stopped reading at ${formatBytes(maxBytes)}, the size cap: the rest of the log was not read)`
+      : "";
+    const base = { serviceHints: this.hints.list(), bytesRead, truncated };
+    const fixable = this.lastFixable;
+    if (fixable && fixable.resolution.fixable) {
+      const { resolution, observation, diagnoser } = fixable;
+      const evidence = capEvidence(observation.evidence);
+      const finding: Finding = {
+        kind: resolution.kind,
+        missing: observation.missing,
+        package: resolution.package,
+        ecosystem: resolution.ecosystem,
+        ...(resolution.systemPackages ? { systemPackages: resolution.systemPackages } : {}),
+        evidence,
+        diagnoser: diagnoser.name,
+      };
+      return { ...base, finding, reason: `${resolution.summary}${note}`, evidence };
+    }
+    const refused = this.lastRefused;
+    if (refused && !refused.resolution.fixable) {
+      const evidence = capEvidence(refused.observation.evidence);
+      return { ...base, finding: null, reason: `not fixable: ${refused.resolution.reason}${note}`, evidence };
+    }
+    if (this.lastSignal) {
+      return {
+        ...base,
+        finding: null,
+        reason: `no missing dependency found; the failure looks like a ${this.lastSignal.kind}${note}`,
+        evidence: capEvidence([this.lastSignal.line]),
+      };
+    }
+    return { ...base, finding: null, reason: `no missing dependency found in the log${note}`, evidence: [] };
+  }
+
+  private record(diagnoser: Diagnoser, observation: Observation): void {
+    const resolution: Resolution = observation.notFixable
+      ? { fixable: false, reason: observation.notFixable }
+      : this.resolve(diagnoser, observation.missing);
+    const seen = { diagnoser, observation, resolution };
+    if (resolution.fixable) this.lastFixable = seen;
+    else this.lastRefused = seen;
+  }
+
+  private resolve(diagnoser: Diagnoser, missing: string): Resolution {
+    const key = `${diagnoser.name}\0${missing}`;
+    let resolution = this.cache.get(key);
+    if (!resolution) {
+      resolution = diagnoser.resolve(missing, this.context);
+      if (this.cache.size >= RESOLUTION_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, resolution);
+    }
+    return resolution;
+  }
+}
+
+/** Diagnosers never see more than a few KiB of one line, centred on what the prefilter found. */
+function windowAround(line: string, index: number): string {
+  if (line.length <= LINE_WINDOW_BEFORE + LINE_WINDOW_AFTER) return line;
+  const start = Math.max(0, index - LINE_WINDOW_BEFORE);
+  return line.slice(start, index + LINE_WINDOW_AFTER);
+}
+
+function normalizedContext(raw: RawContext): LineContext {
+  let before: string[] | null = null;
+  let after: string[] | null = null;
+  return {
+    get before() {
+      return (before ??= raw.before.map((line) => normalizeLine(line).text));
+    },
+    get after() {
+      return (after ??= raw.after.map((line) => normalizeLine(line).text));
+    },
+  };
+}
+
+function capEvidence(lines: readonly string[]): string[] {
+  return lines
+    .slice(-MAX_EVIDENCE_LINES)
+    .map((line) => (line.length > MAX_EVIDENCE_CHARS ? `${line.slice(0, MAX_EVIDENCE_CHARS)}…` : line));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}

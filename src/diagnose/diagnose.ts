@@ -1,0 +1,66 @@
+import type { OrchestratorConfig } from "../config/schema.js";
+import { Collector } from "./collector.js";
+import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
+import { FAILURE_TRIGGERS } from "./failure-signals.js";
+import { scanLines, type LogInput } from "./line-scanner.js";
+import { indexProjectFiles } from "./project-index.js";
+import { list } from "./registry.js";
+import { HINT_TRIGGERS } from "./service-hints.js";
+import type { Diagnosis } from "./types.js";
+
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+export interface DiagnoseOptions {
+  /** Per-repository extra names from config (a null value means: never fix this name). */
+  maps?: OrchestratorConfig["maps"];
+  /** Repo-relative paths of the repository, to recognise the project's own modules. */
+  projectFiles?: string[];
+  /** Size cap (default 256 MiB): reading stops there and the reason says so. */
+  maxBytes?: number;
+  /** Diagnosers to use instead of the registry's (tests, experiments). */
+  diagnosers?: readonly Diagnoser[];
+}
+
+/**
+ * Reads a CI / build log (streaming, bounded memory) and names the missing dependency, if the log shows
+ * one that is safe to fix. `finding` is null for look-alikes (the project's own modules, relative paths,
+ * standard-library names, typos) and for failures that are not missing dependencies; `reason` says why.
+ */
+export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}): Promise<Diagnosis> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new RangeError(
+      `maxBytes must be a positive integer number of bytes, got ${String(options.maxBytes)}`,
+    );
+  }
+  const diagnosers = options.diagnosers ?? list();
+  const collector = new Collector(diagnosers, {
+    maps: toMaps(options.maps),
+    project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
+  });
+  const { bytesRead, truncated } = await scanLines(input, {
+    maxBytes,
+    prefilter: buildPrefilter([
+      ...diagnosers.flatMap((d) => d.triggers),
+      ...HINT_TRIGGERS,
+      ...FAILURE_TRIGGERS,
+    ]),
+    onLine: collector.onLine,
+  });
+  return collector.result(bytesRead, truncated, maxBytes);
+}
+
+/**
+ * One regex over all trigger literals. A trigger containing another is dropped: any line holding the
+ * longer one holds the shorter one too, and fewer alternatives scan faster.
+ */
+export function buildPrefilter(triggers: readonly string[]): RegExp {
+  const unique = [...new Set(triggers)];
+  const minimal = unique.filter((t) => !unique.some((other) => other !== t && t.includes(other)));
+  return new RegExp(minimal.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+}
+
+function toMaps(maps: DiagnoseOptions["maps"]): DiagnoseMaps {
+  if (!maps) return EMPTY_MAPS;
+  return { python: maps.python ?? {}, node: maps.node ?? {}, system: maps.system ?? {} };
+}

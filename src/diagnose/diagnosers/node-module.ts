@@ -1,0 +1,44 @@
+import type { Diagnoser, Observation } from "../diagnoser.js";
+import { resolveNodeModule } from "../names/node-name.js";
+import { QUOTED_IN_ASSERTION } from "./evidence.js";
+
+const QUOTED = String.raw`['"]([^'"\s]+)['"]`;
+const PATTERNS = [
+  // CommonJS `Error: Cannot find module 'x'`, ESM `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
+  // imported from ...`, TypeScript `error TS2307: Cannot find module 'x'...`, Jest `Cannot find module 'x'
+  // from 'y'` (at the start of its line).
+  new RegExp(String.raw`(?:^\s*|Error(?: \[[A-Z_]+\])?: |TS2307: )Cannot find (?:module|package) ${QUOTED}`),
+  new RegExp(String.raw`Module not found: (?:Error: )?Can't resolve ${QUOTED}`), // webpack 4/5
+  new RegExp(String.raw`Cannot resolve module ${QUOTED}`), // webpack 1
+  new RegExp(String.raw`Could not resolve ${QUOTED}`), // esbuild
+  new RegExp(String.raw`[Ff]ailed to resolve import ${QUOTED}`), // vite
+];
+
+/** `Cannot find module 'lodash/merge'` -> npm package `lodash`. */
+export const nodeModuleDiagnoser: Diagnoser = {
+  name: "node-module",
+  kind: "node_module",
+  triggers: [
+    "Cannot find module",
+    "Cannot find package",
+    "Can't resolve",
+    "Cannot resolve module",
+    "Could not resolve",
+    "ailed to resolve import",
+  ],
+  match(line, context): Observation | null {
+    if (QUOTED_IN_ASSERTION.test(line)) return null;
+    for (const pattern of PATTERNS) {
+      const match = pattern.exec(line);
+      if (!match) continue;
+      const evidence = [line];
+      // CommonJS prints who required it on the next lines: `Require stack:` / `- /app/index.js`.
+      const [next, requirer] = context.after;
+      if (next?.trim() === "Require stack:" && requirer?.trim().startsWith("- "))
+        evidence.push(next, requirer);
+      return { missing: match[1]!, evidence };
+    }
+    return null;
+  },
+  resolve: resolveNodeModule,
+};

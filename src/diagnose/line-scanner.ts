@@ -1,0 +1,161 @@
+import { StringDecoder } from "node:string_decoder";
+import { ANSI_PATTERN } from "./normalize-line.js";
+
+/** What `diagnoseLog` accepts: a whole log, a Node stream, or any async iterable of chunks. */
+export type LogInput = NodeJS.ReadableStream | AsyncIterable<Buffer | string> | string;
+
+/** Longest line kept whole; the rest of a longer line is skipped (its head is still scanned). */
+export const MAX_LINE_CHARS = 64 * 1024;
+const CONTEXT_LINES = 4;
+const MAX_CONTEXT_LINE_CHARS = 2048;
+const STRING_SLICE_CHARS = 1 << 20;
+
+/** Raw neighbour lines of a candidate line, computed only when asked for. */
+export interface RawContext {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+export interface ScanOptions {
+  maxBytes: number;
+  /** A global regex of cheap literals; only lines it matches reach `onLine`. */
+  prefilter: RegExp;
+  /** `matchIndex` is where the prefilter matched inside `line`. */
+  onLine(line: string, matchIndex: number, context: RawContext): void;
+}
+
+export interface ScanResult {
+  bytesRead: number;
+  truncated: boolean;
+}
+
+/**
+ * Streams a log chunk by chunk: decodes UTF-8 across chunk boundaries, keeps only the partial last line
+ * and a few lines of context between chunks, and hands the prefilter's candidate lines to `onLine`.
+ * Memory stays at about one chunk plus one line, whatever the size of the log.
+ */
+export async function scanLines(input: LogInput, options: ScanOptions): Promise<ScanResult> {
+  const decoder = new StringDecoder("utf8");
+  let bytesRead = 0;
+  let truncated = false;
+  let pending = "";
+  let skipping = false;
+  let tail: string[] = [];
+
+  const scanRegion = (region: string): void => {
+    const text = region.includes("\x1b") ? region.replace(ANSI_PATTERN, "") : region;
+    const prefilter = options.prefilter;
+    prefilter.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = prefilter.exec(text)) !== null) {
+      const start = text.lastIndexOf("\n", match.index) + 1;
+      let end = text.indexOf("\n", match.index);
+      if (end < 0) end = text.length;
+      options.onLine(text.slice(start, end), match.index - start, lazyContext(text, start, end, tail));
+      if (end >= text.length) break;
+      prefilter.lastIndex = end + 1;
+    }
+    tail = lastLines(text, CONTEXT_LINES);
+  };
+
+  const feed = (decoded: string): void => {
+    let text = decoded;
+    if (skipping) {
+      const newline = text.indexOf("\n");
+      if (newline < 0) return;
+      text = text.slice(newline + 1);
+      skipping = false;
+    }
+    const data = pending + text;
+    const lastNewline = data.lastIndexOf("\n");
+    if (lastNewline >= 0) {
+      scanRegion(data.slice(0, lastNewline));
+      pending = data.slice(lastNewline + 1);
+    } else {
+      pending = data;
+    }
+    if (pending.length > MAX_LINE_CHARS) {
+      // An over-long line: scan its head now, drop the rest up to the next newline.
+      scanRegion(pending.slice(0, MAX_LINE_CHARS));
+      pending = "";
+      skipping = true;
+    }
+  };
+
+  for await (const chunk of chunksOf(input)) {
+    let bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    if (bytesRead + bytes.length > options.maxBytes) {
+      bytes = bytes.subarray(0, options.maxBytes - bytesRead);
+      truncated = true;
+    }
+    bytesRead += bytes.length;
+    feed(decoder.write(bytes));
+    if (truncated) break; // leaving the loop closes the stream
+  }
+  feed(decoder.end());
+  if (pending && !skipping) scanRegion(pending);
+  return { bytesRead, truncated };
+}
+
+async function* chunksOf(input: LogInput): AsyncIterable<Buffer | string> {
+  if (typeof input === "string") {
+    for (let i = 0; i < input.length;) {
+      let end = Math.min(i + STRING_SLICE_CHARS, input.length);
+      const code = input.charCodeAt(end - 1);
+      if (end < input.length && code >= 0xd800 && code <= 0xdbff) end++; // keep surrogate pairs whole
+      yield input.slice(i, end);
+      i = end;
+    }
+    return;
+  }
+  yield* input as AsyncIterable<Buffer | string>;
+}
+
+function lazyContext(text: string, start: number, end: number, tail: readonly string[]): RawContext {
+  let before: string[] | null = null;
+  let after: string[] | null = null;
+  return {
+    get before() {
+      if (!before) {
+        before = [];
+        let cursor = start - 1; // the newline ending the previous line
+        while (before.length < CONTEXT_LINES && cursor >= 0) {
+          const lineStart = cursor === 0 ? 0 : text.lastIndexOf("\n", cursor - 1) + 1;
+          before.unshift(cap(text.slice(lineStart, cursor)));
+          cursor = lineStart - 1;
+        }
+        if (before.length < CONTEXT_LINES) before.unshift(...tail.slice(-(CONTEXT_LINES - before.length)));
+      }
+      return before;
+    },
+    get after() {
+      if (!after) {
+        after = [];
+        let cursor = end + 1;
+        while (after.length < CONTEXT_LINES && cursor <= text.length && end < text.length) {
+          let lineEnd = text.indexOf("\n", cursor);
+          if (lineEnd < 0) lineEnd = text.length;
+          after.push(cap(text.slice(cursor, lineEnd)));
+          cursor = lineEnd + 1;
+        }
+      }
+      return after;
+    },
+  };
+}
+
+function lastLines(text: string, count: number): string[] {
+  const lines: string[] = [];
+  let end = text.length;
+  while (lines.length < count && end >= 0) {
+    const start = end === 0 ? 0 : text.lastIndexOf("\n", end - 1) + 1;
+    lines.unshift(cap(text.slice(start, end)));
+    if (start === 0) break;
+    end = start - 1;
+  }
+  return lines;
+}
+
+function cap(line: string): string {
+  return line.length > MAX_CONTEXT_LINE_CHARS ? line.slice(0, MAX_CONTEXT_LINE_CHARS) : line;
+}

@@ -1,0 +1,74 @@
+/**
+ * Service names a log points at, as candidates: the caller matches them against the configured services
+ * (a BuildKit stage name such as `builder` looks the same as a compose service name here).
+ */
+
+/** Literal markers of the lines below (the scanner's prefilter). */
+export const HINT_TRIGGERS = [
+  "Building ",
+  "] RUN ",
+  "ERROR [",
+  "failed to solve",
+  "failed to build",
+  "didn't complete successfully",
+  "services/",
+];
+
+interface HintRule {
+  pattern: RegExp;
+  /** A strong hint names the failing service, not just one that was built or mentioned. */
+  strong: boolean;
+}
+
+const STEP = String.raw`\[([a-z0-9][\w.-]*)(?: [\w.-]+)? \d+/\d+\]`;
+const RULES: HintRule[] = [
+  { pattern: /^Building ([a-z0-9][\w.-]*)$/, strong: false },
+  { pattern: new RegExp(`(?:=> ERROR |^\\s*> )${STEP}`), strong: true },
+  { pattern: new RegExp(`(?:^#\\d+ |=> )${STEP}`), strong: false },
+  { pattern: /\btarget ([a-z0-9][\w.-]*): failed to solve/, strong: true },
+  { pattern: /failed to solve:.*\btarget ([a-z0-9][\w.-]*):/, strong: true },
+  { pattern: /Service '([a-z0-9][\w.-]*)' failed to build/, strong: true },
+  { pattern: /service "([a-z0-9][\w.-]*)" didn't complete successfully/, strong: true },
+  { pattern: /(?:^|[\s"'(/])services\/([a-z0-9][\w.-]*)\//, strong: false },
+];
+const NOT_SERVICES = new Set(["internal", "auth", "stage", "base"]);
+
+export interface ServiceHint {
+  name: string;
+  strong: boolean;
+}
+
+export function matchServiceHints(line: string): ServiceHint[] {
+  const hints: ServiceHint[] = [];
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(line);
+    const name = match?.[1];
+    if (name && isServiceName(name)) hints.push({ name, strong: rule.strong });
+  }
+  return hints;
+}
+
+function isServiceName(name: string): boolean {
+  return !NOT_SERVICES.has(name) && !/^stage-\d+$/.test(name) && !/^\d+$/.test(name);
+}
+
+/** Keeps hints bounded and ordered: strong ones first, then the most recently seen. */
+export class ServiceHintSet {
+  private readonly seen = new Map<string, { strong: boolean; order: number }>();
+  private counter = 0;
+
+  constructor(private readonly limit = 32) {}
+
+  add(hint: ServiceHint): void {
+    const previous = this.seen.get(hint.name);
+    this.seen.delete(hint.name);
+    this.seen.set(hint.name, { strong: hint.strong || (previous?.strong ?? false), order: ++this.counter });
+    if (this.seen.size > this.limit) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  list(): string[] {
+    return [...this.seen.entries()]
+      .sort(([, a], [, b]) => Number(b.strong) - Number(a.strong) || b.order - a.order)
+      .map(([name]) => name);
+  }
+}

@@ -1,0 +1,69 @@
+import type { SystemFamily } from "../diagnose/types.js";
+import type { VersionLookup } from "./versions.js";
+
+/** What a patcher is asked to add. */
+export interface DependencyRequest {
+  /** The package in the file's ecosystem: PyPI distribution, npm package, or the Debian system package. */
+  name: string;
+  /** System packages per base-image family; the Dockerfile patcher picks one by the FROM image. */
+  systemPackages?: Partial<Record<SystemFamily, string>>;
+}
+
+export interface PatchContext {
+  versions: VersionLookup;
+  /** Repository path of the file (for messages only). */
+  path: string;
+}
+
+export type PatchOutcome =
+  /** `added` is the line or entry as written, e.g. `PyYAML==6.0.2`. */
+  | { status: "patched"; text: string; added: string; note?: string }
+  | { status: "present"; detail: string }
+  /** The file cannot be patched safely (hash-pinned requirements, no package manager, ...). */
+  | { status: "unsupported"; reason: string };
+
+/** One file format. Patchers edit text surgically and prove the edit by parsing the result again. */
+export interface Patcher {
+  name: string;
+  description: string;
+  /** Whether this patcher owns a file, by its repository path. */
+  matches(path: string): boolean;
+  /** Dependency names the file declares, as a parser sees them (the re-parse proof uses the same code). */
+  dependencies(text: string): string[];
+  /** Compares names the way the ecosystem does (PEP 503 for Python, exact for npm and system packages). */
+  sameName(a: string, b: string): boolean;
+  apply(text: string, dependency: DependencyRequest, context: PatchContext): Promise<PatchOutcome>;
+}
+
+/** A patch that would not prove itself: the re-parse did not show exactly one new dependency. */
+export class PatchProofError extends Error {
+  override readonly name = "PatchProofError";
+  constructor(path: string, detail: string) {
+    super(`refusing the edit of ${path}: ${detail}`);
+  }
+}
+
+/** PEP 503 normalised name: runs of '-', '_', '.' become '-', lowercase. */
+export function normalizePythonName(name: string): string {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+/** Pinning styles the patchers follow, from the most common style among a file's existing entries. */
+export type PinStyle = "exact" | "gte" | "compatible" | "caret" | "tilde" | "bare";
+
+export function dominantStyle(styles: PinStyle[], fallback: PinStyle): PinStyle {
+  if (styles.length === 0) return fallback;
+  const counts = new Map<PinStyle, number>();
+  for (const s of styles) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  // A tie means the file has no clear style: use the fallback.
+  if (sorted.length > 1 && sorted[0]![1] === sorted[1]![1]) return fallback;
+  return sorted[0]![0];
+}
+
+/** Whether names are in ascending order (by `key`), which decides between sorted insert and append. */
+export function isSorted(names: string[], key: (s: string) => string): boolean {
+  if (names.length < 2) return false;
+  for (let i = 1; i < names.length; i++) if (key(names[i - 1]!) > key(names[i]!)) return false;
+  return true;
+}

@@ -1,0 +1,153 @@
+import { posix } from "node:path";
+import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
+import type { Finding } from "../diagnose/types.js";
+import { evaluatePolicy, pathRefusals, type PolicyDecision } from "../policy/evaluate.js";
+import { pipRequirementFiles } from "./dockerfile-pip.js";
+import type { DependencyRequest, Patcher } from "./patcher.js";
+import { getPatcher } from "./registry.js";
+import type { FileChange, RepoReader, TreeEntry } from "./types.js";
+import { renderDiff } from "./unified-diff.js";
+import { registryVersions, type VersionLookup } from "./versions.js";
+
+export interface PlanOptions {
+  serviceName: string;
+  service: ServiceConfig;
+  config: OrchestratorConfig;
+  /** Repository at the base commit (local checkout or GitHub). */
+  repo: RepoReader;
+  /** Default: live registries via fetch. */
+  versions?: VersionLookup;
+}
+
+export type FixPlan =
+  | { ok: true; changes: FileChange[]; diff: string; summary: string; policy: PolicyDecision }
+  | { ok: false; reason: string; refusals?: string[] };
+
+interface Target {
+  path: string;
+  patcher: Patcher;
+  /** False when the file does not exist yet and the Dockerfile copies and installs it. */
+  exists: boolean;
+  why: string;
+}
+
+/**
+ * Turns a finding into a change set for one service: picks the file that declares the dependency, lets
+ * its patcher edit it, renders the diff and runs the policy. Never writes anything.
+ */
+export async function planFix(finding: Finding, options: PlanOptions): Promise<FixPlan> {
+  const { serviceName, service, config, repo } = options;
+  const versions = options.versions ?? registryVersions();
+  const folder = serviceFolder(service);
+  const tree = await repo.listTree(folder);
+
+  const chosen = await chooseTarget(finding, folder, service, tree, repo);
+  if ("reason" in chosen) return { ok: false, reason: chosen.reason };
+  const { path, patcher } = chosen;
+
+  const mode = tree.find((e) => e.path === path)?.mode ?? "100644";
+  const early = pathRefusals(path, mode, serviceName, service);
+  if (early.length > 0) return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
+
+  const before = chosen.exists ? await repo.readFile(path) : null;
+  if (chosen.exists && before === null) return { ok: false, reason: `${path} is listed in the tree but could not be read` };
+
+  const dependency = dependencyOf(finding);
+  const outcome = await patcher.apply(before ?? "", dependency, { versions, path });
+  if (outcome.status === "present") {
+    return { ok: false, reason: `nothing to fix: ${outcome.detail}, so the failure has another cause` };
+  }
+  if (outcome.status === "unsupported") return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
+
+  const changes: FileChange[] = [{ path, before, after: outcome.text, mode }];
+  const policy = evaluatePolicy(changes, serviceName, service, config);
+  if (!policy.allowed) {
+    return { ok: false, reason: `refused by policy: ${policy.reasons.join("; ")}`, refusals: policy.reasons };
+  }
+
+  const notes = [chosen.why];
+  if (outcome.note) notes.push(outcome.note);
+  notes.push(...lockFileNotes(patcher.name, folder, tree));
+  const verb = before === null ? "Create" : "Add";
+  const summary =
+    `${verb} ${outcome.added} ${before === null ? "as" : "to"} ${path} for missing ${describe(finding)}.\n` +
+    notes.map((n) => `- ${n}`).join("\n");
+  return { ok: true, changes, diff: renderDiff(changes), summary, policy };
+}
+
+async function chooseTarget(
+  finding: Finding,
+  folder: string,
+  service: ServiceConfig,
+  tree: TreeEntry[],
+  repo: RepoReader,
+): Promise<Target | { reason: string }> {
+  const inFolder = (p: string) => (folder === "" ? posix.normalize(p) : posix.join(folder, p));
+  const has = (p: string) => tree.some((e) => e.path === p && e.type !== "tree");
+  const dockerfile = inFolder(service.dockerfile);
+
+  switch (finding.kind) {
+    case "system_package":
+      if (!has(dockerfile)) return { reason: `the service's Dockerfile ${dockerfile} does not exist` };
+      return { path: dockerfile, patcher: getPatcher("dockerfile"), exists: true, why: `${dockerfile} builds the image` };
+
+    case "node_module": {
+      const manifest = inFolder("package.json");
+      if (!has(manifest)) return { reason: `${manifest} does not exist; orchestrator does not create package manifests` };
+      return { path: manifest, patcher: getPatcher("package-json"), exists: true, why: `${manifest} is the service's manifest` };
+    }
+
+    case "python_module": {
+      const text = has(dockerfile) ? await repo.readFile(dockerfile) : null;
+      const installed = text === null ? [] : pipRequirementFiles(text);
+      for (const file of installed) {
+        const path = inFolder(file.path);
+        if (has(path)) {
+          const why = `${dockerfile} installs it with pip install -r ${file.path}`;
+          return { path, patcher: getPatcher("requirements"), exists: true, why };
+        }
+      }
+      const copied = installed.find((f) => f.copied);
+      if (copied) {
+        const why = `${dockerfile} copies and installs ${copied.path}, which does not exist yet`;
+        return { path: inFolder(copied.path), patcher: getPatcher("requirements"), exists: false, why };
+      }
+      const pyproject = inFolder("pyproject.toml");
+      if (has(pyproject)) return { path: pyproject, patcher: getPatcher("pyproject"), exists: true, why: `${pyproject} declares the dependencies` };
+      const requirements = inFolder("requirements.txt");
+      if (has(requirements)) {
+        return { path: requirements, patcher: getPatcher("requirements"), exists: true, why: `${requirements} lists the dependencies` };
+      }
+      return {
+        reason: `no requirements file the Dockerfile installs, no pyproject.toml and no requirements.txt in ${folder || "(repository root)"}; orchestrator does not invent a dependency file`,
+      };
+    }
+    default:
+      return { reason: `no patcher handles findings of kind '${String((finding as Finding).kind)}'` };
+  }
+}
+
+function dependencyOf(finding: Finding): DependencyRequest {
+  if (finding.kind !== "system_package") return { name: finding.package };
+  const systemPackages = finding.systemPackages ?? { [finding.ecosystem === "alpine" ? "alpine" : "debian"]: finding.package };
+  return { name: finding.package, systemPackages };
+}
+
+function describe(finding: Finding): string {
+  const what = { python_module: "Python module", node_module: "Node module", system_package: "system dependency" }[finding.kind];
+  return `${what} '${finding.missing}' (found by ${finding.diagnoser})`;
+}
+
+/** Lock files orchestrator cannot regenerate offline; the reviewer has to. */
+function lockFileNotes(patcher: string, folder: string, tree: TreeEntry[]): string[] {
+  const locks = patcher === "package-json" ? ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"] : patcher === "pyproject" ? ["poetry.lock"] : [];
+  return locks
+    .map((lock) => (folder === "" ? lock : `${folder}/${lock}`))
+    .filter((lock) => tree.some((e) => e.path === lock))
+    .map((lock) => `${lock} is not updated by this fix; regenerate it before merging (a frozen install would reject the change)`);
+}
+
+function serviceFolder(service: ServiceConfig): string {
+  const folder = service.path.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  return folder === "." ? "" : folder;
+}

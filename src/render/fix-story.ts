@@ -1,0 +1,141 @@
+import type { Diagnosis, Finding } from "../diagnose/types.js";
+import { renderMetaMarker, type FixMeta } from "./meta-marker.js";
+import { codeBlock, details, escapeHtml, inlineCode } from "./text.js";
+
+/** What a fix PR, its check run and a `plan` answer tell: the same story, rendered for each surface. */
+export interface FixStory {
+  service: string;
+  composeService: string;
+  environment: string;
+  fingerprint: string;
+  branch: string;
+  failure: FailureRef;
+  diagnosis: Diagnosis;
+  finding: Finding;
+  diff: string;
+  /** One line from the planner, e.g. "add PyYAML to services/api/requirements.txt". */
+  summary: string;
+  /** Configured approvers, or null for the default (write access). */
+  approvers: string[] | null;
+  baseSha: string;
+  baseBranch: string;
+}
+
+export interface FailureRef {
+  /** Human label, e.g. "workflow CI, job build-api". */
+  label: string;
+  url: string | null;
+}
+
+export const EVIDENCE_LINES = 40;
+
+export function prTitle(story: Pick<FixStory, "service" | "finding">): string {
+  return `fix(${story.service}): add missing ${story.finding.ecosystem} package ${story.finding.package}`;
+}
+
+export function whoMustApprove(approvers: string[] | null): string {
+  if (!approvers || approvers.length === 0) return "anyone with write access to this repository (not the app itself)";
+  return approvers.map((a) => (a.startsWith("@") ? `a member of ${inlineCode(a)}` : `@${a}`)).join(", ");
+}
+
+function failedLine(failure: FailureRef): string {
+  return failure.url ? `[${escapeHtml(failure.label)}](${failure.url})` : escapeHtml(failure.label);
+}
+
+function evidenceBlock(diagnosis: Diagnosis, finding: Finding): string {
+  const lines = (finding.evidence.length > 0 ? finding.evidence : diagnosis.evidence).slice(0, EVIDENCE_LINES);
+  return details(`Evidence (${lines.length} line${lines.length === 1 ? "" : "s"} from the log)`, codeBlock(lines.join("\n")));
+}
+
+function diagnosisLines(story: FixStory): string {
+  const { finding } = story;
+  const alternatives = finding.systemPackages
+    ? ` (${Object.entries(finding.systemPackages)
+        .map(([family, pkg]) => `${family}: ${inlineCode(pkg)}`)
+        .join(", ")})`
+    : "";
+  return [
+    `- missing: ${inlineCode(finding.missing)} (${finding.kind.replace("_", " ")})`,
+    `- provided by: ${inlineCode(finding.package)} from ${finding.ecosystem}${alternatives}`,
+    `- diagnoser: ${inlineCode(finding.diagnoser)}; ${escapeHtml(story.diagnosis.reason)}`,
+    story.diagnosis.truncated ? `- note: the log was only read in part (${story.diagnosis.bytesRead} bytes)` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+function mergeEffect(story: FixStory): string {
+  return (
+    `Merging deploys compose service ${inlineCode(story.composeService)} to the ${inlineCode(story.environment)} ` +
+    "environment: the runner builds the image, restarts only this service, verifies it (running, not restarting, " +
+    "health) and rolls back to the previous image if verification fails."
+  );
+}
+
+export function renderPrBody(story: FixStory): string {
+  const meta: FixMeta = {
+    v: 1,
+    service: story.service,
+    fingerprint: story.fingerprint,
+    finding: {
+      kind: story.finding.kind,
+      missing: story.finding.missing,
+      package: story.finding.package,
+      ecosystem: story.finding.ecosystem,
+    },
+    run_url: story.failure.url,
+    base_sha: story.baseSha,
+  };
+  return [
+    `### What failed`,
+    `${failedLine(story.failure)} failed for service ${inlineCode(story.service)}.`,
+    evidenceBlock(story.diagnosis, story.finding),
+    `### Diagnosis`,
+    diagnosisLines(story),
+    `### The fix`,
+    `${escapeHtml(story.summary)} (based on ${inlineCode(story.baseBranch)} at ${inlineCode(story.baseSha.slice(0, 7))}).`,
+    codeBlock(story.diff, "diff"),
+    `### What merging will do`,
+    mergeEffect(story),
+    `### Who must approve`,
+    `An approving review on the current head commit by ${whoMustApprove(story.approvers)}. ` +
+      "The `orchestrator / approval` check turns green then; a new push resets it.",
+    "",
+    `<sub>Opened by orchestrator. Same failure again updates nothing: this PR (branch ${inlineCode(story.branch)}) stays the one fix.</sub>`,
+    renderMetaMarker(meta),
+  ].join("\n\n");
+}
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text: string;
+}
+
+export function renderFixCheck(story: FixStory): CheckOutput {
+  return {
+    title: `Add ${story.finding.package} for ${story.service}`,
+    summary: [
+      `${failedLine(story.failure)} failed: ${inlineCode(story.finding.missing)} is missing.`,
+      `${escapeHtml(story.summary)}.`,
+      mergeEffect(story),
+      `Approval: ${whoMustApprove(story.approvers)}.`,
+    ].join("\n\n"),
+    text: [`### Diagnosis`, diagnosisLines(story), evidenceBlock(story.diagnosis, story.finding), codeBlock(story.diff, "diff")].join(
+      "\n\n",
+    ),
+  };
+}
+
+/** The answer to `/orchestrator plan <service>`: the same story, no branch. */
+export function renderPlan(story: FixStory): string {
+  return [
+    `**Plan for ${inlineCode(story.service)}** (dry run, nothing was pushed)`,
+    `${failedLine(story.failure)} failed.`,
+    diagnosisLines(story),
+    evidenceBlock(story.diagnosis, story.finding),
+    `${escapeHtml(story.summary)}:`,
+    codeBlock(story.diff, "diff"),
+    `Run \`/orchestrator fix ${story.service}\` to open this as a pull request.`,
+  ].join("\n\n");
+}
