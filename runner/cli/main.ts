@@ -25,11 +25,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   runs: runsCommand,
   reconcile: reconcileCommand,
-  // Slot for the GitHub side (runner/github/**); the lead wires it when that lands.
-  start: async (_argv, io) => {
-    io.stderr.write("orchestrator-runner start: not implemented in this build\n");
-    return 1;
-  },
+  start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
 };
 
 export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -33,6 +33,12 @@ export interface InstallationClient {
   token(): Promise<string>;
 }
 
+interface Minted {
+  token: string;
+  expiresAt: number;
+  octokit: RunnerOctokit;
+}
+
 /** Re-mint when less than this is left, so a token never expires in the middle of a report. */
 const REFRESH_MARGIN_MS = 10 * 60_000;
 
@@ -49,10 +55,10 @@ export function createInstallationClient(options: InstallationClientOptions): In
   };
   const app = new ProbotOctokit({ ...common, auth: { appId: options.appId, privateKey: options.privateKey } });
   let installationId: number | null = null;
-  let current: { token: string; expiresAt: number; octokit: RunnerOctokit } | null = null;
-  let minting: Promise<NonNullable<typeof current>> | null = null;
+  let current: Minted | null = null;
+  let minting: Promise<Minted> | null = null;
 
-  async function mint(): Promise<NonNullable<typeof current>> {
+  async function mint(): Promise<Minted> {
     if (installationId === null) {
       const { data } = await app.rest.apps.getRepoInstallation({ owner: options.owner, repo: options.repo }).catch((error: unknown) => {
         throw explainInstallationError(error, options.owner, options.repo);
@@ -68,7 +74,7 @@ export function createInstallationClient(options: InstallationClientOptions): In
     return { token: data.token, expiresAt: Date.parse(data.expires_at), octokit };
   }
 
-  async function fresh(): Promise<NonNullable<typeof current>> {
+  async function fresh(): Promise<Minted> {
     if (current && current.expiresAt - now() > REFRESH_MARGIN_MS) return current;
     // Concurrent callers share one mint.
     minting ??= mint().finally(() => {

@@ -74,6 +74,7 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
       case "result":
         view.result = event.result;
         view.status = event.result.status;
+        view.targetSha ??= event.result.targetSha;
         break;
       case "reported":
         view.reported = true;

@@ -58,3 +58,9 @@ export function findDeployCommentMarker(body: string | null | undefined): number
  * the app reacts to it with the revert-PR offer.
  */
 export const ROLLED_BACK_PREFIX = "rolled back:";
+
+/** The service of a deploy check run, by its name; null for any other check run. */
+export function serviceFromCheckName(name: string): string | null {
+  const prefix = deployCheckName("");
+  return name.startsWith(prefix) ? name.slice(prefix.length).trim() || null : null;
+}

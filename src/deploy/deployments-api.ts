@@ -39,11 +39,11 @@ function refusalMessage(error: unknown): string {
 
 /**
  * The newest `limit` orchestrator deployments of a service in its environment, each with its statuses
- * (newest first). Optionally only those of one commit.
+ * (newest first; `statuses: false` skips them). Optionally only those of one commit.
  */
 export async function serviceDeployments(
   client: RepoClient,
-  input: { service: string; environment: string; limit: number; sha?: string },
+  input: { service: string; environment: string; limit: number; sha?: string; statuses?: boolean },
 ): Promise<DeploymentRecord[]> {
   const { octokit, owner, repo } = client;
   const { data } = await octokit.rest.repos.listDeployments({
@@ -56,12 +56,10 @@ export async function serviceDeployments(
   });
   const records: DeploymentRecord[] = [];
   for (const deployment of data.slice(0, input.limit)) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-      owner,
-      repo,
-      deployment_id: deployment.id,
-      per_page: 30,
-    });
+    const statuses =
+      input.statuses === false
+        ? []
+        : (await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: 30 })).data;
     records.push({
       id: deployment.id,
       sha: deployment.sha,

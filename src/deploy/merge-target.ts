@@ -22,13 +22,17 @@ export type MergeTarget =
   | { kind: "refuse"; why: string }
   | { kind: "deploy"; service: string; origin: "orchestrator" | "deploy_on_merge" };
 
+/** An orchestrator PR carries the fix meta marker or the `orchestrator` label. */
+export function isOrchestratorPull(pull: Pick<MergedPullFacts, "labels" | "body">): boolean {
+  return parseMetaMarker(pull.body) !== null || pull.labels.includes(ORCHESTRATOR_LABEL);
+}
+
 export function mergeTarget(pull: MergedPullFacts, config: OrchestratorConfig): MergeTarget {
   const configured = Object.keys(config.services);
   const meta = parseMetaMarker(pull.body);
-  const labelled = pull.labels.includes(ORCHESTRATOR_LABEL);
   const holding = servicesHoldingAll(pull.files, config);
 
-  if (meta || labelled) {
+  if (isOrchestratorPull(pull)) {
     // The meta marker names the service; a PR that only carries the label must name it by its files.
     const service = meta?.service ?? (holding.length === 1 ? holding[0]! : null);
     if (service === null) {

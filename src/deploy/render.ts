@@ -10,6 +10,8 @@ export interface QueuedFacts {
   environment: string;
   sha: string;
   payload: DeploymentPayload;
+  /** false when there is no PR to report to: the runner then reports only on the environment page. */
+  reportsHere: boolean;
 }
 
 export function reasonText(payload: Pick<DeploymentPayload, "reason" | "pr" | "rollback_of">): string {
@@ -34,14 +36,18 @@ export function renderQueued(facts: QueuedFacts): string {
     `**Deploy queued**: ${inlineCode(facts.service)} at ${inlineCode(facts.sha.slice(0, 7))} to ${inlineCode(facts.environment)} ` +
       `(deployment ${facts.deploymentId}, ${reasonText(facts.payload)}, requested by @${facts.payload.requested_by}).`,
     "The runner on the Docker host builds the image, restarts only this service, verifies it and rolls back to the " +
-      "previous image if verification fails. This comment is updated with the result.",
+      "previous image if verification fails. " +
+      (facts.reportsHere
+        ? "This comment is updated with the result."
+        : `No pull request is involved: follow it on the \`${facts.environment}\` environment page.`),
     deployCommentMarker(facts.deploymentId),
   ].join("\n\n");
 }
 
-export function renderNotDeployed(service: string, sha: string, why: string, reasons: string[] = []): string {
+export function renderNotDeployed(service: string | null, sha: string, why: string, reasons: string[] = []): string {
+  const what = service ? `${inlineCode(service)} at ${inlineCode(sha.slice(0, 7))}` : inlineCode(sha.slice(0, 7));
   return [
-    `**Not deployed**: ${inlineCode(service)} at ${inlineCode(sha.slice(0, 7))}: ${escapeHtml(why)}. No deployment was created.`,
+    `**Not deployed**: ${what}: ${escapeHtml(why)}. No deployment was created.`,
     ...reasons.map((r) => `- ${escapeHtml(r)}`),
   ].join("\n");
 }

@@ -50,6 +50,7 @@ export interface FailureSignal {
 }
 
 export function matchFailureSignal(line: string): FailureSignal | null {
+  if (!FAILURE_TRIGGERS.some((trigger) => line.includes(trigger))) return null;
   for (const { kind, pattern } of SIGNALS) if (pattern.test(line)) return { kind, line };
   return null;
 }

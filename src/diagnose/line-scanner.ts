@@ -55,7 +55,9 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
       if (end >= text.length) break;
       prefilter.lastIndex = end + 1;
     }
-    tail = lastLines(text, CONTEXT_LINES);
+    const last = lastLines(text, CONTEXT_LINES);
+    // Short regions (tiny chunks) keep the older tail lines too.
+    tail = last.length < CONTEXT_LINES ? [...tail, ...last].slice(-CONTEXT_LINES) : last;
   };
 
   const feed = (decoded: string): void => {

@@ -15,6 +15,8 @@ export const HINT_TRIGGERS = [
 ];
 
 interface HintRule {
+  /** A literal the line must contain before the regex is tried (most candidate lines hold none). */
+  literal: string;
   pattern: RegExp;
   /** A strong hint names the failing service, not just one that was built or mentioned. */
   strong: boolean;
@@ -22,14 +24,14 @@ interface HintRule {
 
 const STEP = String.raw`\[([a-z0-9][\w.-]*)(?: [\w.-]+)? \d+/\d+\]`;
 const RULES: HintRule[] = [
-  { pattern: /^Building ([a-z0-9][\w.-]*)$/, strong: false },
-  { pattern: new RegExp(`(?:=> ERROR |^\\s*> )${STEP}`), strong: true },
-  { pattern: new RegExp(`(?:^#\\d+ |=> )${STEP}`), strong: false },
-  { pattern: /\btarget ([a-z0-9][\w.-]*): failed to solve/, strong: true },
-  { pattern: /failed to solve:.*\btarget ([a-z0-9][\w.-]*):/, strong: true },
-  { pattern: /Service '([a-z0-9][\w.-]*)' failed to build/, strong: true },
-  { pattern: /service "([a-z0-9][\w.-]*)" didn't complete successfully/, strong: true },
-  { pattern: /(?:^|[\s"'(/])services\/([a-z0-9][\w.-]*)\//, strong: false },
+  { literal: "Building ", pattern: /^Building ([a-z0-9][\w.-]*)$/, strong: false },
+  { literal: "> ", pattern: new RegExp(`(?:=> ERROR |^\\s*> )${STEP}`), strong: true },
+  { literal: "[", pattern: new RegExp(`(?:^#\\d+ |=> )${STEP}`), strong: false },
+  { literal: "target ", pattern: /\btarget ([a-z0-9][\w.-]*): failed to solve/, strong: true },
+  { literal: "failed to solve:", pattern: /failed to solve:.*\btarget ([a-z0-9][\w.-]*):/, strong: true },
+  { literal: "failed to build", pattern: /Service '([a-z0-9][\w.-]*)' failed to build/, strong: true },
+  { literal: "didn't complete", pattern: /service "([a-z0-9][\w.-]*)" didn't complete successfully/, strong: true },
+  { literal: "services/", pattern: /(?:^|[\s"'(/])services\/([a-z0-9][\w.-]*)\//, strong: false },
 ];
 const NOT_SERVICES = new Set(["internal", "auth", "stage", "base"]);
 
@@ -41,6 +43,7 @@ export interface ServiceHint {
 export function matchServiceHints(line: string): ServiceHint[] {
   const hints: ServiceHint[] = [];
   for (const rule of RULES) {
+    if (!line.includes(rule.literal)) continue;
     const match = rule.pattern.exec(line);
     const name = match?.[1];
     if (name && isServiceName(name)) hints.push({ name, strong: rule.strong });

@@ -21,7 +21,8 @@ const TOOL_FAMILY: Record<PackageTool, SystemFamily> = {
   yum: "rpm",
 };
 
-const RPM_IMAGE = /(^|[/:_.-])(fedora|centos|rhel\d*|ubi\d*|ubi-minimal|ubi\d*-minimal|rockylinux|almalinux|amazonlinux|oraclelinux)([/:_.-]|$)/;
+const RPM_IMAGE =
+  /(^|[/:_.-])(fedora|centos|rhel\d*|ubi\d*|ubi-minimal|ubi\d*-minimal|rockylinux|almalinux|amazonlinux|oraclelinux)([/:_.-]|$)/;
 
 /**
  * Detects the base family of the final stage: first from package managers the stage chain already runs
@@ -40,7 +41,13 @@ export function detectBase(file: Dockerfile): BaseImage {
     for (const ins of stage.instructions) {
       if (ins.keyword !== "RUN") continue;
       const used = installCommands(ins.args)[0];
-      if (used) return { family: TOOL_FAMILY[used.tool], tool: used.tool, image, evidence: `RUN ${ins.args.split("\n")[0]}` };
+      if (used)
+        return {
+          family: TOOL_FAMILY[used.tool],
+          tool: used.tool,
+          image,
+          evidence: `RUN ${ins.args.split("\n")[0]}`,
+        };
     }
   }
   if (lower.includes("alpine")) return { family: "alpine", tool: "apk", image, evidence: `FROM ${image}` };
@@ -68,7 +75,10 @@ export interface InstallCommand {
 export function installCommands(run: string): InstallCommand[] {
   const found: InstallCommand[] = [];
   for (const segment of run.split(/&&|\|\||;|\||\n/)) {
-    const tokens = segment.trim().split(/\s+/).filter((t) => t.length > 0 && t !== "\\");
+    const tokens = segment
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t.length > 0 && t !== "\\");
     // The manager must be the command itself (`echo apt-get install x` installs nothing).
     let at = 0;
     while (at < tokens.length && COMMAND_PREFIX.test(tokens[at]!)) at++;

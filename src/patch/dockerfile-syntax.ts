@@ -47,7 +47,8 @@ export function parseDockerfile(text: string): Dockerfile {
     const match = DIRECTIVE.exec(lines[i]!.text);
     if (!match) break;
     if (match[1]!.toLowerCase() === "escape") {
-      if (match[2] !== "\\" && match[2] !== "`") throw new Error(`Dockerfile: invalid escape directive '${match[2]}'`);
+      if (match[2] !== "\\" && match[2] !== "`")
+        throw new Error(`Dockerfile: invalid escape directive '${match[2]}'`);
       escape = match[2];
     }
   }
@@ -68,10 +69,17 @@ export function parseDockerfile(text: string): Dockerfile {
       pieces.push(trimmed.slice(0, -1));
       i++;
       // Comment and empty lines inside a continuation are dropped by the builder.
-      while (i + 1 < lines.length && (lines[i]!.text.trim() === "" || lines[i]!.text.trimStart().startsWith("#"))) i++;
+      while (
+        i + 1 < lines.length &&
+        (lines[i]!.text.trim() === "" || lines[i]!.text.trimStart().startsWith("#"))
+      )
+        i++;
       current = lines[i]!.text;
     }
-    let logical = pieces.map((p, n) => (n === 0 ? p : p.trimStart())).join(" ").trim();
+    let logical = pieces
+      .map((p, n) => (n === 0 ? p : p.trimStart()))
+      .join(" ")
+      .trim();
     const match = /^(\S+)\s*(.*)$/s.exec(logical);
     const rawKeyword = match?.[1] ?? logical;
     const keyword = rawKeyword.toUpperCase();
@@ -112,7 +120,10 @@ export function parseDockerfile(text: string): Dockerfile {
   return { lines, escape, instructions, stages, globalArgs };
 }
 
-function parseFrom(args: string, globalArgs: Map<string, string | undefined>): { image: string; alias: string | null } {
+function parseFrom(
+  args: string,
+  globalArgs: Map<string, string | undefined>,
+): { image: string; alias: string | null } {
   const tokens = args.split(/\s+/).filter((t) => t.length > 0 && !t.startsWith("--"));
   const image = substitute(tokens[0] ?? "", globalArgs);
   const alias = tokens[1]?.toLowerCase() === "as" && tokens[2] ? tokens[2].toLowerCase() : null;
@@ -132,15 +143,18 @@ export function parseArgDecls(args: string): [string, string | undefined][] {
 
 /** `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` with ARG defaults; unknown variables become "". */
 export function substitute(value: string, vars: Map<string, string | undefined>): string {
-  return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (...m) => {
-    const name = (m[1] ?? m[4]) as string;
-    const op = m[2] as string | undefined;
-    const word = (m[3] as string | undefined) ?? "";
-    const set = vars.get(name);
-    if (op === "-") return set ? set : word;
-    if (op === "+") return set ? word : "";
-    return set ?? "";
-  });
+  return value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (...m) => {
+      const name = (m[1] ?? m[4]) as string;
+      const op = m[2] as string | undefined;
+      const word = (m[3] as string | undefined) ?? "";
+      const set = vars.get(name);
+      if (op === "-") return set ? set : word;
+      if (op === "+") return set ? word : "";
+      return set ?? "";
+    },
+  );
 }
 
 /**
@@ -153,7 +167,10 @@ export function finalStageChain(file: Dockerfile): DockerStage[] {
   while (stage && !chain.includes(stage)) {
     chain.push(stage);
     const parentName = stage.image.toLowerCase();
-    stage = file.stages.slice(0, stage.index).reverse().find((s) => s.alias === parentName);
+    stage = file.stages
+      .slice(0, stage.index)
+      .reverse()
+      .find((s) => s.alias === parentName);
   }
   return chain;
 }

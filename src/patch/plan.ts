@@ -47,17 +47,20 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
 
   const mode = tree.find((e) => e.path === path)?.mode ?? "100644";
   const early = pathRefusals(path, mode, serviceName, service);
-  if (early.length > 0) return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
+  if (early.length > 0)
+    return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
 
   const before = chosen.exists ? await repo.readFile(path) : null;
-  if (chosen.exists && before === null) return { ok: false, reason: `${path} is listed in the tree but could not be read` };
+  if (chosen.exists && before === null)
+    return { ok: false, reason: `${path} is listed in the tree but could not be read` };
 
   const dependency = dependencyOf(finding);
   const outcome = await patcher.apply(before ?? "", dependency, { versions, path });
   if (outcome.status === "present") {
     return { ok: false, reason: `nothing to fix: ${outcome.detail}, so the failure has another cause` };
   }
-  if (outcome.status === "unsupported") return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
+  if (outcome.status === "unsupported")
+    return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
 
   const changes: FileChange[] = [{ path, before, after: outcome.text, mode }];
   const policy = evaluatePolicy(changes, serviceName, service, config);
@@ -89,12 +92,23 @@ async function chooseTarget(
   switch (finding.kind) {
     case "system_package":
       if (!has(dockerfile)) return { reason: `the service's Dockerfile ${dockerfile} does not exist` };
-      return { path: dockerfile, patcher: getPatcher("dockerfile"), exists: true, why: `${dockerfile} builds the image` };
+      return {
+        path: dockerfile,
+        patcher: getPatcher("dockerfile"),
+        exists: true,
+        why: `${dockerfile} builds the image`,
+      };
 
     case "node_module": {
       const manifest = inFolder("package.json");
-      if (!has(manifest)) return { reason: `${manifest} does not exist; orchestrator does not create package manifests` };
-      return { path: manifest, patcher: getPatcher("package-json"), exists: true, why: `${manifest} is the service's manifest` };
+      if (!has(manifest))
+        return { reason: `${manifest} does not exist; orchestrator does not create package manifests` };
+      return {
+        path: manifest,
+        patcher: getPatcher("package-json"),
+        exists: true,
+        why: `${manifest} is the service's manifest`,
+      };
     }
 
     case "python_module": {
@@ -113,10 +127,21 @@ async function chooseTarget(
         return { path: inFolder(copied.path), patcher: getPatcher("requirements"), exists: false, why };
       }
       const pyproject = inFolder("pyproject.toml");
-      if (has(pyproject)) return { path: pyproject, patcher: getPatcher("pyproject"), exists: true, why: `${pyproject} declares the dependencies` };
+      if (has(pyproject))
+        return {
+          path: pyproject,
+          patcher: getPatcher("pyproject"),
+          exists: true,
+          why: `${pyproject} declares the dependencies`,
+        };
       const requirements = inFolder("requirements.txt");
       if (has(requirements)) {
-        return { path: requirements, patcher: getPatcher("requirements"), exists: true, why: `${requirements} lists the dependencies` };
+        return {
+          path: requirements,
+          patcher: getPatcher("requirements"),
+          exists: true,
+          why: `${requirements} lists the dependencies`,
+        };
       }
       return {
         reason: `no requirements file the Dockerfile installs, no pyproject.toml and no requirements.txt in ${folder || "(repository root)"}; orchestrator does not invent a dependency file`,
@@ -129,22 +154,36 @@ async function chooseTarget(
 
 function dependencyOf(finding: Finding): DependencyRequest {
   if (finding.kind !== "system_package") return { name: finding.package };
-  const systemPackages = finding.systemPackages ?? { [finding.ecosystem === "alpine" ? "alpine" : "debian"]: finding.package };
+  const systemPackages = finding.systemPackages ?? {
+    [finding.ecosystem === "alpine" ? "alpine" : "debian"]: finding.package,
+  };
   return { name: finding.package, systemPackages };
 }
 
 function describe(finding: Finding): string {
-  const what = { python_module: "Python module", node_module: "Node module", system_package: "system dependency" }[finding.kind];
+  const what = {
+    python_module: "Python module",
+    node_module: "Node module",
+    system_package: "system dependency",
+  }[finding.kind];
   return `${what} '${finding.missing}' (found by ${finding.diagnoser})`;
 }
 
 /** Lock files orchestrator cannot regenerate offline; the reviewer has to. */
 function lockFileNotes(patcher: string, folder: string, tree: TreeEntry[]): string[] {
-  const locks = patcher === "package-json" ? ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"] : patcher === "pyproject" ? ["poetry.lock"] : [];
+  const locks =
+    patcher === "package-json"
+      ? ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"]
+      : patcher === "pyproject"
+        ? ["poetry.lock"]
+        : [];
   return locks
     .map((lock) => (folder === "" ? lock : `${folder}/${lock}`))
     .filter((lock) => tree.some((e) => e.path === lock))
-    .map((lock) => `${lock} is not updated by this fix; regenerate it before merging (a frozen install would reject the change)`);
+    .map(
+      (lock) =>
+        `${lock} is not updated by this fix; regenerate it before merging (a frozen install would reject the change)`,
+    );
 }
 
 function serviceFolder(service: ServiceConfig): string {

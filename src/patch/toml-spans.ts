@@ -114,7 +114,10 @@ export function scanValue(text: string, p: number): number {
         q++;
         continue;
       }
-      q = text[q] === "[" || text[q] === "{" || text[q] === '"' || text[q] === "'" ? scanValue(text, q) : scanBare(text, q);
+      q =
+        text[q] === "[" || text[q] === "{" || text[q] === '"' || text[q] === "'"
+          ? scanValue(text, q)
+          : scanBare(text, q);
     }
     throw new Error(`TOML: unterminated ${c === "[" ? "array" : "inline table"}`);
   }

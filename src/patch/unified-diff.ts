@@ -9,9 +9,17 @@ export function renderDiff(changes: FileChange[]): string {
 function renderOne(change: FileChange): string {
   const created = change.before === null;
   const oldName = created ? "/dev/null" : `a/${change.path}`;
-  const patch = createTwoFilesPatch(oldName, `b/${change.path}`, change.before ?? "", change.after, undefined, undefined, {
-    context: 3,
-  });
+  const patch = createTwoFilesPatch(
+    oldName,
+    `b/${change.path}`,
+    change.before ?? "",
+    change.after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  );
   // Drop the "=====" banner and the empty header tabs the library writes; git's header goes first.
   const body = patch
     .split("\n")

@@ -27,9 +27,15 @@ export const ALWAYS_REFUSE: { pattern: string; rule: string }[] = [
   { pattern: ".github/**", rule: "CI and repository settings (.github/) are never changed by a fix" },
   { pattern: "**/.github/**", rule: "CI and repository settings (.github/) are never changed by a fix" },
   { pattern: ".env*", rule: "environment files (.env*) may hold secrets" },
-  { pattern: "*.{pem,key,crt,p12,pfx,jks,keystore,gpg,asc}", rule: "keys and certificates are never changed" },
+  {
+    pattern: "*.{pem,key,crt,p12,pfx,jks,keystore,gpg,asc}",
+    rule: "keys and certificates are never changed",
+  },
   { pattern: "id_{rsa,dsa,ecdsa,ed25519}*", rule: "SSH keys are never changed" },
-  { pattern: "{.npmrc,.pypirc,.netrc,.git-credentials,.dockercfg}", rule: "credential files are never changed" },
+  {
+    pattern: "{.npmrc,.pypirc,.netrc,.git-credentials,.dockercfg}",
+    rule: "credential files are never changed",
+  },
   { pattern: "**/.docker/config.json", rule: "credential files are never changed" },
   { pattern: "**/.git/**", rule: "git internals are never changed" },
   { pattern: ".gitmodules", rule: "submodule wiring is never changed" },
@@ -66,7 +72,9 @@ export function evaluatePolicy(
   }
   const changed = changes.reduce((sum, c) => sum + changedLines(c), 0);
   if (changed > max_changed_lines) {
-    reasons.push(`(change set): ${changed} lines added or removed; policy.max_changed_lines is ${max_changed_lines}`);
+    reasons.push(
+      `(change set): ${changed} lines added or removed; policy.max_changed_lines is ${max_changed_lines}`,
+    );
   }
   return reasons.length === 0 ? { allowed: true } : { allowed: false, reasons };
 }
@@ -75,13 +83,19 @@ export function evaluatePolicy(
  * The refusals for one path and git mode alone (no content): the planner uses it before it edits a file,
  * so that a symlink or a folder outside the service is refused without being read.
  */
-export function pathRefusals(path: string, mode: string, serviceName: string, service: ServiceConfig): string[] {
+export function pathRefusals(
+  path: string,
+  mode: string,
+  serviceName: string,
+  service: ServiceConfig,
+): string[] {
   const unsafe = unsafePathReason(path);
   if (unsafe) return [`${JSON.stringify(path)}: ${unsafe}`];
 
   const reasons: string[] = [];
   if (mode === SYMLINK) reasons.push(`${path}: is a symlink (mode 120000); fixes never change symlinks`);
-  if (mode === SUBMODULE) reasons.push(`${path}: is a submodule (mode 160000); fixes never change submodules`);
+  if (mode === SUBMODULE)
+    reasons.push(`${path}: is a submodule (mode 160000); fixes never change submodules`);
 
   for (const { pattern, rule } of ALWAYS_REFUSE) {
     if (matchesGlob(path, pattern)) {
@@ -93,14 +107,17 @@ export function pathRefusals(path: string, mode: string, serviceName: string, se
   const folder = serviceFolder(service);
   const inside = folder === "" || path.startsWith(`${folder}/`);
   if (!inside) {
-    reasons.push(`${path}: outside the folder of service '${serviceName}' (${folder}/); fixes stay inside it`);
+    reasons.push(
+      `${path}: outside the folder of service '${serviceName}' (${folder}/); fixes stay inside it`,
+    );
     return reasons;
   }
   if (reasons.length > 0) return reasons;
 
   const relative = folder === "" ? path : path.slice(folder.length + 1);
   const allowedByDefault =
-    DEFAULT_ALLOW.some((pattern) => matchesGlob(relative, pattern)) || relative === normalise(service.dockerfile);
+    DEFAULT_ALLOW.some((pattern) => matchesGlob(relative, pattern)) ||
+    relative === normalise(service.dockerfile);
   const allowedByConfig = service.allow.some((pattern) => matchesGlob(relative, pattern));
   if (!allowedByDefault && !allowedByConfig) {
     reasons.push(
@@ -122,11 +139,13 @@ export function changedLines(change: FileChange): number {
 function unsafePathReason(path: string): string | null {
   if (path.length === 0) return "empty path";
   if (path.includes("\\")) return "contains a backslash; paths use '/'";
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "is absolute; paths are relative to the repository root";
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path))
+    return "is absolute; paths are relative to the repository root";
   if (path.includes("\0")) return "contains a NUL byte";
   const segments = path.split("/");
   if (segments.includes("..")) return "contains '..'";
-  if (segments.some((s) => s === "" || s === ".")) return "has an empty or '.' segment; use a normalised path";
+  if (segments.some((s) => s === "" || s === "."))
+    return "has an empty or '.' segment; use a normalised path";
   return null;
 }
 

@@ -23,7 +23,10 @@ export function globToRegExp(pattern: string): RegExp {
         re += "\\{";
         continue;
       }
-      const options = pattern.slice(i + 1, close).split(",").map(escapeRegExp);
+      const options = pattern
+        .slice(i + 1, close)
+        .split(",")
+        .map(escapeRegExp);
       re += `(?:${options.join("|")})`;
       i = close;
     } else {

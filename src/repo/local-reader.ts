@@ -13,7 +13,11 @@ const run = promisify(execFile);
  */
 export function localRepoReader(dir: string): RepoReader {
   let gitChecked: Promise<boolean> | null = null;
-  const isGit = () => (gitChecked ??= run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]).then(() => true, () => false));
+  const isGit = () =>
+    (gitChecked ??= run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]).then(
+      () => true,
+      () => false,
+    ));
 
   return {
     async readFile(path) {
@@ -23,7 +27,11 @@ export function localRepoReader(dir: string): RepoReader {
         if (!info.isFile()) return null; // symlinks and folders are not files to patch
         return await readFile(full, "utf8");
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+        if (
+          (error as NodeJS.ErrnoException).code === "ENOENT" ||
+          (error as NodeJS.ErrnoException).code === "ENOTDIR"
+        )
+          return null;
         throw error;
       }
     },
@@ -46,7 +54,9 @@ function checkRelative(path: string): string {
 
 async function gitFiles(dir: string, prefix: string): Promise<TreeEntry[]> {
   const scope = prefix === "" ? [] : ["--", prefix];
-  const tracked = await run("git", ["-C", dir, "ls-files", "-s", "-z", ...scope], { maxBuffer: 256 * 1024 * 1024 });
+  const tracked = await run("git", ["-C", dir, "ls-files", "-s", "-z", ...scope], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const entries: TreeEntry[] = [];
   const seen = new Set<string>();
   for (const record of tracked.stdout.split("\0")) {

@@ -4,7 +4,9 @@ import { pipRequirementFiles, requirementArgs } from "../../src/patch/dockerfile
 describe("requirementArgs", () => {
   it("finds -r, -rFILE, --requirement and --requirement= in pip, pip3 and python -m pip", () => {
     expect(requirementArgs("pip install -r a.txt")).toEqual(["a.txt"]);
-    expect(requirementArgs("pip3 install --no-cache-dir -rb.txt && python -m pip install --requirement c.txt")).toEqual(["b.txt", "c.txt"]);
+    expect(
+      requirementArgs("pip3 install --no-cache-dir -rb.txt && python -m pip install --requirement c.txt"),
+    ).toEqual(["b.txt", "c.txt"]);
     expect(requirementArgs("/venv/bin/pip install --requirement='d.txt'")).toEqual(["d.txt"]);
     expect(requirementArgs("uv pip install -r e.txt")).toEqual(["e.txt"]);
     expect(requirementArgs("pip download -r x.txt; cat -r y.txt")).toEqual([]);
@@ -13,12 +15,14 @@ describe("requirementArgs", () => {
 
 describe("pipRequirementFiles", () => {
   it("maps an explicit COPY to its build-context path", () => {
-    const df = "FROM python:3.12\nWORKDIR /app\nCOPY deps/prod.txt /tmp/req.txt\nRUN pip install -r /tmp/req.txt\n";
+    const df =
+      "FROM python:3.12\nWORKDIR /app\nCOPY deps/prod.txt /tmp/req.txt\nRUN pip install -r /tmp/req.txt\n";
     expect(pipRequirementFiles(df)).toEqual([{ path: "deps/prod.txt", copied: true }]);
   });
 
   it("maps COPY into WORKDIR ('.') and relative -r paths", () => {
-    const df = "FROM python:3.12\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n";
+    const df =
+      "FROM python:3.12\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n";
     expect(pipRequirementFiles(df)).toEqual([{ path: "requirements.txt", copied: true }]);
   });
 
@@ -42,7 +46,8 @@ describe("pipRequirementFiles", () => {
   });
 
   it("ignores COPY --from and paths that leave the WORKDIR", () => {
-    const df = "FROM python:3.12\nWORKDIR /app\nCOPY --from=x /r.txt /app/r.txt\nRUN pip install -r /etc/r.txt\n";
+    const df =
+      "FROM python:3.12\nWORKDIR /app\nCOPY --from=x /r.txt /app/r.txt\nRUN pip install -r /etc/r.txt\n";
     expect(pipRequirementFiles(df)).toEqual([]);
   });
 });

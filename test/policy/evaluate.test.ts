@@ -6,14 +6,22 @@ import { changedLines, evaluatePolicy } from "../../src/policy/evaluate.js";
 
 function config(extra: Record<string, unknown> = {}, allow: string[] = []): OrchestratorConfig {
   const result = validateConfig({
-    services: { api: { path: "services/api", allow }, web: { path: "web", dockerfile: "docker/web.Dockerfile" } },
+    services: {
+      api: { path: "services/api", allow },
+      web: { path: "web", dockerfile: "docker/web.Dockerfile" },
+    },
     ...extra,
   });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
 }
 
-const change = (path: string, mode = "100644", before: string | null = "a\n", after = "a\nb\n"): FileChange => ({ path, mode, before, after });
+const change = (
+  path: string,
+  mode = "100644",
+  before: string | null = "a\n",
+  after = "a\nb\n",
+): FileChange => ({ path, mode, before, after });
 
 function decide(changes: FileChange[], cfg = config(), name = "api") {
   return evaluatePolicy(changes, name, cfg.services[name]!, cfg);
@@ -42,7 +50,9 @@ describe("evaluatePolicy: allowed by default inside the service folder", () => {
   });
 
   it("allows created files", () => {
-    expect(decide([change("services/api/requirements.txt", "100644", null, "x\n")])).toEqual({ allowed: true });
+    expect(decide([change("services/api/requirements.txt", "100644", null, "x\n")])).toEqual({
+      allowed: true,
+    });
   });
 });
 
@@ -79,7 +89,10 @@ describe("evaluatePolicy: refused, each reason naming the file and the rule", ()
 
   it("refuses symlinks and submodules by mode, even for allowed names", () => {
     const symlink = decide([change("services/api/requirements.txt", "120000")]);
-    expect(symlink).toEqual({ allowed: false, reasons: ["services/api/requirements.txt: is a symlink (mode 120000); fixes never change symlinks"] });
+    expect(symlink).toEqual({
+      allowed: false,
+      reasons: ["services/api/requirements.txt: is a symlink (mode 120000); fixes never change symlinks"],
+    });
     const submodule = decide([change("services/api/package.json", "160000")]);
     expect(submodule.allowed === false && submodule.reasons[0]).toContain("is a submodule (mode 160000)");
   });
@@ -107,13 +120,18 @@ describe("evaluatePolicy: refused, each reason naming the file and the rule", ()
     expect(changedLines(three)).toBe(3);
     expect(decide([three], cfg)).toEqual({ allowed: true });
     const four = change("services/api/requirements.txt", "100644", "a\nb\n", "x\nc\nd\n");
-    expect(decide([four], cfg)).toEqual({ allowed: false, reasons: [expect.stringMatching(/5 lines added or removed; policy.max_changed_lines is 3/)] });
+    expect(decide([four], cfg)).toEqual({
+      allowed: false,
+      reasons: [expect.stringMatching(/5 lines added or removed; policy.max_changed_lines is 3/)],
+    });
   });
 
   it("refuses an empty change set and duplicate paths", () => {
     expect(decide([])).toEqual({ allowed: false, reasons: [expect.stringContaining("empty")] });
     const dup = decide([change("services/api/Dockerfile"), change("services/api/Dockerfile")]);
-    expect(dup.allowed === false && dup.reasons).toEqual(["services/api/Dockerfile: appears twice in the change set"]);
+    expect(dup.allowed === false && dup.reasons).toEqual([
+      "services/api/Dockerfile: appears twice in the change set",
+    ]);
   });
 
   it("collects every reason, not just the first", () => {
@@ -125,7 +143,11 @@ describe("evaluatePolicy: refused, each reason naming the file and the rule", ()
     const result = validateConfig({ services: { app: { path: "." } } });
     if (!result.ok) throw new Error("config");
     const cfg = result.config;
-    expect(evaluatePolicy([change("package.json")], "app", cfg.services.app!, cfg)).toEqual({ allowed: true });
-    expect(evaluatePolicy([change(".github/workflows/x.yml")], "app", cfg.services.app!, cfg).allowed).toBe(false);
+    expect(evaluatePolicy([change("package.json")], "app", cfg.services.app!, cfg)).toEqual({
+      allowed: true,
+    });
+    expect(evaluatePolicy([change(".github/workflows/x.yml")], "app", cfg.services.app!, cfg).allowed).toBe(
+      false,
+    );
   });
 });

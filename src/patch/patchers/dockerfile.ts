@@ -4,11 +4,20 @@ import { PatchProofError, type Patcher, type PatchOutcome } from "../patcher.js"
 import { detectEol, insertLines, leadingWhitespace } from "../text.js";
 
 /** Instructions the install goes before when the final stage copies nothing. */
-const RUNTIME_SETUP = new Set(["CMD", "ENTRYPOINT", "HEALTHCHECK", "EXPOSE", "STOPSIGNAL", "VOLUME", "ONBUILD"]);
+const RUNTIME_SETUP = new Set([
+  "CMD",
+  "ENTRYPOINT",
+  "HEALTHCHECK",
+  "EXPOSE",
+  "STOPSIGNAL",
+  "VOLUME",
+  "ONBUILD",
+]);
 
 export const dockerfilePatcher: Patcher = {
   name: "dockerfile",
-  description: "Dockerfile: installs a system package in the final stage (apt-get, apk or dnf to match the base)",
+  description:
+    "Dockerfile: installs a system package in the final stage (apt-get, apk or dnf to match the base)",
   matches: (path) => /(^|\/)(Dockerfile(\.[^/]+)?|[^/]+\.Dockerfile)$/i.test(path),
   dependencies: (text) => installedPackages(parseDockerfile(text)),
   sameName: (a, b) => a === b,
@@ -57,7 +66,12 @@ export const dockerfilePatcher: Patcher = {
     const after = insertLines(text, offset, lines, eol);
     prove(path, file, parseDockerfile(after), pkg, lines.length);
     const note = isRoot(user) ? undefined : `switches to USER root for the install and back to USER ${user}`;
-    return { status: "patched", text: after, added: `${pkg} (${base.tool}; ${base.evidence.replace(/\s+/g, " ")})`, ...(note ? { note } : {}) };
+    return {
+      status: "patched",
+      text: after,
+      added: `${pkg} (${base.tool}; ${base.evidence.replace(/\s+/g, " ")})`,
+      ...(note ? { note } : {}),
+    };
   },
 };
 
@@ -95,13 +109,19 @@ function prove(path: string, before: Dockerfile, after: Dockerfile, pkg: string,
     throw new PatchProofError(path, `the final stage still does not install ${pkg} after the edit`);
   }
   if (after.stages.length !== before.stages.length) {
-    throw new PatchProofError(path, `the edit changed the number of stages (${before.stages.length} -> ${after.stages.length})`);
+    throw new PatchProofError(
+      path,
+      `the edit changed the number of stages (${before.stages.length} -> ${after.stages.length})`,
+    );
   }
   const key = (ins: DockerInstruction) => `${ins.keyword} ${ins.args}`;
   const old = before.instructions.map(key);
   const now = after.instructions.map(key);
   if (now.length !== old.length + inserted) {
-    throw new PatchProofError(path, `expected ${inserted} new instruction(s), found ${now.length - old.length}`);
+    throw new PatchProofError(
+      path,
+      `expected ${inserted} new instruction(s), found ${now.length - old.length}`,
+    );
   }
   // Every old instruction must still be there, in order, unchanged.
   let j = 0;

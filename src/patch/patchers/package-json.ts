@@ -1,5 +1,11 @@
 import { requireLatest } from "../versions.js";
-import { PatchProofError, dominantStyle, type Patcher, type PatchOutcome, type PinStyle } from "../patcher.js";
+import {
+  PatchProofError,
+  dominantStyle,
+  type Patcher,
+  type PatchOutcome,
+  type PinStyle,
+} from "../patcher.js";
 import { detectEol } from "../text.js";
 
 interface Member {
@@ -15,7 +21,8 @@ const SECTIONS = ["dependencies", "optionalDependencies", "peerDependencies"] as
 
 export const packageJsonPatcher: Patcher = {
   name: "package-json",
-  description: "package.json: adds the package to dependencies in the file's range style, indentation and order",
+  description:
+    "package.json: adds the package to dependencies in the file's range style, indentation and order",
   matches: (path) => /(^|\/)package\.json$/.test(path),
   dependencies: (text) => {
     const doc = parseJson(text, "package.json");
@@ -29,7 +36,10 @@ export const packageJsonPatcher: Patcher = {
     for (const section of SECTIONS) {
       const block = doc[section] as Json | undefined;
       if (block && Object.hasOwn(block, name)) {
-        return { status: "present", detail: `${path} already lists ${name} in ${section} (${String(block[name])})` };
+        return {
+          status: "present",
+          detail: `${path} already lists ${name} in ${section} (${String(block[name])})`,
+        };
       }
     }
     const dependencies = doc.dependencies as Json | undefined;
@@ -49,7 +59,10 @@ export const packageJsonPatcher: Patcher = {
       const ranges = Object.values(dependencies ?? (doc.devDependencies as Json | undefined) ?? {}).filter(
         (v): v is string => typeof v === "string",
       );
-      const style = dominantStyle(ranges.map(rangeStyle).filter((s): s is PinStyle => s !== null), "caret");
+      const style = dominantStyle(
+        ranges.map(rangeStyle).filter((s): s is PinStyle => s !== null),
+        "caret",
+      );
       const latest = await requireLatest(versions, "npm", name);
       range = style === "tilde" ? `~${latest}` : style === "exact" ? latest : `^${latest}`;
     }
@@ -69,7 +82,10 @@ export const packageJsonPatcher: Patcher = {
       const sorted = keys.every((k, i) => i === 0 || keys[i - 1]!.localeCompare(k, "en") <= 0);
       const before = sorted ? block.members.find((m) => m.key.localeCompare(name, "en") > 0) : undefined;
       if (block.members.length === 0) {
-        const body = multiline || text.slice(root.open, root.close).includes("\n") ? `${eol}${inner}${entry}${eol}${indent}` : entry;
+        const body =
+          multiline || text.slice(root.open, root.close).includes("\n")
+            ? `${eol}${inner}${entry}${eol}${indent}`
+            : entry;
         after = text.slice(0, existing.valueStart + 1) + body + text.slice(existing.valueEnd - 1);
       } else if (before) {
         const sep = multiline ? `,${eol}${inner}` : ", ";
@@ -180,7 +196,8 @@ function prove(path: string, before: Json, afterText: string, name: string, rang
     throw new PatchProofError(path, `the result is not valid JSON (${(error as Error).message})`);
   }
   const deps = after.dependencies as Json | undefined;
-  if (deps?.[name] !== range) throw new PatchProofError(path, `dependencies.${name} is not ${range} after the edit`);
+  if (deps?.[name] !== range)
+    throw new PatchProofError(path, `dependencies.${name} is not ${range} after the edit`);
   delete deps[name];
   if (!before.dependencies && Object.keys(deps).length === 0) delete after.dependencies;
   if (JSON.stringify(after) !== JSON.stringify(before)) {

@@ -42,10 +42,14 @@ export const pyprojectPatcher: Patcher = {
     }
     let result: { text: string; added: string };
     if (Array.isArray(project?.dependencies)) result = await addToPep621(text, dependency, context);
-    else if (poetryDeps && typeof poetryDeps === "object") result = await addToPoetry(text, dependency, context);
+    else if (poetryDeps && typeof poetryDeps === "object")
+      result = await addToPoetry(text, dependency, context);
     else if (project) result = await addPep621Key(text, dependency, context);
     else {
-      return { status: "unsupported", reason: `${path} has neither a [project] table nor [tool.poetry.dependencies]` };
+      return {
+        status: "unsupported",
+        reason: `${path} has neither a [project] table nor [tool.poetry.dependencies]`,
+      };
     }
     prove(path, doc, parse(result.text, path), dependency.name);
     return { status: "patched", ...result };
@@ -96,7 +100,10 @@ async function addToPep621(text: string, dependency: DependencyRequest, context:
   const entry = table.entries.find((e) => e.key === "dependencies")!;
   const { elements, close } = arrayElements(text, entry.valueStart);
   const values = elements.map((e) => stringValue(text.slice(e.start, e.end)) ?? "");
-  const style = dominantStyle(values.map(pep508Style).filter((s): s is PinStyle => s !== null), "bare");
+  const style = dominantStyle(
+    values.map(pep508Style).filter((s): s is PinStyle => s !== null),
+    "bare",
+  );
   const added = await pep508(dependency.name, style, context);
   const quote = text[elements[0]?.start ?? -1] === "'" ? "'" : '"';
   const literal = `${quote}${added}${quote}`;
@@ -140,7 +147,9 @@ function insertIntoArray(
     if (last.comma !== null) return splice(lastLineEnd, `${indent}${literal},${eol}`);
     // No trailing comma style: the last element gets one, the new last element does not.
     const withComma = splice(last.end, ",");
-    return withComma.slice(0, lastLineEnd + 1) + `${indent}${literal}${eol}` + withComma.slice(lastLineEnd + 1);
+    return (
+      withComma.slice(0, lastLineEnd + 1) + `${indent}${literal}${eol}` + withComma.slice(lastLineEnd + 1)
+    );
   }
   if (last.comma !== null) return splice(last.comma + 1, ` ${literal},`);
   return splice(last.end, `, ${literal}`);
@@ -190,10 +199,15 @@ async function addToPoetry(text: string, dependency: DependencyRequest, context:
     .filter((s): s is PinStyle => s !== null);
   // `poetry add` writes a caret constraint; follow that when the file shows no style of its own.
   const style = dominantStyle(styles, "caret");
-  const version = style === "bare" ? "*" : `${POETRY_PREFIX[style]}${await requireLatest(context.versions, "pypi", dependency.name)}`;
+  const version =
+    style === "bare"
+      ? "*"
+      : `${POETRY_PREFIX[style]}${await requireLatest(context.versions, "pypi", dependency.name)}`;
   const key = /^[A-Za-z0-9_-]+$/.test(dependency.name) ? dependency.name : `"${dependency.name}"`;
   const sample = entries[0] ?? table.entries[0];
-  const separator = sample ? text.slice(sample.keyStart, sample.valueStart).replace(/^[^=\s]+|^"[^"]*"/, "") : " = ";
+  const separator = sample
+    ? text.slice(sample.keyStart, sample.valueStart).replace(/^[^=\s]+|^"[^"]*"/, "")
+    : " = ";
   const line = `${key}${separator}"${version}"`;
   const eol = detectEol(text);
 
@@ -210,7 +224,10 @@ async function addToPoetry(text: string, dependency: DependencyRequest, context:
   const indent = sample ? leadingWhitespace(text.slice(text.lastIndexOf("\n", sample.keyStart - 1) + 1)) : "";
   const prefix = at === text.length && !text.endsWith("\n") ? eol : "";
   const suffix = prefix ? "" : eol;
-  return { text: text.slice(0, at) + prefix + indent + line + suffix + text.slice(at), added: `${dependency.name} = "${version}"` };
+  return {
+    text: text.slice(0, at) + prefix + indent + line + suffix + text.slice(at),
+    added: `${dependency.name} = "${version}"`,
+  };
 }
 
 function requireTable(text: string, name: string, path: string): TableSpan {
@@ -231,9 +248,11 @@ function prove(path: string, before: Toml, after: Toml, name: string): void {
     );
     found += project.dependencies.length - kept.length;
     project.dependencies = kept;
-    if (kept.length === 0 && !Array.isArray((before.project as Toml | undefined)?.dependencies)) delete project.dependencies;
+    if (kept.length === 0 && !Array.isArray((before.project as Toml | undefined)?.dependencies))
+      delete project.dependencies;
   }
-  const poetry = ((copy.tool as Toml | undefined)?.poetry as Toml | undefined)?.dependencies as Toml | undefined;
+  const poetry = ((copy.tool as Toml | undefined)?.poetry as Toml | undefined)?.dependencies as
+    Toml | undefined;
   if (poetry) {
     for (const key of Object.keys(poetry)) {
       if (normalizePythonName(key) === wanted) {

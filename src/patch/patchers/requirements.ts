@@ -41,9 +41,19 @@ export function parseRequirements(text: string): { lines: Line[]; entries: Requi
     if (body === "") {
       entries.push({ kind: "blank", name: null, style: null, ...base });
     } else if (body.startsWith("-")) {
-      const egg = /#egg=([A-Za-z0-9._-]+)/.exec(lines.slice(startLine, i + 1).map((l) => l.text).join(" "));
+      const egg = /#egg=([A-Za-z0-9._-]+)/.exec(
+        lines
+          .slice(startLine, i + 1)
+          .map((l) => l.text)
+          .join(" "),
+      );
       const editable = /^(-e|--editable)\b/.test(body);
-      entries.push({ kind: editable ? "requirement" : "option", name: egg?.[1] ?? null, style: null, ...base });
+      entries.push({
+        kind: editable ? "requirement" : "option",
+        name: egg?.[1] ?? null,
+        style: null,
+        ...base,
+      });
     } else if (/^[a-z][a-z0-9+.-]*:\/\/|^[./]/i.test(body)) {
       const egg = /#egg=([A-Za-z0-9._-]+)/.exec(lines[startLine]!.text);
       entries.push({ kind: "requirement", name: egg?.[1] ?? null, style: null, ...base });
@@ -101,11 +111,20 @@ export const requirementsPatcher: Patcher = {
     const spec = operator ? `${operator}${await requireLatest(versions, "pypi", dependency.name)}` : "";
     const added = `${dependency.name}${spec}`;
 
-    const named = requirements.filter((e): e is RequirementLine & { name: string } => e.name !== null && e.style !== null);
+    const named = requirements.filter(
+      (e): e is RequirementLine & { name: string } => e.name !== null && e.style !== null,
+    );
     let offset = text.length;
-    if (isSorted(named.map((e) => e.name), normalizePythonName)) {
+    if (
+      isSorted(
+        named.map((e) => e.name),
+        normalizePythonName,
+      )
+    ) {
       const next = named.find((e) => normalizePythonName(e.name) > wanted);
-      offset = next ? lines[commentBlockStart(lines, next.startLine)]!.start : afterLine(lines, named[named.length - 1]!.endLine, text);
+      offset = next
+        ? lines[commentBlockStart(lines, next.startLine)]!.start
+        : afterLine(lines, named[named.length - 1]!.endLine, text);
     } else if (requirements.length > 0) {
       offset = afterLine(lines, requirements[requirements.length - 1]!.endLine, text);
     }
@@ -131,7 +150,10 @@ function prove(path: string, before: string, after: string, name: string): void 
   const now = parseRequirements(after).entries.filter((e) => e.kind !== "blank");
   const added = now.filter((e) => !old.some((o) => key(o) === key(e)));
   if (added.length !== 1 || normalizePythonName(added[0]!.name ?? "") !== normalizePythonName(name)) {
-    throw new PatchProofError(path, `re-parsing shows ${added.map(key).join(", ") || "no new entry"} instead of ${name}`);
+    throw new PatchProofError(
+      path,
+      `re-parsing shows ${added.map(key).join(", ") || "no new entry"} instead of ${name}`,
+    );
   }
   if (now.length !== old.length + 1) throw new PatchProofError(path, "an existing line changed");
 }

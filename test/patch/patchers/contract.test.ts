@@ -10,7 +10,10 @@ const FIXTURES = join(import.meta.dirname, "../../fixtures/patch");
 
 /** The dependency each patcher is asked to add in every one of its fixtures. */
 const REQUESTS: Record<string, DependencyRequest> = {
-  dockerfile: { name: "zlib1g-dev", systemPackages: { debian: "zlib1g-dev", alpine: "zlib-dev", rpm: "zlib-devel" } },
+  dockerfile: {
+    name: "zlib1g-dev",
+    systemPackages: { debian: "zlib1g-dev", alpine: "zlib-dev", rpm: "zlib-devel" },
+  },
   requirements: { name: "PyYAML" },
   pyproject: { name: "PyYAML" },
   "package-json": { name: "left-pad" },
@@ -24,7 +27,11 @@ function onlyInserted(before: string, after: string): boolean {
   let prefix = 0;
   while (prefix < before.length && before[prefix] === after[prefix]) prefix++;
   let suffix = 0;
-  while (suffix < before.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+  while (
+    suffix < before.length - prefix &&
+    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
+  )
+    suffix++;
   return prefix + suffix === before.length;
 }
 
@@ -63,11 +70,16 @@ for (const [name, patcher] of patchers) {
           const outcome = await patcher.apply(before, request, { versions, path });
           if (outcome.status !== "patched") throw new Error(`not patched: ${JSON.stringify(outcome)}`);
           const parts = diffLines(before, outcome.text);
-          const removed = parts.filter((p) => p.removed).flatMap((p) => p.value.split(/\r?\n/).filter(Boolean));
+          const removed = parts
+            .filter((p) => p.removed)
+            .flatMap((p) => p.value.split(/\r?\n/).filter(Boolean));
           const added = parts.filter((p) => p.added).flatMap((p) => p.value.split(/\r?\n/).filter(Boolean));
           expect(removed.length).toBeLessThanOrEqual(1);
           for (const line of removed) {
-            expect(added.some((a) => onlyInserted(line, a)), `rewritten line: ${line}`).toBe(true);
+            expect(
+              added.some((a) => onlyInserted(line, a)),
+              `rewritten line: ${line}`,
+            ).toBe(true);
           }
           expect(added.length).toBeGreaterThanOrEqual(Math.max(1, removed.length));
           expect(added.length - removed.length).toBeLessThanOrEqual(5);
@@ -86,7 +98,12 @@ for (const [name, patcher] of patchers) {
         });
 
         it(`claims the file by its path`, () => {
-          const typical = { dockerfile: "svc/Dockerfile", requirements: "svc/requirements.txt", pyproject: "svc/pyproject.toml", "package-json": "svc/package.json" }[name];
+          const typical = {
+            dockerfile: "svc/Dockerfile",
+            requirements: "svc/requirements.txt",
+            pyproject: "svc/pyproject.toml",
+            "package-json": "svc/package.json",
+          }[name];
           expect(patcher.matches(typical ?? file)).toBe(true);
         });
       });

@@ -9,11 +9,13 @@ const versions: VersionLookup = {
     return "4.17.21";
   },
 };
-const apply = (text: string, name = "lodash") => packageJsonPatcher.apply(text, { name }, { versions, path: "web/package.json" });
+const apply = (text: string, name = "lodash") =>
+  packageJsonPatcher.apply(text, { name }, { versions, path: "web/package.json" });
 
 describe("package.json patcher", () => {
   it("inserts into a sorted dependencies block with the caret style and 2-space indent", async () => {
-    const text = '{\n  "name": "w",\n  "dependencies": {\n    "express": "^4.19.2",\n    "zod": "^3.23.8"\n  }\n}\n';
+    const text =
+      '{\n  "name": "w",\n  "dependencies": {\n    "express": "^4.19.2",\n    "zod": "^3.23.8"\n  }\n}\n';
     expect(await apply(text)).toMatchObject({
       status: "patched",
       text: '{\n  "name": "w",\n  "dependencies": {\n    "express": "^4.19.2",\n    "lodash": "^4.17.21",\n    "zod": "^3.23.8"\n  }\n}\n',
@@ -30,7 +32,9 @@ describe("package.json patcher", () => {
 
   it("follows ~ ranges and single-line blocks", async () => {
     const text = '{\n  "dependencies": { "a": "~1.0.0", "b": "~2.0.0" }\n}\n';
-    expect(await apply(text)).toMatchObject({ text: '{\n  "dependencies": { "a": "~1.0.0", "b": "~2.0.0", "lodash": "~4.17.21" }\n}\n' });
+    expect(await apply(text)).toMatchObject({
+      text: '{\n  "dependencies": { "a": "~1.0.0", "b": "~2.0.0", "lodash": "~4.17.21" }\n}\n',
+    });
   });
 
   it("creates dependencies as the last key with 4-space indent and CRLF", async () => {
@@ -41,20 +45,29 @@ describe("package.json patcher", () => {
   });
 
   it("fills an empty dependencies object", async () => {
-    expect(await apply('{\n  "dependencies": {}\n}\n')).toMatchObject({ text: '{\n  "dependencies": {\n    "lodash": "^4.17.21"\n  }\n}\n' });
+    expect(await apply('{\n  "dependencies": {}\n}\n')).toMatchObject({
+      text: '{\n  "dependencies": {\n    "lodash": "^4.17.21"\n  }\n}\n',
+    });
   });
 
   it("keeps scoped names and escapes nothing it should not", async () => {
     const out = await apply('{\n  "dependencies": {\n    "@a/b": "^1.0.0"\n  }\n}\n', "@types/node");
-    expect(out).toMatchObject({ text: '{\n  "dependencies": {\n    "@a/b": "^1.0.0",\n    "@types/node": "^4.17.21"\n  }\n}\n' });
+    expect(out).toMatchObject({
+      text: '{\n  "dependencies": {\n    "@a/b": "^1.0.0",\n    "@types/node": "^4.17.21"\n  }\n}\n',
+    });
   });
 
   it("moves a devDependencies-only package to dependencies with the same range, without a lookup", async () => {
     const before = calls.length;
-    const text = '{\n  "dependencies": {\n    "a": "^1.0.0"\n  },\n  "devDependencies": {\n    "lodash": "~4.0.0"\n  }\n}\n';
+    const text =
+      '{\n  "dependencies": {\n    "a": "^1.0.0"\n  },\n  "devDependencies": {\n    "lodash": "~4.0.0"\n  }\n}\n';
     const outcome = await apply(text);
-    expect(outcome).toMatchObject({ status: "patched", note: expect.stringContaining("only in devDependencies") });
-    if (outcome.status === "patched") expect(JSON.parse(outcome.text).dependencies).toEqual({ a: "^1.0.0", lodash: "~4.0.0" });
+    expect(outcome).toMatchObject({
+      status: "patched",
+      note: expect.stringContaining("only in devDependencies"),
+    });
+    if (outcome.status === "patched")
+      expect(JSON.parse(outcome.text).dependencies).toEqual({ a: "^1.0.0", lodash: "~4.0.0" });
     expect(calls.length).toBe(before);
   });
 
@@ -65,7 +78,8 @@ describe("package.json patcher", () => {
   });
 
   it("does not get confused by keys inside strings or nested objects", async () => {
-    const text = '{\n  "description": "no \\"dependencies\\": {} here",\n  "config": { "dependencies": { "x": "1" } }\n}\n';
+    const text =
+      '{\n  "description": "no \\"dependencies\\": {} here",\n  "config": { "dependencies": { "x": "1" } }\n}\n';
     const outcome = await apply(text);
     if (outcome.status !== "patched") throw new Error("not patched");
     const doc = JSON.parse(outcome.text);
@@ -75,6 +89,9 @@ describe("package.json patcher", () => {
 
   it("reports invalid JSON and a non-object dependencies field", async () => {
     await expect(apply("{ nope")).rejects.toThrow(/web\/package.json is not valid JSON/);
-    expect(await apply('{"dependencies": []}')).toMatchObject({ status: "unsupported", reason: 'web/package.json: "dependencies" is not an object' });
+    expect(await apply('{"dependencies": []}')).toMatchObject({
+      status: "unsupported",
+      reason: 'web/package.json: "dependencies" is not an object',
+    });
   });
 });

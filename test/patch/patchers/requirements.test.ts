@@ -22,7 +22,10 @@ async function apply(text: string, name = "PyYAML", version: string | null = "6.
 describe("requirements patcher", () => {
   it("pins to the latest version when most lines pin with ==, inserting in sorted order", async () => {
     const { outcome, calls } = await apply("flask==3.0.3\nrequests==2.32.3\nuvicorn\n");
-    expect(outcome).toMatchObject({ status: "patched", text: "flask==3.0.3\nPyYAML==6.0.2\nrequests==2.32.3\nuvicorn\n" });
+    expect(outcome).toMatchObject({
+      status: "patched",
+      text: "flask==3.0.3\nPyYAML==6.0.2\nrequests==2.32.3\nuvicorn\n",
+    });
     expect(calls).toEqual(["pypi:PyYAML"]);
   });
 
@@ -39,7 +42,9 @@ describe("requirements patcher", () => {
 
   it("keeps comments, -r includes, CRLF and a missing final newline", async () => {
     const { outcome } = await apply("-r base.txt\r\n# web\r\nrequests==3.0 # pinned\r\nflask==2.0");
-    expect(outcome).toMatchObject({ text: "-r base.txt\r\n# web\r\nrequests==3.0 # pinned\r\nflask==2.0\r\nPyYAML==6.0.2" });
+    expect(outcome).toMatchObject({
+      text: "-r base.txt\r\n# web\r\nrequests==3.0 # pinned\r\nflask==2.0\r\nPyYAML==6.0.2",
+    });
   });
 
   it("creates the content of an empty file", async () => {
@@ -47,7 +52,12 @@ describe("requirements patcher", () => {
   });
 
   it("finds the distribution under any PEP 503 spelling, extras and markers included", async () => {
-    for (const line of ["pyyaml==6", "py_yaml>=1", "PyYAML[libyaml] ; python_version > '3'", "-e git+https://x.invalid/y.git#egg=pyyaml"]) {
+    for (const line of [
+      "pyyaml==6",
+      "py_yaml>=1",
+      "PyYAML[libyaml] ; python_version > '3'",
+      "-e git+https://x.invalid/y.git#egg=pyyaml",
+    ]) {
       const { outcome } = await apply(`${line}\n`, "PyYAML");
       expect(outcome.status, line).toBe(line.startsWith("py_yaml") ? "patched" : "present");
     }
@@ -63,7 +73,9 @@ describe("requirements patcher", () => {
   });
 
   it("fails clearly when the registry knows no version to pin", async () => {
-    await expect(apply("a==1\nb==2\n", "PyYAML", null)).rejects.toThrow("PyPI reports no released version of 'PyYAML'");
+    await expect(apply("a==1\nb==2\n", "PyYAML", null)).rejects.toThrow(
+      "PyPI reports no released version of 'PyYAML'",
+    );
   });
 
   it("inserts above the comment block that belongs to the next requirement", async () => {

@@ -1,0 +1,22 @@
+/**
+ * `npm run bench [-- name ...]`: runs the benchmark modules in sequence, or only the named ones.
+ * Each module exports one async function; add new ones to BENCHMARKS.
+ */
+import { benchDiagnose } from "./diagnose.js";
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  diagnose: benchDiagnose,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !Object.hasOwn(BENCHMARKS, name));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark(s): ${unknown.join(", ")}; available: ${Object.keys(BENCHMARKS).join(", ")}`,
+  );
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  console.log(`== ${name}`);
+  await BENCHMARKS[name]!();
+}

@@ -1,0 +1,76 @@
+/**
+ * The two things a deploy updates in place on GitHub: the PR comment (found by its hidden marker) and
+ * the check run on the deployed SHA. Thin I/O; the text comes from render-deploy.ts.
+ */
+import { deployCheckName, findDeployCommentMarker } from "../../src/deploy/contract.js";
+import type { DeployStatus } from "../journal/events.js";
+import type { GitHubRepo } from "./deployments.js";
+import { checkActions, checkConclusion } from "./render-deploy.js";
+
+export interface CommentRef {
+  id: number;
+  url: string;
+}
+
+/** The deployment's comment on the PR, or null when there is none yet. */
+export async function findDeployComment(gh: GitHubRepo, pr: number, deploymentId: number): Promise<CommentRef | null> {
+  const octokit = await gh.octokit();
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: pr, per_page: 100 })) {
+    const found = page.data.find((c) => findDeployCommentMarker(c.body) === deploymentId);
+    if (found) return { id: found.id, url: found.html_url };
+  }
+  return null;
+}
+
+/**
+ * Updates the comment in place; when `known` is gone (deleted) or unknown, looks it up by marker and
+ * creates it only if it is missing. `body` must already be rendered (redacted, within limits).
+ */
+export async function upsertDeployComment(gh: GitHubRepo, pr: number, deploymentId: number, body: string, known: number | null): Promise<CommentRef> {
+  const octokit = await gh.octokit();
+  let id = known;
+  if (id !== null) {
+    try {
+      const { data } = await octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: id, body });
+      return { id: data.id, url: data.html_url };
+    } catch (error) {
+      if ((error as { status?: unknown }).status !== 404) throw error;
+      id = null;
+    }
+  }
+  const existing = await findDeployComment(gh, pr, deploymentId);
+  if (existing) {
+    const { data } = await octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: existing.id, body });
+    return { id: data.id, url: data.html_url };
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: pr, body });
+  return { id: data.id, url: data.html_url };
+}
+
+export interface CheckRunUpdate {
+  service: string;
+  sha: string;
+  output: { title: string; summary: string; text: string };
+  /** Set when the deploy finished; the check run then completes with buttons. */
+  status?: DeployStatus;
+  detailsUrl?: string | null;
+}
+
+/** Creates the deploy check run on the SHA or updates the one this deployment already has. */
+export async function upsertDeployCheck(gh: GitHubRepo, known: number | null, update: CheckRunUpdate): Promise<number> {
+  const octokit = await gh.octokit();
+  const completion = update.status
+    ? { status: "completed" as const, conclusion: checkConclusion(update.status), completed_at: new Date().toISOString(), actions: checkActions(update.status) }
+    : { status: "in_progress" as const };
+  const common = { owner: gh.owner, repo: gh.repo, output: update.output, ...completion, ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}) };
+  if (known !== null) {
+    try {
+      await octokit.rest.checks.update({ ...common, check_run_id: known });
+      return known;
+    } catch (error) {
+      if ((error as { status?: unknown }).status !== 404) throw error;
+    }
+  }
+  const { data } = await octokit.rest.checks.create({ ...common, name: deployCheckName(update.service), head_sha: update.sha, ...(update.status ? {} : { started_at: new Date().toISOString() }) });
+  return data.id;
+}

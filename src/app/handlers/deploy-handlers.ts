@@ -1,0 +1,16 @@
+import type { Probot } from "probot";
+import { withRedactedToken } from "../register.js";
+import { onDeployCheckAction } from "./deploy-check-action.js";
+import { onMergedPull } from "./deploy-merge.js";
+import { onDeploymentStatus } from "./deploy-revert-offer.js";
+
+/**
+ * The deploy half's webhooks. Needs the app permissions deployments: write, contents: write,
+ * pull_requests: write, issues: write, checks: read, and the events pull_request, check_run,
+ * deployment_status. Commands come in through `deployCommands` (src/deploy/commands/deploy-commands.ts).
+ */
+export function registerDeployHandlers(app: Probot): void {
+  app.on("pull_request.closed", (context) => onMergedPull(withRedactedToken(context)));
+  app.on("check_run.requested_action", (context) => onDeployCheckAction(withRedactedToken(context)));
+  app.on("deployment_status", (context) => onDeploymentStatus(withRedactedToken(context)));
+}

@@ -1,0 +1,74 @@
+import type { Context } from "probot";
+import { ROLLED_BACK_PREFIX, serviceFromTask } from "../../deploy/contract.js";
+import { parsePayload } from "../../deploy/history.js";
+import { upsertMarkedComment } from "../../deploy/marked-comment.js";
+import { offerRevert, type RevertOutcome } from "../../deploy/revert-pr.js";
+import { messageOf } from "../../github/types.js";
+import { escapeHtml } from "../../render/text.js";
+import { clientFor } from "../client.js";
+import { loadConfig } from "../load-config.js";
+
+export function revertOfferMarker(deploymentId: number): string {
+  return `<!-- orchestrator:revert-offer deployment=${deploymentId} -->`;
+}
+
+/**
+ * After the runner rolled a deploy back (final status `failure` whose description starts with
+ * ROLLED_BACK_PREFIX), offer the way back to a consistent main on the PR: a revert PR, or why not.
+ */
+export async function onDeploymentStatus(context: Context<"deployment_status">): Promise<void> {
+  const { deployment, deployment_status: status } = context.payload;
+  const log = context.log.child({ handler: "deploy-revert-offer", deployment: deployment.id, state: status.state });
+  const service = serviceFromTask(deployment.task);
+  if (service === null) {
+    log.debug({ task: deployment.task }, "not an orchestrator deployment");
+    return;
+  }
+  if (status.state !== "failure" || !(status.description ?? "").startsWith(ROLLED_BACK_PREFIX)) {
+    log.debug("not a completed rollback: nothing to offer");
+    return;
+  }
+  const payload = parsePayload(deployment.payload);
+  if (!payload || payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
+    // Only a PR's change can be reverted; a rolled-back rollback or ad-hoc deploy changed nothing on main.
+    log.info({ reason: payload?.reason ?? null, pr: payload?.pr ?? null }, "rolled back, but not a merged PR's change: no revert offer");
+    return;
+  }
+  const loaded = await loadConfig(context);
+  if (loaded.status !== "ok") {
+    log.warn({ config: loaded.status }, "config missing or invalid: no revert offer");
+    return;
+  }
+  const serviceConfig = loaded.config.services[service];
+  if (!serviceConfig) {
+    log.warn({ service }, "service no longer configured: no revert offer");
+    return;
+  }
+  const client = clientFor(context, log);
+  let outcome: RevertOutcome;
+  try {
+    outcome = await offerRevert(client, {
+      pr: payload.pr,
+      service,
+      serviceConfig,
+      deploymentId: deployment.id,
+      rolledBack: status.description ?? "",
+    });
+  } catch (error) {
+    log.error({ err: messageOf(error) }, "could not prepare the revert pull request");
+    outcome = { kind: "declined", reason: `preparing it failed (${messageOf(error)})` };
+  }
+  await upsertMarkedComment(client, payload.pr, revertOfferMarker(deployment.id), renderRevertOffer(service, outcome));
+}
+
+export function renderRevertOffer(service: string, outcome: RevertOutcome): string {
+  const lead = `\`${service}\` was rolled back, so production runs the previous version while the default branch still has this change.`;
+  switch (outcome.kind) {
+    case "opened":
+      return `${lead} To bring the default branch back in line, merge the revert: #${outcome.number} (${outcome.url}). Or close it and fix forward.`;
+    case "existing":
+      return `${lead} The revert is open: #${outcome.number} (${outcome.url}). Merge it, or close it and fix forward.`;
+    case "declined":
+      return `${lead} No revert pull request was opened: ${escapeHtml(outcome.reason)}.`;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Command } from "../../commands/parse.js";
+import type { CommandHandler } from "../../commands/types.js";
+import { rollbackService } from "../rollback.js";
+
+/**
+ * `/orchestrator rollback <service>`: redeploys the last successful version before the current one.
+ * On a PR the new deployment reports there; on an issue, to no PR (the answer says where to look).
+ */
+export const rollbackCommand: CommandHandler<Extract<Command, { name: "rollback" }>> = async (ctx, command) => {
+  const { client, config, issue, sender } = ctx;
+  const outcome = await rollbackService(
+    { client, config },
+    { service: command.service, requestedBy: sender, reportTo: () => (issue.isPullRequest ? issue.number : null) },
+  );
+  return `@${sender} ${outcome.text}`;
+};

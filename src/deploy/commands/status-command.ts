@@ -1,0 +1,18 @@
+import type { Command } from "../../commands/parse.js";
+import type { CommandHandler } from "../../commands/types.js";
+import { serviceDeployments } from "../deployments-api.js";
+import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../render.js";
+
+/** `/orchestrator status [service]`: what runs now and the last deployments, per service, as tables. */
+export const statusCommand: CommandHandler<Extract<Command, { name: "status" }>> = async (ctx, command) => {
+  const { client, config, sender } = ctx;
+  const names = command.service ? [command.service] : Object.keys(config.services);
+  const histories: ServiceHistory[] = [];
+  for (const service of names) {
+    const serviceConfig = config.services[service];
+    if (!serviceConfig) throw new Error(`service '${service}' is not configured`);
+    const records = await serviceDeployments(client, { service, environment: serviceConfig.environment, limit: STATUS_ROWS });
+    histories.push({ service, environment: serviceConfig.environment, records });
+  }
+  return `@${sender} deploy status:\n\n${renderStatus(histories)}`;
+};

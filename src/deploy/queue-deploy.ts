@@ -1,0 +1,47 @@
+import type { OrchestratorConfig } from "../config/schema.js";
+import type { RepoClient } from "../github/types.js";
+import { buildDeploymentRequest, type DeployIntent } from "./deployment-request.js";
+import { createDeployment } from "./deployments-api.js";
+import { renderQueued, renderRejected } from "./render.js";
+
+export interface DeployEnv {
+  client: RepoClient;
+  config: OrchestratorConfig;
+}
+
+export type QueueOutcome =
+  | { kind: "queued"; deploymentId: number; text: string }
+  | { kind: "rejected"; status: number; text: string };
+
+/**
+ * Creates the deployment for an intent that has passed every check, and returns the text that tells
+ * about it: the "queued" text carries the deploy comment marker, so whichever comment posts it becomes
+ * the one the runner updates in place.
+ */
+export async function queueDeploy(env: DeployEnv, intent: DeployIntent): Promise<QueueOutcome> {
+  const { client, config } = env;
+  const request = buildDeploymentRequest(intent, config);
+  const log = client.log.child({ service: intent.service, sha: intent.sha, reason: intent.reason });
+  const result = await createDeployment(client, request);
+  if (!result.ok) {
+    log.warn({ status: result.status, message: result.message }, "deployment not created");
+    return {
+      kind: "rejected",
+      status: result.status,
+      text: renderRejected(intent.service, intent.sha, result.status, result.message, request.required_contexts),
+    };
+  }
+  log.info({ deployment: result.id, environment: request.environment }, "deployment created");
+  return {
+    kind: "queued",
+    deploymentId: result.id,
+    text: renderQueued({
+      deploymentId: result.id,
+      service: intent.service,
+      environment: request.environment,
+      sha: intent.sha,
+      payload: request.payload,
+      reportsHere: intent.pr !== null,
+    }),
+  };
+}
