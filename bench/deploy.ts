@@ -1,7 +1,7 @@
 /**
  * Deploy benchmark on the fixture stack with the real engine:
  *  1. the runner's local deploy vs. a plain script doing the same `git checkout` + `build` +
- *     `up -d --no-deps` + wget-until-healthy (the runner also journals, inspects and watches);
+ *     `up -d --no-deps` + curl-until-healthy (the runner also journals, inspects and watches);
  *  2. the time from a failed verification to the old version answering again (rollback).
  * Exported for bench/run.ts; `npx tsx bench/deploy.ts` runs it alone.
  */
@@ -21,10 +21,19 @@ export interface DeployBench {
   rollbackMs: number;
 }
 
-function wgetOk(url: string): boolean {
-  return (
-    spawnSync("busybox", ["wget", "-q", "-T", "1", "-O", "/dev/null", url], { stdio: "ignore" }).status === 0
-  );
+/** What a deploy script would do: curl until the health URL answers 2xx. */
+function curlOk(url: string): boolean {
+  const result = spawnSync("curl", ["-fsS", "-o", "/dev/null", "--max-time", "1", url], { stdio: "ignore" });
+  if (result.error) throw new Error(`the plain-script baseline needs curl: ${result.error.message}`);
+  return result.status === 0;
+}
+
+async function waitFor(read: () => Promise<string | null>, want: string, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await read()) !== want) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for version ${want}`);
+    await sleep(everyMs);
+  }
 }
 
 export async function benchDeploy(log: (line: string) => void = console.log): Promise<DeployBench> {
@@ -61,11 +70,16 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
     stack.git("checkout", "-q", "--detach", v3);
     compose("build", "web");
     compose("up", "-d", "--no-deps", "web");
-    while (!wgetOk(`${stack.url}/health`)) await sleep(100);
+    const deadline = Date.now() + 60_000;
+    while (!curlOk(`${stack.url}/health`)) {
+      if (Date.now() > deadline)
+        throw new Error("plain script: the service did not become healthy within 60 s");
+      await sleep(100);
+    }
     const plainMs = Date.now() - t;
     stack.git("checkout", "-q", "--detach", deployed.targetSha!);
     compose("up", "-d", "--no-deps", "--build", "web");
-    while ((await stack.get("/version")) !== "v2") await sleep(100);
+    await waitFor(() => stack.get("/version"), "v2");
 
     // 2. Rollback: a deploy whose health check fails; clock from the failed verify to v2 answering.
     stack.variant(
@@ -84,7 +98,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
         if (event.step === "verify" && event.phase === "end" && !event.ok) {
           failedAt = Date.now();
           watcher = (async () => {
-            while ((await stack.get("/version")) !== "v2") await sleep(25);
+            await waitFor(() => stack.get("/version"), "v2", 25);
             servingAgainAt = Date.now();
           })();
         }

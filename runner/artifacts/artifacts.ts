@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { redact, redactor } from "../../src/redact/redactor.js";
 
 /** The files every run leaves in its folder under the state dir. */
-export const ARTIFACT_NAMES = ["patch.diff", "build.log", "restart.log", "verify.log", "rollback.log", "summary.json"] as const;
+export const ARTIFACT_NAMES = [
+  "patch.diff",
+  "build.log",
+  "restart.log",
+  "verify.log",
+  "rollback.log",
+  "summary.json",
+] as const;
 export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
 export function artifactPath(runDir: string, name: ArtifactName): string {

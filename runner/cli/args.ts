@@ -45,6 +45,7 @@ export function positiveIntOption(args: ParsedArgs, name: string, fallback: numb
   const raw = stringOption(args, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new RunnerUsageError(`--${name} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RunnerUsageError(`--${name} must be a positive integer, got '${raw}'`);
   return n;
 }

@@ -37,14 +37,17 @@ export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.Proce
   const config = loadWorkspaceConfig(workspace);
   const serviceConfig = config.services[service];
   if (!serviceConfig) {
-    throw new RunnerUsageError(`unknown service '${service}'; configured: ${Object.keys(config.services).join(", ")}`);
+    throw new RunnerUsageError(
+      `unknown service '${service}'; configured: ${Object.keys(config.services).join(", ")}`,
+    );
   }
   const stateDir = stateDirFrom(env);
   const reporter = terminalReporter(io);
 
   // A previous runner may have been killed mid-deploy: finish its runs first.
   const recovered = await reconcile({ stateDir, reporter, env });
-  for (const outcome of recovered) if (outcome.skipped) io.stdout.write(`.. skipped run ${outcome.runId}: ${outcome.skipped}\n`);
+  for (const outcome of recovered)
+    if (outcome.skipped) io.stdout.write(`.. skipped run ${outcome.runId}: ${outcome.skipped}\n`);
 
   const result = await runDeploy(
     {

@@ -17,7 +17,11 @@ function heldLocks(stateDir: string): Array<{ service: string; owner: string }> 
     .map((name) => {
       let owner = "unknown owner";
       try {
-        const o = JSON.parse(readFileSync(join(dir, name, "owner.json"), "utf8")) as { pid: number; hostname: string; runId?: string };
+        const o = JSON.parse(readFileSync(join(dir, name, "owner.json"), "utf8")) as {
+          pid: number;
+          hostname: string;
+          runId?: string;
+        };
         owner = `pid ${o.pid} on ${o.hostname}${o.runId ? ` (run ${o.runId})` : ""}`;
       } catch {
         // being written or broken; say so
@@ -34,8 +38,17 @@ export async function statusCommand(argv: string[], io: CliIo, env: NodeJS.Proce
   const runs = allRuns(stateDir);
   if (args.options.has("json")) {
     const latest: Record<string, unknown> = {};
-    for (const run of runs) if (run.start) latest[run.start.service] = { runId: run.runId, status: run.status, targetSha: run.targetSha, reported: run.reported };
-    io.stdout.write(redact(`${JSON.stringify({ stateDir, services: latest, locks: heldLocks(stateDir) }, null, 2)}\n`));
+    for (const run of runs)
+      if (run.start)
+        latest[run.start.service] = {
+          runId: run.runId,
+          status: run.status,
+          targetSha: run.targetSha,
+          reported: run.reported,
+        };
+    io.stdout.write(
+      redact(`${JSON.stringify({ stateDir, services: latest, locks: heldLocks(stateDir) }, null, 2)}\n`),
+    );
   } else {
     io.stdout.write(redact(renderStatus(runs, heldLocks(stateDir))));
   }
@@ -53,7 +66,14 @@ export async function runsCommand(argv: string[], io: CliIo, env: NodeJS.Process
     .reverse()
     .slice(0, limit);
   if (args.options.has("json")) {
-    const rows = runs.map((run) => ({ runId: run.runId, service: run.start?.service ?? null, status: run.status, targetSha: run.targetSha, reported: run.reported, result: run.result }));
+    const rows = runs.map((run) => ({
+      runId: run.runId,
+      service: run.start?.service ?? null,
+      status: run.status,
+      targetSha: run.targetSha,
+      reported: run.reported,
+      result: run.result,
+    }));
     io.stdout.write(redact(`${JSON.stringify(rows, null, 2)}\n`));
   } else {
     io.stdout.write(redact(renderRuns(runs)));

@@ -46,7 +46,9 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       io.stderr.write(`orchestrator-runner ${name}: ${error.message}\n`);
       return 2;
     }
-    io.stderr.write(`orchestrator-runner ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `orchestrator-runner ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -10,7 +10,11 @@ export function stateDirFrom(env: NodeJS.ProcessEnv, cwd = process.cwd()): strin
 }
 
 /** Workspace: `--workspace`, else `RUNNER_WORKSPACE`, else the current directory. */
-export function workspaceFrom(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+export function workspaceFrom(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+): string {
   return resolve(cwd, explicit ?? (env.RUNNER_WORKSPACE?.trim() || "."));
 }
 
@@ -22,7 +26,9 @@ export function loadWorkspaceConfig(workspace: string): OrchestratorConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new RunnerUsageError(`no ${CONFIG_PATH} in ${workspace} (pass --workspace DIR or set RUNNER_WORKSPACE)`);
+    throw new RunnerUsageError(
+      `no ${CONFIG_PATH} in ${workspace} (pass --workspace DIR or set RUNNER_WORKSPACE)`,
+    );
   }
   const parsed = parseConfigText(text);
   if (!parsed.ok) throw new RunnerUsageError(`${path} is invalid:\n${formatConfigErrors(parsed.errors)}`);

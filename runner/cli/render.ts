@@ -39,12 +39,22 @@ export function renderStatus(runs: RunView[], locks: Array<{ service: string; ow
   const latest = new Map<string, RunView>();
   for (const run of runs) if (run.start) latest.set(run.start.service, run);
   const pending = runs.filter((run) => !run.reported);
-  let out = latest.size === 0 ? "no deploys recorded\n" : table([
-    ["SERVICE", "LAST STATUS", "TARGET", "FINISHED", "RUN"],
-    ...[...latest.values()].map((run) => [run.start!.service, run.status, short(run.targetSha), run.result?.finishedAt ?? "-", run.runId]),
-  ]);
+  let out =
+    latest.size === 0
+      ? "no deploys recorded\n"
+      : table([
+          ["SERVICE", "LAST STATUS", "TARGET", "FINISHED", "RUN"],
+          ...[...latest.values()].map((run) => [
+            run.start!.service,
+            run.status,
+            short(run.targetSha),
+            run.result?.finishedAt ?? "-",
+            run.runId,
+          ]),
+        ]);
   for (const lock of locks) out += `locked: ${lock.service} by ${lock.owner}\n`;
-  for (const run of pending) out += `needs reconcile: ${run.runId} (${run.start?.service ?? "?"}, ${run.result ? "result not reported" : `stopped at ${run.openStep ?? run.startedSteps.at(-1) ?? "start"}`})\n`;
+  for (const run of pending)
+    out += `needs reconcile: ${run.runId} (${run.start?.service ?? "?"}, ${run.result ? "result not reported" : `stopped at ${run.openStep ?? run.startedSteps.at(-1) ?? "start"}`})\n`;
   return out;
 }
 
@@ -71,5 +81,14 @@ function short(sha: string | null): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, col) => cell.padEnd(widths[col]!))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }

@@ -8,6 +8,7 @@ import { createInstallationClient, type InstallationClient } from "../github/ins
 import { errorMessage, type RunnerLog } from "../github/log.js";
 import { pollLoop } from "../github/poll-loop.js";
 import { createPoller, type PollerOptions } from "../github/poller.js";
+import { startStatusServer, type RunnerHealth } from "../github/status-api.js";
 import { readRunnerEnv, RunnerConfigError, type RunnerGitHubEnv } from "../github/runner-env.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
 import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
@@ -24,7 +25,12 @@ export interface StartDeps {
  * `start [--workspace DIR] [--once]`: authenticate as the App installation for RUNNER_REPO, finish what
  * a previous runner left, then poll deployments until SIGTERM/SIGINT. JSON log lines on stdout.
  */
-export async function startCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv, deps: StartDeps = {}): Promise<number> {
+export async function startCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  deps: StartDeps = {},
+): Promise<number> {
   const args = parseArgs(argv, ["workspace"], ["once"]);
   if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
   let ghEnv: RunnerGitHubEnv;
@@ -41,7 +47,11 @@ export async function startCommand(argv: string[], io: CliIo, env: NodeJS.Proces
   loadWorkspaceConfig(workspace);
 
   const logger = pino(
-    { level: env.LOG_LEVEL?.trim() || "info", base: { name: "orchestrator-runner", pid: process.pid }, hooks: { streamWrite: (line) => redact(line) } },
+    {
+      level: env.LOG_LEVEL?.trim() || "info",
+      base: { name: "orchestrator-runner", pid: process.pid },
+      hooks: { streamWrite: (line) => redact(line) },
+    },
     io.stdout as DestinationStream,
   );
   const log: RunnerLog = logger;
@@ -73,7 +83,16 @@ export async function startCommand(argv: string[], io: CliIo, env: NodeJS.Proces
     }
     log.warn({ err: redact(errorMessage(error)) }, "GitHub unreachable at start; will keep trying");
   }
-  log.info({ repo: `${ghEnv.owner}/${ghEnv.repo}`, environments: ghEnv.environments ?? "from config", stateDir, workspace, intervalMs: ghEnv.pollIntervalMs }, "runner started");
+  log.info(
+    {
+      repo: `${ghEnv.owner}/${ghEnv.repo}`,
+      environments: ghEnv.environments ?? "from config",
+      stateDir,
+      workspace,
+      intervalMs: ghEnv.pollIntervalMs,
+    },
+    "runner started",
+  );
 
   if (args.options.has("once")) {
     try {
@@ -99,11 +118,21 @@ export async function startCommand(argv: string[], io: CliIo, env: NodeJS.Proces
     process.once("SIGTERM", stopOnTerm);
     process.once("SIGINT", stopOnInt);
   }
+  const health: RunnerHealth = {
+    startedAt: new Date().toISOString(),
+    lastPassAt: null,
+    failures: 0,
+    lastError: null,
+  };
+  const server =
+    ghEnv.statusPort === null ? null : await startStatusServer(ghEnv.statusPort, stateDir, health);
+  if (server) log.info({ port: ghEnv.statusPort }, "status API on 127.0.0.1");
   try {
-    await pollLoop(poller, { intervalMs: ghEnv.pollIntervalMs, log, signal: controller.signal });
+    await pollLoop(poller, { intervalMs: ghEnv.pollIntervalMs, log, signal: controller.signal, health });
   } finally {
     process.removeListener("SIGTERM", stopOnTerm);
     process.removeListener("SIGINT", stopOnInt);
+    server?.close();
   }
   log.info({}, "runner stopped");
   return 0;
@@ -122,6 +151,9 @@ function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient
 
 /** Octokit logs with console-style arguments; route them into the JSON log. */
 function octokitLog(log: RunnerLog) {
-  const at = (level: keyof RunnerLog) => (...args: unknown[]) => log[level]({ source: "octokit" }, args.map(String).join(" "));
+  const at =
+    (level: keyof RunnerLog) =>
+    (...args: unknown[]) =>
+      log[level]({ source: "octokit" }, args.map(String).join(" "));
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

@@ -37,7 +37,10 @@ export function upArgv(target: ComposeTarget, service: string, options: { build:
  * or digit. An explicit name that normalises to nothing is an error rather than a surprise.
  */
 export function normalizeProjectName(raw: string): string {
-  const name = raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[_-]+/, "");
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[_-]+/, "");
   if (!name) throw new Error(`compose project name '${raw}' has no usable characters (use [a-z0-9_-])`);
   return name;
 }
@@ -46,12 +49,19 @@ export function normalizeProjectName(raw: string): string {
 export function resolveProjectName(env: Record<string, string | undefined>, workspaceDir: string): string {
   const fromEnv = env.COMPOSE_PROJECT_NAME?.trim();
   if (fromEnv) return normalizeProjectName(fromEnv);
-  const folder = workspaceDir.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "";
+  const folder =
+    workspaceDir
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "";
   return normalizeProjectName(folder);
 }
 
 /** Compose files: explicit ones (`--file`) win, else `COMPOSE_FILE` (a path-separator list, as Compose reads it). */
-export function resolveComposeFiles(env: Record<string, string | undefined>, explicit: string[] = []): string[] {
+export function resolveComposeFiles(
+  env: Record<string, string | undefined>,
+  explicit: string[] = [],
+): string[] {
   if (explicit.length > 0) return explicit;
   const fromEnv = env.COMPOSE_FILE?.trim();
   if (!fromEnv) return [];

@@ -1,7 +1,12 @@
 import { parse as parseYaml } from "yaml";
 
 /** File names Compose looks for when no `-f` is given, in its order of preference. */
-export const DEFAULT_COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+export const DEFAULT_COMPOSE_FILES = [
+  "compose.yaml",
+  "compose.yml",
+  "docker-compose.yml",
+  "docker-compose.yaml",
+];
 
 export interface ComposeServiceInfo {
   /** `image:` when set (the name `build` tags and `up` runs). */
@@ -23,7 +28,10 @@ export function findComposeService(
     try {
       doc = parseYaml(file.text);
     } catch (error) {
-      return { ok: false, error: `${file.path} is not valid YAML: ${(error as Error).message.split("\n")[0]}` };
+      return {
+        ok: false,
+        error: `${file.path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+      };
     }
     const services = (doc as { services?: unknown } | null)?.services;
     if (services === undefined || services === null) continue;
@@ -49,7 +57,10 @@ export function findComposeService(
     };
   }
   if (!info.hasBuild) {
-    return { ok: false, error: `compose service '${service}' in ${where} has no 'build:' section, so there is nothing to build and deploy` };
+    return {
+      ok: false,
+      error: `compose service '${service}' in ${where} has no 'build:' section, so there is nothing to build and deploy`,
+    };
   }
   return { ok: true, info };
 }

@@ -60,7 +60,9 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
       const candidates = list
         .filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True")
         // A running replica first, then the newest.
-        .sort((a, b) => Number(b.State === "running") - Number(a.State === "running") || b.Created - a.Created);
+        .sort(
+          (a, b) => Number(b.State === "running") - Number(a.State === "running") || b.Created - a.Created,
+        );
       const chosen = candidates[0];
       return chosen ? inspectContainer(chosen.Id) : null;
     },
@@ -81,9 +83,9 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
     async logsTail(containerId, lines) {
       const buffer = await call(
         () =>
-          docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: lines, follow: false }) as Promise<
-            Buffer | string
-          >,
+          docker
+            .getContainer(containerId)
+            .logs({ stdout: true, stderr: true, tail: lines, follow: false }) as Promise<Buffer | string>,
       );
       return typeof buffer === "string" ? buffer : demuxDockerLogs(buffer);
     },
@@ -106,7 +108,8 @@ export function splitReference(reference: string): { repo: string; tag: string }
 export function dockerOptionsFromEnv(env: NodeJS.ProcessEnv): Docker.DockerOptions | undefined {
   const host = env.DOCKER_HOST?.trim();
   if (!host) return undefined;
-  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) || "/var/run/docker.sock" };
+  if (host.startsWith("unix://"))
+    return { socketPath: host.slice("unix://".length) || "/var/run/docker.sock" };
   let url: URL;
   try {
     url = new URL(host.includes("://") ? host : `tcp://${host}`);

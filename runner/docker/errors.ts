@@ -6,12 +6,23 @@ export function describeDockerEndpoint(env: NodeJS.ProcessEnv = process.env): st
 export class DockerUnreachableError extends Error {
   override readonly name = "DockerUnreachableError";
   constructor(endpoint: string, cause: string) {
-    super(`Docker daemon unreachable at ${endpoint}: ${cause} (is dockerd running, and may this user use it?)`);
+    super(
+      `Docker daemon unreachable at ${endpoint}: ${cause} (is dockerd running, and may this user use it?)`,
+    );
   }
 }
 
 /** Socket-level failures mean the daemon is not there; HTTP errors (404, 409, ...) mean it answered. */
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "EPERM", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT", "ENOTFOUND"]);
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "EACCES",
+  "EPERM",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+]);
 
 export function isConnectionError(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;

@@ -3,7 +3,8 @@
  * bytes, a 4-byte big-endian length, then the payload. A TTY container's log is the raw text.
  */
 export function demuxDockerLogs(buffer: Buffer): string {
-  const looksFramed = buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
+  const looksFramed =
+    buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
   if (!looksFramed) return buffer.toString("utf8");
   const parts: Buffer[] = [];
   let offset = 0;

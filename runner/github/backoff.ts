@@ -10,8 +10,13 @@ export interface GitHubBackoff {
 export const GITHUB_BACKOFF: GitHubBackoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
 
 /** Delay after the `failures`-th consecutive failure (1-based): up to base * 2^(failures-1), capped. */
-export function retryDelay(failures: number, random: number, backoff: GitHubBackoff = GITHUB_BACKOFF): number {
-  if (!Number.isInteger(failures) || failures < 1) throw new Error(`failures must be a positive integer, got ${failures}`);
+export function retryDelay(
+  failures: number,
+  random: number,
+  backoff: GitHubBackoff = GITHUB_BACKOFF,
+): number {
+  if (!Number.isInteger(failures) || failures < 1)
+    throw new Error(`failures must be a positive integer, got ${failures}`);
   if (!(random >= 0 && random <= 1)) throw new Error(`random must be within [0, 1], got ${random}`);
   const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(failures - 1, 30));
   // Never less than half the ceiling: a failing GitHub should not be hammered at random small delays.

@@ -52,7 +52,11 @@ export function writeClaim(stateDir: string, claim: DeploymentClaim): void {
   renameSync(`${path}.tmp`, path);
 }
 
-export function updateClaim(stateDir: string, deploymentId: number, patch: Partial<DeploymentClaim>): DeploymentClaim | null {
+export function updateClaim(
+  stateDir: string,
+  deploymentId: number,
+  patch: Partial<DeploymentClaim>,
+): DeploymentClaim | null {
   const claim = readClaim(stateDir, deploymentId);
   if (!claim) return null;
   const next = { ...claim, ...patch };
@@ -63,5 +67,7 @@ export function updateClaim(stateDir: string, deploymentId: number, patch: Parti
 /** `meta.github` of a journal run, when it is a GitHub deployment. */
 export function githubMeta(meta: Record<string, unknown> | undefined): GitHubRunMeta | null {
   const value = meta?.github as Partial<GitHubRunMeta> | undefined;
-  return value && typeof value.deploymentId === "number" && typeof value.sha === "string" ? (value as GitHubRunMeta) : null;
+  return value && typeof value.deploymentId === "number" && typeof value.sha === "string"
+    ? (value as GitHubRunMeta)
+    : null;
 }

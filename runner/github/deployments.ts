@@ -12,7 +12,8 @@ export interface DeploymentInfo {
   createdAt: string;
 }
 
-export type DeploymentState = "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+export type DeploymentState =
+  "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
 
 export interface DeploymentStatusInfo {
   state: DeploymentState;
@@ -25,7 +26,8 @@ export interface GitHubRepo {
   octokit(): Promise<RunnerOctokit>;
 }
 
-export type DeploymentPage = { notModified: true } | { notModified: false; etag: string | null; deployments: DeploymentInfo[] };
+export type DeploymentPage =
+  { notModified: true } | { notModified: false; etag: string | null; deployments: DeploymentInfo[] };
 
 /** How many of the newest deployments one poll reads; older ones are long settled or superseded. */
 export const DEPLOYMENTS_PER_POLL = 50;
@@ -34,7 +36,11 @@ export const DEPLOYMENTS_PER_POLL = 50;
  * Lists one environment's newest deployments with If-None-Match: a 304 (nothing changed) does not
  * count against the rate limit, so polling every few seconds stays cheap.
  */
-export async function listDeployments(gh: GitHubRepo, environment: string, etag: string | null): Promise<DeploymentPage> {
+export async function listDeployments(
+  gh: GitHubRepo,
+  environment: string,
+  etag: string | null,
+): Promise<DeploymentPage> {
   const octokit = await gh.octokit();
   try {
     const response = await octokit.request("GET /repos/{owner}/{repo}/deployments", {
@@ -53,7 +59,11 @@ export async function listDeployments(gh: GitHubRepo, environment: string, etag:
       payload: d.payload,
       createdAt: d.created_at,
     }));
-    return { notModified: false, etag: typeof response.headers.etag === "string" ? response.headers.etag : null, deployments };
+    return {
+      notModified: false,
+      etag: typeof response.headers.etag === "string" ? response.headers.etag : null,
+      deployments,
+    };
   } catch (error) {
     if ((error as { status?: unknown }).status === 304) return { notModified: true };
     throw error;
@@ -61,9 +71,17 @@ export async function listDeployments(gh: GitHubRepo, environment: string, etag:
 }
 
 /** The newest status of a deployment, or null when it has none yet (a fresh deployment is pending). */
-export async function latestStatus(gh: GitHubRepo, deploymentId: number): Promise<DeploymentStatusInfo | null> {
+export async function latestStatus(
+  gh: GitHubRepo,
+  deploymentId: number,
+): Promise<DeploymentStatusInfo | null> {
   const octokit = await gh.octokit();
-  const { data } = await octokit.rest.repos.listDeploymentStatuses({ owner: gh.owner, repo: gh.repo, deployment_id: deploymentId, per_page: 1 });
+  const { data } = await octokit.rest.repos.listDeploymentStatuses({
+    owner: gh.owner,
+    repo: gh.repo,
+    deployment_id: deploymentId,
+    per_page: 1,
+  });
   const newest = data[0];
   return newest ? { state: newest.state, description: newest.description ?? "" } : null;
 }
@@ -97,4 +115,9 @@ export function shortDescription(text: string): string {
   return line.length <= STATUS_DESCRIPTION_LIMIT ? line : `${line.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
 }
 
-export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set(["error", "failure", "inactive", "success"]);
+export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set([
+  "error",
+  "failure",
+  "inactive",
+  "success",
+]);

@@ -6,10 +6,24 @@ import { readEvents, runDir } from "../journal/journal-file.js";
 import { viewRun } from "../journal/run-view.js";
 import type { DeployReporter, StepEvent } from "../pipeline/reporter.js";
 import { isTransient } from "./backoff.js";
-import { githubMeta, readClaim, updateClaim, writeClaim, type DeploymentClaim, type GitHubRunMeta } from "./claims.js";
+import {
+  githubMeta,
+  readClaim,
+  updateClaim,
+  writeClaim,
+  type DeploymentClaim,
+  type GitHubRunMeta,
+} from "./claims.js";
 import { createStatus, type GitHubRepo } from "./deployments.js";
 import { errorMessage, type RunnerLog } from "./log.js";
-import { containerLogTail, finalStatus, renderCheckOutput, renderDeployComment, stepRows, type DeployCommentModel } from "./render-deploy.js";
+import {
+  containerLogTail,
+  finalStatus,
+  renderCheckOutput,
+  renderDeployComment,
+  stepRows,
+  type DeployCommentModel,
+} from "./render-deploy.js";
 import { upsertDeployCheck, upsertDeployComment } from "./surfaces.js";
 
 export interface GitHubReporterOptions {
@@ -52,7 +66,15 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
   const claimFor = (meta: GitHubRunMeta, service: string): DeploymentClaim => {
     const existing = readClaim(stateDir, meta.deploymentId);
     if (existing) return existing;
-    const claim: DeploymentClaim = { deploymentId: meta.deploymentId, service, environment: meta.environment, sha: meta.sha, pr: meta.pr, claimedAt: new Date().toISOString(), hostname: runner };
+    const claim: DeploymentClaim = {
+      deploymentId: meta.deploymentId,
+      service,
+      environment: meta.environment,
+      sha: meta.sha,
+      pr: meta.pr,
+      claimedAt: new Date().toISOString(),
+      hostname: runner,
+    };
     writeClaim(stateDir, claim);
     return claim;
   };
@@ -68,14 +90,25 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
   });
 
   /** Writes the comment (when there is a PR) and the check run; returns the comment URL. */
-  async function publish(claim: DeploymentClaim, model: DeployCommentModel, final: DeployStatus | null): Promise<{ commentUrl: string | null; problems: unknown[] }> {
+  async function publish(
+    claim: DeploymentClaim,
+    model: DeployCommentModel,
+    final: DeployStatus | null,
+  ): Promise<{ commentUrl: string | null; problems: unknown[] }> {
     const problems: unknown[] = [];
     let commentUrl = claim.commentUrl ?? null;
     if (claim.pr !== null) {
       try {
-        const ref = await upsertDeployComment(gh, claim.pr, claim.deploymentId, renderDeployComment(model), claim.commentId ?? null);
+        const ref = await upsertDeployComment(
+          gh,
+          claim.pr,
+          claim.deploymentId,
+          renderDeployComment(model),
+          claim.commentId ?? null,
+        );
         commentUrl = ref.url;
-        if (ref.id !== claim.commentId) updateClaim(stateDir, claim.deploymentId, { commentId: ref.id, commentUrl: ref.url });
+        if (ref.id !== claim.commentId)
+          updateClaim(stateDir, claim.deploymentId, { commentId: ref.id, commentUrl: ref.url });
       } catch (error) {
         problems.push(error);
       }
@@ -98,10 +131,18 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
   /** Logs permanent failures and gives up on them; throws when any failure is worth a retry. */
   function settle(problems: unknown[], what: string, deploymentId: number): void {
     for (const problem of problems) {
-      log[isTransient(problem) ? "warn" : "error"]({ deploymentId, err: redact(errorMessage(problem)) }, isTransient(problem) ? `${what}: GitHub failed, will retry` : `${what}: GitHub refused, giving up on this part`);
+      log[isTransient(problem) ? "warn" : "error"](
+        { deploymentId, err: redact(errorMessage(problem)) },
+        isTransient(problem)
+          ? `${what}: GitHub failed, will retry`
+          : `${what}: GitHub refused, giving up on this part`,
+      );
     }
     const transient = problems.filter(isTransient);
-    if (transient.length > 0) throw new ReportRetryError(`${what} for deployment #${deploymentId} failed: ${redact(transient.map(errorMessage).join("; "))}`);
+    if (transient.length > 0)
+      throw new ReportRetryError(
+        `${what} for deployment #${deploymentId} failed: ${redact(transient.map(errorMessage).join("; "))}`,
+      );
   }
 
   async function progress(runId: string): Promise<void> {
@@ -111,7 +152,11 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     const claim = claimFor(meta, view.start.service);
     const model = { ...baseModel(meta, view.start.service), steps: stepRows(view) };
     const { problems } = await publish(claim, model, null);
-    for (const problem of problems) log.warn({ runId, deploymentId: meta.deploymentId, err: redact(errorMessage(problem)) }, "progress update failed; the deploy goes on");
+    for (const problem of problems)
+      log.warn(
+        { runId, deploymentId: meta.deploymentId, err: redact(errorMessage(problem)) },
+        "progress update failed; the deploy goes on",
+      );
   }
 
   /** One update in flight per run; events arriving meanwhile collapse into one more update. */
@@ -123,7 +168,9 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     const loop = (async () => {
       do {
         dirty.delete(runId);
-        await progress(runId).catch((error: unknown) => log.warn({ runId, err: redact(errorMessage(error)) }, "progress update failed"));
+        await progress(runId).catch((error: unknown) =>
+          log.warn({ runId, err: redact(errorMessage(error)) }, "progress update failed"),
+        );
       } while (dirty.has(runId) && !finished.has(runId));
     })().finally(() => inflight.delete(runId));
     inflight.set(runId, loop);
@@ -138,7 +185,10 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       const update = schedule(event.runId);
       // A slow GitHub must not slow the deploy: wait a little, then let the update finish on its own.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([update, new Promise<void>((resolve) => (timer = setTimeout(resolve, progressWaitMs)))]);
+      await Promise.race([
+        update,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, progressWaitMs))),
+      ]);
       clearTimeout(timer);
     },
 
@@ -151,14 +201,22 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       await inflight.get(result.runId);
       const meta = githubMeta(result.meta);
       if (!meta) {
-        log.info({ runId: result.runId, status: result.status }, "run has no GitHub deployment (a local deploy); nothing to report on GitHub");
+        log.info(
+          { runId: result.runId, status: result.status },
+          "run has no GitHub deployment (a local deploy); nothing to report on GitHub",
+        );
         return;
       }
       const claim = claimFor(meta, result.service);
       const logTail = result.status === "success" ? null : readLogTail(result.artifactsDir);
       const model: DeployCommentModel = {
         ...baseModel(meta, result.service),
-        steps: result.steps.map((s) => ({ step: s.step, state: s.ok ? "ok" : "failed", durationMs: s.durationMs, detail: s.detail })),
+        steps: result.steps.map((s) => ({
+          step: s.step,
+          state: s.ok ? "ok" : "failed",
+          durationMs: s.durationMs,
+          detail: s.detail,
+        })),
         result,
         logTail,
       };
@@ -172,7 +230,10 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
             logUrl: commentUrl,
           });
           updateClaim(stateDir, meta.deploymentId, { finalStatusPosted: true });
-          log.info({ runId: result.runId, deploymentId: meta.deploymentId, state: status.state }, `deployment #${meta.deploymentId}: ${status.state}`);
+          log.info(
+            { runId: result.runId, deploymentId: meta.deploymentId, state: status.state },
+            `deployment #${meta.deploymentId}: ${status.state}`,
+          );
         } catch (error) {
           problems.push(error);
         }
@@ -185,7 +246,11 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       const claim = claimFor(meta, service);
       const { commentUrl, problems } = await publish(claim, baseModel(meta, service), null);
       try {
-        await createStatus(gh, meta.deploymentId, { state: "in_progress", description: `runner ${runner} is deploying ${meta.sha.slice(0, 12)}`, logUrl: commentUrl });
+        await createStatus(gh, meta.deploymentId, {
+          state: "in_progress",
+          description: `runner ${runner} is deploying ${meta.sha.slice(0, 12)}`,
+          logUrl: commentUrl,
+        });
       } catch (error) {
         problems.push(error);
       }
@@ -197,13 +262,22 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       if (meta.pr !== null) {
         const model = { ...baseModel(meta, service), supersededBy: by };
         try {
-          await upsertDeployComment(gh, meta.pr, meta.deploymentId, renderDeployComment(model), readClaim(stateDir, meta.deploymentId)?.commentId ?? null);
+          await upsertDeployComment(
+            gh,
+            meta.pr,
+            meta.deploymentId,
+            renderDeployComment(model),
+            readClaim(stateDir, meta.deploymentId)?.commentId ?? null,
+          );
         } catch (error) {
           problems.push(error);
         }
       }
       try {
-        await createStatus(gh, meta.deploymentId, { state: "inactive", description: `superseded by deployment #${by} of ${service}` });
+        await createStatus(gh, meta.deploymentId, {
+          state: "inactive",
+          description: `superseded by deployment #${by} of ${service}`,
+        });
       } catch (error) {
         problems.push(error);
       }
@@ -212,9 +286,17 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
 
     async startFailed(meta, service, reason) {
       const claim = claimFor(meta, service);
-      const { commentUrl, problems } = await publish(claim, { ...baseModel(meta, service), startError: reason }, "failed");
+      const { commentUrl, problems } = await publish(
+        claim,
+        { ...baseModel(meta, service), startError: reason },
+        "failed",
+      );
       try {
-        await createStatus(gh, meta.deploymentId, { state: "error", description: `could not start: ${reason}`, logUrl: commentUrl });
+        await createStatus(gh, meta.deploymentId, {
+          state: "error",
+          description: `could not start: ${reason}`,
+          logUrl: commentUrl,
+        });
         updateClaim(stateDir, meta.deploymentId, { finalStatusPosted: true });
       } catch (error) {
         problems.push(error);

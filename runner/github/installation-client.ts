@@ -53,16 +53,21 @@ export function createInstallationClient(options: InstallationClientOptions): In
     ...(options.log ? { log: options.log } : {}),
     ...options.octokitOptions,
   };
-  const app = new ProbotOctokit({ ...common, auth: { appId: options.appId, privateKey: options.privateKey } });
+  const app = new ProbotOctokit({
+    ...common,
+    auth: { appId: options.appId, privateKey: options.privateKey },
+  });
   let installationId: number | null = null;
   let current: Minted | null = null;
   let minting: Promise<Minted> | null = null;
 
   async function mint(): Promise<Minted> {
     if (installationId === null) {
-      const { data } = await app.rest.apps.getRepoInstallation({ owner: options.owner, repo: options.repo }).catch((error: unknown) => {
-        throw explainInstallationError(error, options.owner, options.repo);
-      });
+      const { data } = await app.rest.apps
+        .getRepoInstallation({ owner: options.owner, repo: options.repo })
+        .catch((error: unknown) => {
+          throw explainInstallationError(error, options.owner, options.repo);
+        });
       installationId = data.id;
     }
     const { data } = await app.rest.apps.createInstallationAccessToken({
@@ -97,10 +102,20 @@ function explainInstallationError(error: unknown, owner: string, repo: string): 
   const status = (error as { status?: unknown } | null)?.status;
   const reason = error instanceof Error ? error.message : String(error);
   if (status === 404) {
-    return Object.assign(new Error(`the GitHub App is not installed on ${owner}/${repo} (GET /repos/${owner}/${repo}/installation: 404); install it there or fix RUNNER_REPO`), { status });
+    return Object.assign(
+      new Error(
+        `the GitHub App is not installed on ${owner}/${repo} (GET /repos/${owner}/${repo}/installation: 404); install it there or fix RUNNER_REPO`,
+      ),
+      { status },
+    );
   }
   if (status === 401) {
-    return Object.assign(new Error(`GitHub rejected the App's JWT (401): check APP_ID and that PRIVATE_KEY belongs to that App (${reason})`), { status });
+    return Object.assign(
+      new Error(
+        `GitHub rejected the App's JWT (401): check APP_ID and that PRIVATE_KEY belongs to that App (${reason})`,
+      ),
+      { status },
+    );
   }
   return error;
 }

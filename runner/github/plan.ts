@@ -37,14 +37,21 @@ export function planDeployments(candidates: Candidate[]): DeployPlan {
   for (const [service, list] of byService) {
     const pending = list.filter((c) => c.state === "pending");
     const elsewhere = list.filter((c) => c.state === "claimed-elsewhere");
-    for (const c of elsewhere) plan.wait.push({ id: c.id, reason: `deployment #${c.id} of ${service} is in progress on another runner` });
+    for (const c of elsewhere)
+      plan.wait.push({
+        id: c.id,
+        reason: `deployment #${c.id} of ${service} is in progress on another runner`,
+      });
     const newest = pending.at(-1);
     if (!newest) continue;
     for (const older of pending.slice(0, -1)) plan.supersede.push({ id: older.id, by: newest.id });
     const busy = elsewhere.at(-1);
     if (busy) {
       // Two runners must not deploy one service at once; pick it up once the other one is done.
-      plan.wait.push({ id: newest.id, reason: `waiting for deployment #${busy.id} of ${service}, in progress on another runner` });
+      plan.wait.push({
+        id: newest.id,
+        reason: `waiting for deployment #${busy.id} of ${service}, in progress on another runner`,
+      });
       continue;
     }
     chosen.push(newest);

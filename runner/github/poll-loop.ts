@@ -3,6 +3,7 @@ import { redact } from "../../src/redact/redactor.js";
 import { retryDelay, type GitHubBackoff } from "./backoff.js";
 import { errorMessage, type RunnerLog } from "./log.js";
 import type { Poller } from "./poller.js";
+import type { RunnerHealth } from "./status-api.js";
 
 export interface PollLoopOptions {
   intervalMs: number;
@@ -11,6 +12,8 @@ export interface PollLoopOptions {
   signal: AbortSignal;
   backoff?: GitHubBackoff;
   random?: () => number;
+  /** Updated after every pass, for the status API's `/health`. */
+  health?: RunnerHealth;
 }
 
 /**
@@ -26,7 +29,15 @@ export async function pollLoop(poller: Poller, options: PollLoopOptions): Promis
       const summary = await poller.pass();
       if (failures > 0) options.log.info({ failures }, "GitHub reachable again");
       failures = 0;
-      if (summary.deployed.length + summary.superseded.length + summary.rejected.length + summary.reported.length > 0) {
+      if (options.health)
+        Object.assign(options.health, { lastPassAt: new Date().toISOString(), failures: 0, lastError: null });
+      if (
+        summary.deployed.length +
+          summary.superseded.length +
+          summary.rejected.length +
+          summary.reported.length >
+        0
+      ) {
         options.log.info({ ...summary }, "poll pass done");
       } else {
         options.log.debug({ notModified: summary.notModified }, "nothing to do");
@@ -34,7 +45,11 @@ export async function pollLoop(poller: Poller, options: PollLoopOptions): Promis
     } catch (error) {
       failures += 1;
       delay = retryDelay(failures, random(), options.backoff);
-      options.log.warn({ failures, retryInMs: delay, err: redact(errorMessage(error)) }, "poll pass failed; retrying with backoff");
+      if (options.health) Object.assign(options.health, { failures, lastError: redact(errorMessage(error)) });
+      options.log.warn(
+        { failures, retryInMs: delay, err: redact(errorMessage(error)) },
+        "poll pass failed; retrying with backoff",
+      );
     }
     if (options.signal.aborted || poller.stopping) break;
     await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);

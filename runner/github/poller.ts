@@ -1,5 +1,9 @@
 import { hostname } from "node:os";
-import { deploymentPayloadSchema, serviceFromTask, type DeploymentPayload } from "../../src/deploy/contract.js";
+import {
+  deploymentPayloadSchema,
+  serviceFromTask,
+  type DeploymentPayload,
+} from "../../src/deploy/contract.js";
 import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
 import { redact } from "../../src/redact/redactor.js";
 import { allRuns } from "../journal/history.js";
@@ -10,7 +14,14 @@ import { runDeploy as realRunDeploy } from "../pipeline/deploy.js";
 import { reconcile as realReconcile } from "../pipeline/reconcile.js";
 import { reportResult } from "../pipeline/steps.js";
 import { githubMeta, readClaim, type GitHubRunMeta } from "./claims.js";
-import { createStatus, latestStatus, listDeployments, TERMINAL_STATES, type DeploymentInfo, type GitHubRepo } from "./deployments.js";
+import {
+  createStatus,
+  latestStatus,
+  listDeployments,
+  TERMINAL_STATES,
+  type DeploymentInfo,
+  type GitHubRepo,
+} from "./deployments.js";
 import type { GitHubReporter } from "./github-reporter.js";
 import { errorMessage, type RunnerLog } from "./log.js";
 import { planDeployments, type Candidate } from "./plan.js";
@@ -70,7 +81,10 @@ export function createPoller(options: PollerOptions): Poller {
     for (const outcome of outcomes) {
       if (outcome.skipped) log.info({ runId: outcome.runId }, `reconcile skipped: ${outcome.skipped}`);
       else {
-        log.info({ runId: outcome.runId, action: outcome.action, status: outcome.result?.status }, "reconciled a run left by a previous runner");
+        log.info(
+          { runId: outcome.runId, action: outcome.action, status: outcome.result?.status },
+          "reconciled a run left by a previous runner",
+        );
         summary.reported.push(outcome.runId);
       }
     }
@@ -88,11 +102,19 @@ export function createPoller(options: PollerOptions): Poller {
   }
 
   async function pass(): Promise<PassSummary> {
-    const summary: PassSummary = { notModified: [], deployed: [], superseded: [], rejected: [], reported: [] };
+    const summary: PassSummary = {
+      notModified: [],
+      deployed: [],
+      superseded: [],
+      rejected: [],
+      reported: [],
+    };
     await reconcileOnce(summary);
     await retryUnreported(summary);
     const config = options.loadConfig();
-    const environments = options.environments ?? [...new Set(Object.values(config.services).map((s) => s.environment))];
+    const environments = options.environments ?? [
+      ...new Set(Object.values(config.services).map((s) => s.environment)),
+    ];
     for (const environment of environments) {
       if (stopping) break;
       const page = await listDeployments(gh, environment, etags.get(environment) ?? null);
@@ -108,8 +130,21 @@ export function createPoller(options: PollerOptions): Poller {
     return summary;
   }
 
-  async function handleEnvironment(environment: string, deployments: DeploymentInfo[], config: OrchestratorConfig, summary: PassSummary): Promise<boolean> {
-    const ours = new Map<number, { deployment: DeploymentInfo; service: string; serviceConfig: ServiceConfig; payload: DeploymentPayload }>();
+  async function handleEnvironment(
+    environment: string,
+    deployments: DeploymentInfo[],
+    config: OrchestratorConfig,
+    summary: PassSummary,
+  ): Promise<boolean> {
+    const ours = new Map<
+      number,
+      {
+        deployment: DeploymentInfo;
+        service: string;
+        serviceConfig: ServiceConfig;
+        payload: DeploymentPayload;
+      }
+    >();
     const candidates: Candidate[] = [];
     const journal = allRuns(stateDir);
     for (const deployment of deployments) {
@@ -132,11 +167,21 @@ export function createPoller(options: PollerOptions): Poller {
       }
       const claimedHere = readClaim(stateDir, deployment.id) !== null;
       if (status?.state === "in_progress" && !claimedHere) {
-        candidates.push({ id: deployment.id, service: taskService, createdAt: deployment.createdAt, state: "claimed-elsewhere" });
+        candidates.push({
+          id: deployment.id,
+          service: taskService,
+          createdAt: deployment.createdAt,
+          state: "claimed-elsewhere",
+        });
         continue;
       }
       ours.set(deployment.id, { deployment, service: taskService, ...problem });
-      candidates.push({ id: deployment.id, service: taskService, createdAt: deployment.createdAt, state: "pending" });
+      candidates.push({
+        id: deployment.id,
+        service: taskService,
+        createdAt: deployment.createdAt,
+        state: "pending",
+      });
     }
 
     const plan = planDeployments(candidates);
@@ -159,9 +204,17 @@ export function createPoller(options: PollerOptions): Poller {
     return complete;
   }
 
-  async function deployOne(deployment: DeploymentInfo, service: string, serviceConfig: ServiceConfig, payload: DeploymentPayload): Promise<void> {
+  async function deployOne(
+    deployment: DeploymentInfo,
+    service: string,
+    serviceConfig: ServiceConfig,
+    payload: DeploymentPayload,
+  ): Promise<void> {
     const meta = metaFor(deployment, payload, serviceConfig);
-    log.info({ deploymentId: deployment.id, service, sha: deployment.sha }, `claiming deployment #${deployment.id} of ${service}`);
+    log.info(
+      { deploymentId: deployment.id, service, sha: deployment.sha },
+      `claiming deployment #${deployment.id} of ${service}`,
+    );
     await reporter.claim(meta, service);
     try {
       const result = await runDeploy(
@@ -177,12 +230,18 @@ export function createPoller(options: PollerOptions): Poller {
         },
         { reporter },
       );
-      log.info({ deploymentId: deployment.id, service, status: result.status, runId: result.runId }, `deployment #${deployment.id}: ${result.status}`);
+      log.info(
+        { deploymentId: deployment.id, service, status: result.status, runId: result.runId },
+        `deployment #${deployment.id}: ${result.status}`,
+      );
     } catch (error) {
       const run = allRuns(stateDir).find((r) => githubMeta(r.start?.meta)?.deploymentId === deployment.id);
       if (run?.result) {
         // The deploy finished on the host; only its report failed. The journal keeps it for the next pass.
-        log.warn({ deploymentId: deployment.id, runId: run.runId, err: redact(errorMessage(error)) }, "deploy finished but its report did not reach GitHub; will retry");
+        log.warn(
+          { deploymentId: deployment.id, runId: run.runId, err: redact(errorMessage(error)) },
+          "deploy finished but its report did not reach GitHub; will retry",
+        );
         throw error;
       }
       if (run) {
@@ -226,15 +285,23 @@ export function checkDeployment(
     const issue = parsed.error.issues[0];
     return `payload invalid at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`;
   }
-  if (parsed.data.service !== taskService) return `payload service '${parsed.data.service}' does not match task deploy:${taskService}`;
+  if (parsed.data.service !== taskService)
+    return `payload service '${parsed.data.service}' does not match task deploy:${taskService}`;
   const serviceConfig = config.services[taskService];
-  if (!serviceConfig) return `unknown service '${taskService}'; configured: ${Object.keys(config.services).join(", ")}`;
-  if (serviceConfig.environment !== environment) return `service ${taskService} deploys to '${serviceConfig.environment}', not '${environment}'`;
-  if (!/^[0-9a-f]{40}$/i.test(deployment.sha)) return `deployment sha '${deployment.sha}' is not a commit SHA`;
+  if (!serviceConfig)
+    return `unknown service '${taskService}'; configured: ${Object.keys(config.services).join(", ")}`;
+  if (serviceConfig.environment !== environment)
+    return `service ${taskService} deploys to '${serviceConfig.environment}', not '${environment}'`;
+  if (!/^[0-9a-f]{40}$/i.test(deployment.sha))
+    return `deployment sha '${deployment.sha}' is not a commit SHA`;
   return { serviceConfig, payload: parsed.data };
 }
 
-function metaFor(deployment: DeploymentInfo, payload: DeploymentPayload, serviceConfig: ServiceConfig): GitHubRunMeta {
+function metaFor(
+  deployment: DeploymentInfo,
+  payload: DeploymentPayload,
+  serviceConfig: ServiceConfig,
+): GitHubRunMeta {
   return {
     deploymentId: deployment.id,
     environment: deployment.environment,

@@ -35,7 +35,12 @@ export interface DeployCommentModel {
 
 /** The journal's steps as table rows: ended steps, then the one still running. */
 export function stepRows(view: Pick<RunView, "endedSteps" | "openStep">): StepRow[] {
-  const rows: StepRow[] = view.endedSteps.map((s) => ({ step: s.step, state: s.ok ? "ok" : "failed", durationMs: s.durationMs, detail: s.detail }));
+  const rows: StepRow[] = view.endedSteps.map((s) => ({
+    step: s.step,
+    state: s.ok ? "ok" : "failed",
+    durationMs: s.durationMs,
+    detail: s.detail,
+  }));
   if (view.openStep) rows.push({ step: view.openStep, state: "running", durationMs: null, detail: "" });
   return rows;
 }
@@ -56,7 +61,8 @@ const HEADLINES: Record<DeployStatus, string> = {
 
 export function headline(model: DeployCommentModel): string {
   const what = `${inlineCode(model.service)} to ${inlineCode(model.environment)}`;
-  if (model.supersededBy) return `⏭️ Deploy of ${what} skipped: superseded by deployment #${model.supersededBy}`;
+  if (model.supersededBy)
+    return `⏭️ Deploy of ${what} skipped: superseded by deployment #${model.supersededBy}`;
   if (model.startError) return `❌ Deploy of ${what} could not start`;
   if (!model.result) return `⏳ Deploying ${what}`;
   return `${HEADLINES[model.result.status]}: ${what}`;
@@ -71,7 +77,8 @@ export function renderDeployComment(model: DeployCommentModel): string {
   if (model.startError) parts.push(`The runner could not start the deploy: ${oneLine(model.startError)}`);
   if (model.result) parts.push(resultLine(model.result));
   if (model.steps.length > 0) parts.push(stepTable(model.steps));
-  if (model.result && model.result.status !== "success") parts.push(...evidence(model.result, model.logTail ?? null));
+  if (model.result && model.result.status !== "success")
+    parts.push(...evidence(model.result, model.logTail ?? null));
   return outbound(parts.join("\n\n"));
 }
 
@@ -85,7 +92,9 @@ export function stepTable(rows: StepRow[]): string {
   const mark = { running: "⏳ running", ok: "✅ ok", failed: "❌ failed" } as const;
   const lines = ["| Step | Result | Time | Detail |", "| --- | --- | --- | --- |"];
   for (const row of rows) {
-    lines.push(`| ${row.step} | ${mark[row.state]} | ${row.durationMs === null ? "" : formatDuration(row.durationMs)} | ${cell(row.detail)} |`);
+    lines.push(
+      `| ${row.step} | ${mark[row.state]} | ${row.durationMs === null ? "" : formatDuration(row.durationMs)} | ${cell(row.detail)} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -94,7 +103,8 @@ function evidence(result: DeployResult, logTail: string | null): string[] {
   const out: string[] = [];
   const failedProbes = failedProbeRows(result.verify);
   if (failedProbes) out.push(details("Failed probes", failedProbes, true));
-  if (logTail && logTail.trim()) out.push(details("Container log (last lines, redacted)", codeBlock(logTail.trim())));
+  if (logTail && logTail.trim())
+    out.push(details("Container log (last lines, redacted)", codeBlock(logTail.trim())));
   if (result.status === "rolled_back" || result.status === "rollback_failed") out.push(rollbackLine(result));
   return out;
 }
@@ -103,13 +113,20 @@ function failedProbeRows(verify: ProbeSummary | null): string | null {
   const failed = verify?.probes.filter((p) => !p.ok) ?? [];
   if (failed.length === 0) return null;
   const shown = failed.slice(-15);
-  const lines = ["| Time | Probe | Detail |", "| --- | --- | --- |", ...shown.map((p) => `| ${p.at} | ${p.kind} | ${cell(p.detail)} |`)];
-  if (failed.length > shown.length) lines.push(`\n_${failed.length - shown.length} earlier failed probes are in verify.log._`);
+  const lines = [
+    "| Time | Probe | Detail |",
+    "| --- | --- | --- |",
+    ...shown.map((p) => `| ${p.at} | ${p.kind} | ${cell(p.detail)} |`),
+  ];
+  if (failed.length > shown.length)
+    lines.push(`\n_${failed.length - shown.length} earlier failed probes are in verify.log._`);
   return lines.join("\n");
 }
 
 function rollbackLine(result: DeployResult): string {
-  const image = result.rollbackPoint ? ` (image ${inlineCode(result.rollbackPoint.imageId.replace(/^sha256:/, "").slice(0, 12))})` : "";
+  const image = result.rollbackPoint
+    ? ` (image ${inlineCode(result.rollbackPoint.imageId.replace(/^sha256:/, "").slice(0, 12))})`
+    : "";
   const again = result.rollbackVerify;
   if (result.status === "rolled_back") {
     return `**Rollback:** the previous version${image} is running again and verified healthy${again ? `: ${oneLine(again.reason)}` : ""}.`;
@@ -121,15 +138,24 @@ function rollbackLine(result: DeployResult): string {
 export function finalStatus(result: DeployResult): { state: DeploymentState; description: string } {
   switch (result.status) {
     case "success":
-      return { state: "success", description: `deployed ${short(result.targetSha)} in ${formatDuration(result.durationMs)}` };
+      return {
+        state: "success",
+        description: `deployed ${short(result.targetSha)} in ${formatDuration(result.durationMs)}`,
+      };
     case "rolled_back":
       return { state: "failure", description: `${ROLLED_BACK_PREFIX} ${oneLine(result.reason)}` };
     case "rollback_failed":
       return { state: "failure", description: `rollback failed: ${oneLine(result.reason)}` };
     case "refused":
       return { state: "error", description: `not started: ${oneLine(result.reason)}` };
-    case "failed":
-      return { state: "failure", description: oneLine(result.reason) };
+    case "failed": {
+      // Only a successful rollback may start with the prefix the app reacts to.
+      const reason = oneLine(result.reason);
+      return {
+        state: "failure",
+        description: reason.toLowerCase().startsWith(ROLLED_BACK_PREFIX) ? `failed: ${reason}` : reason,
+      };
+    }
   }
 }
 
@@ -140,9 +166,15 @@ export function checkConclusion(status: DeployStatus): CheckConclusion {
 }
 
 /** Buttons on the completed check run; the app handles the clicks. */
-export function checkActions(status: DeployStatus): Array<{ label: string; identifier: string; description: string }> {
+export function checkActions(
+  status: DeployStatus,
+): Array<{ label: string; identifier: string; description: string }> {
   const { rollback, retry } = CHECK_ACTIONS;
-  const pick = (a: typeof rollback | typeof retry) => ({ label: a.label, identifier: a.identifier, description: a.description });
+  const pick = (a: typeof rollback | typeof retry) => ({
+    label: a.label,
+    identifier: a.identifier,
+    description: a.description,
+  });
   // Success: offer the way back. A failure that left the old version running: offer another try.
   // A failed rollback: both, the operator decides.
   if (status === "success") return [pick(rollback)];
@@ -150,10 +182,26 @@ export function checkActions(status: DeployStatus): Array<{ label: string; ident
   return [pick(retry)];
 }
 
-export function renderCheckOutput(model: DeployCommentModel): { title: string; summary: string; text: string } {
-  const title = model.result ? `${model.result.status.replace("_", " ")}: ${model.service} @ ${model.sha.slice(0, 12)}` : `deploying ${model.service} @ ${model.sha.slice(0, 12)}`;
-  const summary = [headline(model), model.result ? resultLine(model.result) : `Deployment #${model.deploymentId} on runner ${inlineCode(model.runner)}.`].join("\n\n");
-  const text = [model.steps.length > 0 ? stepTable(model.steps) : "", ...(model.result && model.result.status !== "success" ? evidence(model.result, model.logTail ?? null) : [])]
+export function renderCheckOutput(model: DeployCommentModel): {
+  title: string;
+  summary: string;
+  text: string;
+} {
+  const title = model.result
+    ? `${model.result.status.replace("_", " ")}: ${model.service} @ ${model.sha.slice(0, 12)}`
+    : `deploying ${model.service} @ ${model.sha.slice(0, 12)}`;
+  const summary = [
+    headline(model),
+    model.result
+      ? resultLine(model.result)
+      : `Deployment #${model.deploymentId} on runner ${inlineCode(model.runner)}.`,
+  ].join("\n\n");
+  const text = [
+    model.steps.length > 0 ? stepTable(model.steps) : "",
+    ...(model.result && model.result.status !== "success"
+      ? evidence(model.result, model.logTail ?? null)
+      : []),
+  ]
     .filter(Boolean)
     .join("\n\n");
   return { title: outbound(title, 200), summary: outbound(summary), text: outbound(text) };
@@ -166,7 +214,11 @@ export function renderCheckOutput(model: DeployCommentModel): { title: string; s
 export function containerLogTail(verifyLog: string, maxLines = 40): string | null {
   const sections = verifyLog.split(/^--- last \d+ log lines of .* ---$/m);
   if (sections.length < 2) return null;
-  const body = sections.at(-1)!.split(/^verdict: /m)[0]!.trimEnd();
+  const body = sections
+    .at(-1)!
+    .split(/^verdict: /m)[0]!
+    .replace(/^\r?\n/, "")
+    .trimEnd();
   return body ? body.split("\n").slice(-maxLines).join("\n") : null;
 }
 
@@ -188,7 +240,7 @@ export function publicEnvironmentUrl(healthUrl: string | null | undefined): stri
     host.endsWith(".localhost") ||
     host.endsWith(".local") ||
     host.endsWith(".internal") ||
-    !host.includes(".") && !host.includes(":") ||
+    (!host.includes(".") && !host.includes(":")) ||
     /^127\.|^10\.|^192\.168\.|^169\.254\.|^0\.|^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
     /^(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host);
   return privateHost ? null : url.origin;

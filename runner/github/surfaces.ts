@@ -13,9 +13,18 @@ export interface CommentRef {
 }
 
 /** The deployment's comment on the PR, or null when there is none yet. */
-export async function findDeployComment(gh: GitHubRepo, pr: number, deploymentId: number): Promise<CommentRef | null> {
+export async function findDeployComment(
+  gh: GitHubRepo,
+  pr: number,
+  deploymentId: number,
+): Promise<CommentRef | null> {
   const octokit = await gh.octokit();
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: pr, per_page: 100 })) {
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: gh.owner,
+    repo: gh.repo,
+    issue_number: pr,
+    per_page: 100,
+  })) {
     const found = page.data.find((c) => findDeployCommentMarker(c.body) === deploymentId);
     if (found) return { id: found.id, url: found.html_url };
   }
@@ -26,12 +35,23 @@ export async function findDeployComment(gh: GitHubRepo, pr: number, deploymentId
  * Updates the comment in place; when `known` is gone (deleted) or unknown, looks it up by marker and
  * creates it only if it is missing. `body` must already be rendered (redacted, within limits).
  */
-export async function upsertDeployComment(gh: GitHubRepo, pr: number, deploymentId: number, body: string, known: number | null): Promise<CommentRef> {
+export async function upsertDeployComment(
+  gh: GitHubRepo,
+  pr: number,
+  deploymentId: number,
+  body: string,
+  known: number | null,
+): Promise<CommentRef> {
   const octokit = await gh.octokit();
   let id = known;
   if (id !== null) {
     try {
-      const { data } = await octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: id, body });
+      const { data } = await octokit.rest.issues.updateComment({
+        owner: gh.owner,
+        repo: gh.repo,
+        comment_id: id,
+        body,
+      });
       return { id: data.id, url: data.html_url };
     } catch (error) {
       if ((error as { status?: unknown }).status !== 404) throw error;
@@ -40,10 +60,20 @@ export async function upsertDeployComment(gh: GitHubRepo, pr: number, deployment
   }
   const existing = await findDeployComment(gh, pr, deploymentId);
   if (existing) {
-    const { data } = await octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: existing.id, body });
+    const { data } = await octokit.rest.issues.updateComment({
+      owner: gh.owner,
+      repo: gh.repo,
+      comment_id: existing.id,
+      body,
+    });
     return { id: data.id, url: data.html_url };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: pr, body });
+  const { data } = await octokit.rest.issues.createComment({
+    owner: gh.owner,
+    repo: gh.repo,
+    issue_number: pr,
+    body,
+  });
   return { id: data.id, url: data.html_url };
 }
 
@@ -57,12 +87,27 @@ export interface CheckRunUpdate {
 }
 
 /** Creates the deploy check run on the SHA or updates the one this deployment already has. */
-export async function upsertDeployCheck(gh: GitHubRepo, known: number | null, update: CheckRunUpdate): Promise<number> {
+export async function upsertDeployCheck(
+  gh: GitHubRepo,
+  known: number | null,
+  update: CheckRunUpdate,
+): Promise<number> {
   const octokit = await gh.octokit();
   const completion = update.status
-    ? { status: "completed" as const, conclusion: checkConclusion(update.status), completed_at: new Date().toISOString(), actions: checkActions(update.status) }
+    ? {
+        status: "completed" as const,
+        conclusion: checkConclusion(update.status),
+        completed_at: new Date().toISOString(),
+        actions: checkActions(update.status),
+      }
     : { status: "in_progress" as const };
-  const common = { owner: gh.owner, repo: gh.repo, output: update.output, ...completion, ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}) };
+  const common = {
+    owner: gh.owner,
+    repo: gh.repo,
+    output: update.output,
+    ...completion,
+    ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}),
+  };
   if (known !== null) {
     try {
       await octokit.rest.checks.update({ ...common, check_run_id: known });
@@ -71,6 +116,11 @@ export async function upsertDeployCheck(gh: GitHubRepo, known: number | null, up
       if ((error as { status?: unknown }).status !== 404) throw error;
     }
   }
-  const { data } = await octokit.rest.checks.create({ ...common, name: deployCheckName(update.service), head_sha: update.sha, ...(update.status ? {} : { started_at: new Date().toISOString() }) });
+  const { data } = await octokit.rest.checks.create({
+    ...common,
+    name: deployCheckName(update.service),
+    head_sha: update.sha,
+    ...(update.status ? {} : { started_at: new Date().toISOString() }),
+  });
   return data.id;
 }

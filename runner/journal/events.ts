@@ -93,6 +93,14 @@ export type JournalEvent =
   | { type: "rollback-point"; at: string; point: RollbackPoint | null }
   | { type: "step-start"; at: string; step: StepName }
   | { type: "process"; at: string; step: StepName; pid: number }
-  | { type: "step-end"; at: string; step: StepName; ok: boolean; durationMs: number; detail: string; imageId?: string }
+  | {
+      type: "step-end";
+      at: string;
+      step: StepName;
+      ok: boolean;
+      durationMs: number;
+      detail: string;
+      imageId?: string;
+    }
   | { type: "result"; at: string; result: DeployResult }
   | { type: "reported"; at: string; via: string };

@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, existsSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+  existsSync,
+} from "node:fs";
 import { join } from "node:path";
 import { redactor } from "../../src/redact/redactor.js";
 import type { JournalEvent } from "./events.js";

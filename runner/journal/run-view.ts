@@ -1,4 +1,12 @@
-import type { DeployResult, DeployStatus, JournalEvent, RollbackPoint, RunStart, StepName, StepTiming } from "./events.js";
+import type {
+  DeployResult,
+  DeployStatus,
+  JournalEvent,
+  RollbackPoint,
+  RunStart,
+  StepName,
+  StepTiming,
+} from "./events.js";
 
 /** What the journal says about one run: the basis of `status`, `runs` and recovery. */
 export interface RunView {
@@ -67,7 +75,12 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
         view.processes.push({ step: event.step, pid: event.pid });
         break;
       case "step-end":
-        view.endedSteps.push({ step: event.step, ok: event.ok, durationMs: event.durationMs, detail: event.detail });
+        view.endedSteps.push({
+          step: event.step,
+          ok: event.ok,
+          durationMs: event.durationMs,
+          detail: event.detail,
+        });
         if (view.openStep === event.step) view.openStep = null;
         if (event.step === "build" && event.imageId) view.builtImageId = event.imageId;
         break;
@@ -101,7 +114,8 @@ export function recoveryAction(view: RunView): RecoveryAction {
   if (view.reported) return "none";
   if (view.result) return "report";
   const started = new Set(view.startedSteps);
-  if (started.has("rollback-tag") || started.has("rollback-up") || started.has("rollback-verify")) return "rollback";
+  if (started.has("rollback-tag") || started.has("rollback-up") || started.has("rollback-verify"))
+    return "rollback";
   if (started.has("up")) return "settle";
   return "abandon";
 }

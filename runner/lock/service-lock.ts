@@ -31,7 +31,11 @@ export function lockPath(stateDir: string, service: string): string {
  * win. Waiters poll; a stale lock (dead owner on this host, or past its TTL) is moved aside with an
  * atomic rename, so two waiters cannot both break it and then both take it.
  */
-export async function acquireServiceLock(stateDir: string, service: string, options: LockOptions = {}): Promise<ServiceLock> {
+export async function acquireServiceLock(
+  stateDir: string,
+  service: string,
+  options: LockOptions = {},
+): Promise<ServiceLock> {
   const path = lockPath(stateDir, service);
   const ttlMs = options.ttlMs ?? 30 * 60_000;
   const pollMs = options.pollMs ?? 200;
@@ -44,7 +48,13 @@ export async function acquireServiceLock(stateDir: string, service: string, opti
     try {
       mkdirSync(path);
       const now = new Date().toISOString();
-      const owner: LockOwner = { pid: process.pid, hostname: host, createdAt: now, updatedAt: now, runId: options.runId };
+      const owner: LockOwner = {
+        pid: process.pid,
+        hostname: host,
+        createdAt: now,
+        updatedAt: now,
+        runId: options.runId,
+      };
       writeFileSync(join(path, OWNER_FILE), JSON.stringify(owner));
       return holdLock(path, owner, ttlMs);
     } catch (error) {
@@ -67,25 +77,35 @@ export async function acquireServiceLock(stateDir: string, service: string, opti
       }
     }
     if (Date.now() >= waitUntil) {
-      const who = owner ? `pid ${owner.pid} on ${owner.hostname}${owner.runId ? ` (run ${owner.runId})` : ""}` : "an unknown owner";
+      const who = owner
+        ? `pid ${owner.pid} on ${owner.hostname}${owner.runId ? ` (run ${owner.runId})` : ""}`
+        : "an unknown owner";
       throw new Error(`service ${service} is locked by ${who}; gave up after ${options.waitMs} ms`);
     }
     if (!announced) {
       announced = true;
-      options.onEvent?.(`waiting for the ${service} lock held by ${owner ? `pid ${owner.pid} on ${owner.hostname}` : "another deploy"}`);
+      options.onEvent?.(
+        `waiting for the ${service} lock held by ${owner ? `pid ${owner.pid} on ${owner.hostname}` : "another deploy"}`,
+      );
     }
     await sleep(pollMs);
   }
 }
 
 function holdLock(path: string, owner: LockOwner, ttlMs: number): ServiceLock {
-  const heartbeat = setInterval(() => {
-    try {
-      writeFileSync(join(path, OWNER_FILE), JSON.stringify({ ...owner, updatedAt: new Date().toISOString() }));
-    } catch {
-      // The lock was broken under us; release() below stays safe.
-    }
-  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      try {
+        writeFileSync(
+          join(path, OWNER_FILE),
+          JSON.stringify({ ...owner, updatedAt: new Date().toISOString() }),
+        );
+      } catch {
+        // The lock was broken under us; release() below stays safe.
+      }
+    },
+    Math.max(1_000, Math.floor(ttlMs / 3)),
+  );
   heartbeat.unref();
   let released = false;
   return {
@@ -96,7 +116,12 @@ function holdLock(path: string, owner: LockOwner, ttlMs: number): ServiceLock {
       clearInterval(heartbeat);
       // Only remove the lock if it is still ours.
       const current = readOwner(path);
-      if (current && current.pid === owner.pid && current.hostname === owner.hostname && current.createdAt === owner.createdAt) {
+      if (
+        current &&
+        current.pid === owner.pid &&
+        current.hostname === owner.hostname &&
+        current.createdAt === owner.createdAt
+      ) {
         rmSync(path, { recursive: true, force: true });
       }
     },

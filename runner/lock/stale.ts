@@ -27,7 +27,9 @@ export interface StaleCheck {
 export function staleReason(owner: LockOwner | null, dirMtimeMs: number, check: StaleCheck): string | null {
   if (!owner) {
     const age = check.now - dirMtimeMs;
-    return age > Math.min(check.ttlMs, 10_000) ? `lock has no owner file and is ${Math.round(age / 1000)} s old` : null;
+    return age > Math.min(check.ttlMs, 10_000)
+      ? `lock has no owner file and is ${Math.round(age / 1000)} s old`
+      : null;
   }
   if (owner.hostname === check.hostname && !check.pidAlive(owner.pid)) {
     return `owner pid ${owner.pid} on ${owner.hostname} is not running`;
@@ -35,7 +37,8 @@ export function staleReason(owner: LockOwner | null, dirMtimeMs: number, check: 
   const updated = Date.parse(owner.updatedAt || owner.createdAt);
   if (Number.isNaN(updated)) return "owner file has no valid timestamp";
   const age = check.now - updated;
-  if (age > check.ttlMs) return `owner pid ${owner.pid} on ${owner.hostname} last refreshed ${Math.round(age / 1000)} s ago (TTL ${Math.round(check.ttlMs / 1000)} s)`;
+  if (age > check.ttlMs)
+    return `owner pid ${owner.pid} on ${owner.hostname} last refreshed ${Math.round(age / 1000)} s ago (TTL ${Math.round(check.ttlMs / 1000)} s)`;
   return null;
 }
 

@@ -3,7 +3,12 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { composeServiceName, durationMs } from "../../src/config/parse.js";
 import type { ServiceConfig } from "../../src/config/schema.js";
-import { defaultImageName, resolveComposeFiles, resolveProjectName, type ComposeFlavor } from "../compose/argv.js";
+import {
+  defaultImageName,
+  resolveComposeFiles,
+  resolveProjectName,
+  type ComposeFlavor,
+} from "../compose/argv.js";
 import { DEFAULT_COMPOSE_FILES, findComposeService } from "../compose/compose-file.js";
 import { detectComposeFlavor } from "../compose/detect.js";
 import { writeArtifact } from "../artifacts/artifacts.js";
@@ -23,7 +28,17 @@ import {
 } from "../workspace/git-workspace.js";
 import { silentReporter, type DeployReporter } from "./reporter.js";
 import type { RunContext } from "./run-context.js";
-import { buildStep, finishRun, restoreWorkspace, rollback, runStep, summarizeVerify, touchArtifacts, upStep, verifyStep } from "./steps.js";
+import {
+  buildStep,
+  finishRun,
+  restoreWorkspace,
+  rollback,
+  runStep,
+  summarizeVerify,
+  touchArtifacts,
+  upStep,
+  verifyStep,
+} from "./steps.js";
 import type { DeployResult } from "../journal/events.js";
 
 export interface DeployRequest {
@@ -134,7 +149,12 @@ async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<Dep
     refusal = await prepare(ctx, request);
     return refusal ? { ok: false, detail: refusal } : { ok: true, detail: describePoint(ctx) };
   });
-  if (!prepared.ok) return finishRun(ctx, { status: "refused", reason: prepared.detail, workspaceSha: ctx.workspaceHeadBefore });
+  if (!prepared.ok)
+    return finishRun(ctx, {
+      status: "refused",
+      reason: prepared.detail,
+      workspaceSha: ctx.workspaceHeadBefore,
+    });
 
   if (ctx.targetSha !== ctx.workspaceHeadBefore) {
     const checkout = await runStep(ctx, "checkout", async () => {
@@ -143,7 +163,11 @@ async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<Dep
     });
     if (!checkout.ok) {
       const workspaceSha = await restoreWorkspace(ctx);
-      return finishRun(ctx, { status: "failed", reason: `checkout failed: ${checkout.detail}`, workspaceSha });
+      return finishRun(ctx, {
+        status: "failed",
+        reason: `checkout failed: ${checkout.detail}`,
+        workspaceSha,
+      });
     }
   }
 
@@ -151,7 +175,11 @@ async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<Dep
   const built = await buildStep(ctx);
   if (!built.ok) {
     const workspaceSha = await restoreWorkspace(ctx);
-    return finishRun(ctx, { status: "failed", reason: `build failed; the running container was not touched. ${built.detail}`, workspaceSha });
+    return finishRun(ctx, {
+      status: "failed",
+      reason: `build failed; the running container was not touched. ${built.detail}`,
+      workspaceSha,
+    });
   }
 
   const up = await upStep(ctx, "up");
@@ -159,14 +187,22 @@ async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<Dep
 
   const verified = await verifyStep(ctx, "verify");
   const verify = summarizeVerify(verified.verify);
-  if (!verified.ok) return finishRun(ctx, await rollback(ctx, `verification failed: ${verified.detail}`, verify));
-  return finishRun(ctx, { status: "success", reason: `deployed ${ctx.targetSha!.slice(0, 12)}: ${verified.detail}`, verify, workspaceSha: ctx.targetSha });
+  if (!verified.ok)
+    return finishRun(ctx, await rollback(ctx, `verification failed: ${verified.detail}`, verify));
+  return finishRun(ctx, {
+    status: "success",
+    reason: `deployed ${ctx.targetSha!.slice(0, 12)}: ${verified.detail}`,
+    verify,
+    workspaceSha: ctx.targetSha,
+  });
 }
 
 function describePoint(ctx: RunContext): string {
   const point = ctx.rollbackPoint;
   const target = `target ${ctx.targetSha!.slice(0, 12)}, previous ${ctx.previousSha!.slice(0, 12)}`;
-  return point ? `${target}; rollback point ${point.imageId.slice(7, 19)} (container ${point.containerId.slice(0, 12)})` : `${target}; no running container (first deploy)`;
+  return point
+    ? `${target}; rollback point ${point.imageId.slice(7, 19)} (container ${point.containerId.slice(0, 12)})`
+    : `${target}; no running container (first deploy)`;
 }
 
 /** Checks the workspace and the compose file and records the rollback point; returns a refusal or null. */
@@ -203,18 +239,23 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
   const files: Array<{ path: string; text: string }> = [];
   for (const path of candidates) {
     const text = await showFile(ctx.git, target, path);
-    if (text === null && ctx.start.composeFiles.length > 0) return `compose file ${path} does not exist at ${target.slice(0, 12)}`;
+    if (text === null && ctx.start.composeFiles.length > 0)
+      return `compose file ${path} does not exist at ${target.slice(0, 12)}`;
     if (text !== null) files.push({ path, text });
     if (text !== null && ctx.start.composeFiles.length === 0) break;
   }
-  if (files.length === 0) return `no compose file (${DEFAULT_COMPOSE_FILES.join(", ")}) at ${target.slice(0, 12)}`;
+  if (files.length === 0)
+    return `no compose file (${DEFAULT_COMPOSE_FILES.join(", ")}) at ${target.slice(0, 12)}`;
   ctx.compose.files = files.map((f) => f.path);
   const found = findComposeService(files, ctx.start.composeService);
   if (!found.ok) return `${found.error} — nothing was touched`;
-  ctx.serviceImage = found.info.image ?? defaultImageName(ctx.compose.flavor, ctx.compose.project, ctx.start.composeService);
+  ctx.serviceImage =
+    found.info.image ?? defaultImageName(ctx.compose.flavor, ctx.compose.project, ctx.start.composeService);
 
   const running = await ctx.docker.findServiceContainer(ctx.compose.project, ctx.start.composeService);
-  ctx.rollbackPoint = running ? { containerId: running.id, imageId: running.imageId, imageName: ctx.serviceImage } : null;
+  ctx.rollbackPoint = running
+    ? { containerId: running.id, imageId: running.imageId, imageName: ctx.serviceImage }
+    : null;
 
   appendEvent(ctx.dir, {
     type: "resolved",
@@ -226,6 +267,10 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
     composeFiles: ctx.compose.files,
   });
   appendEvent(ctx.dir, { type: "rollback-point", at: new Date().toISOString(), point: ctx.rollbackPoint });
-  writeArtifact(ctx.dir, "patch.diff", await diffPath(ctx.git, ctx.previousSha, target, request.serviceConfig.path));
+  writeArtifact(
+    ctx.dir,
+    "patch.diff",
+    await diffPath(ctx.git, ctx.previousSha, target, request.serviceConfig.path),
+  );
   return null;
 }

@@ -41,7 +41,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     if (recoveryAction(listed) === "none" || !listed.start) continue;
     const start = listed.start;
     if (start.hostname === hostname() && start.pid !== process.pid && pidAlive(start.pid)) {
-      outcomes.push({ runId: listed.runId, action: "none", result: null, skipped: `run is still owned by live pid ${start.pid}` });
+      outcomes.push({
+        runId: listed.runId,
+        action: "none",
+        result: null,
+        skipped: `run is still owned by live pid ${start.pid}`,
+      });
       continue;
     }
     if (start.pid === process.pid) continue; // our own run, in progress
@@ -90,7 +95,11 @@ async function recoverRun(
     rollbackPoint: view.rollbackPoint ?? null,
     reconciled: true,
   };
-  appendArtifact(dir, "rollback.log", `reconcile after restart: action ${action} (last step started: ${view.startedSteps.at(-1) ?? "none"})`);
+  appendArtifact(
+    dir,
+    "rollback.log",
+    `reconcile after restart: action ${action} (last step started: ${view.startedSteps.at(-1) ?? "none"})`,
+  );
 
   if (action === "abandon") {
     const workspaceSha = view.workspaceHeadBefore ? await restoreWorkspace(ctx) : null;
@@ -109,13 +118,27 @@ async function recoverRun(
       const verified = await verifyStep(ctx, "verify");
       const verify = summarizeVerify(verified.verify);
       if (verified.ok) {
-        return finishRun(ctx, { status: "success", reason: `finished after a runner restart: ${verified.detail}`, verify, workspaceSha: ctx.targetSha });
+        return finishRun(ctx, {
+          status: "success",
+          reason: `finished after a runner restart: ${verified.detail}`,
+          verify,
+          workspaceSha: ctx.targetSha,
+        });
       }
-      return finishRun(ctx, await rollback(ctx, `verification after a runner restart failed: ${verified.detail}`, verify));
+      return finishRun(
+        ctx,
+        await rollback(ctx, `verification after a runner restart failed: ${verified.detail}`, verify),
+      );
     }
-    return finishRun(ctx, await rollback(ctx, "the runner stopped during the restart and the new image is not running", null));
+    return finishRun(
+      ctx,
+      await rollback(ctx, "the runner stopped during the restart and the new image is not running", null),
+    );
   }
-  return finishRun(ctx, await rollback(ctx, "the runner stopped during a rollback; rolling back again", null));
+  return finishRun(
+    ctx,
+    await rollback(ctx, "the runner stopped during a rollback; rolling back again", null),
+  );
 }
 
 /** Compose processes started by the dead runner may still be running; let them finish first. */

@@ -24,4 +24,5 @@ export interface RunContext {
   reconciled: boolean;
 }
 
-export type ResultFields = Pick<DeployResult, "status" | "reason"> & Partial<Pick<DeployResult, "verify" | "rollbackVerify" | "workspaceSha">>;
+export type ResultFields = Pick<DeployResult, "status" | "reason"> &
+  Partial<Pick<DeployResult, "verify" | "rollbackVerify" | "workspaceSha">>;

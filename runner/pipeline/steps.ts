@@ -1,6 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { buildArgv, upArgv } from "../compose/argv.js";
-import { appendArtifact, artifactPath, writeJsonArtifact, type ArtifactName } from "../artifacts/artifacts.js";
+import {
+  appendArtifact,
+  artifactPath,
+  writeJsonArtifact,
+  type ArtifactName,
+} from "../artifacts/artifacts.js";
 import type { DeployResult, ProbeSummary, StepName } from "../journal/events.js";
 import { appendEvent } from "../journal/journal-file.js";
 import { run, type RunResult } from "../process/run.js";
@@ -29,7 +34,9 @@ export async function runStep<T extends { ok: boolean; detail: string; imageId?:
   fn: () => Promise<T>,
 ): Promise<T | { ok: false; detail: string; imageId?: string }> {
   appendEvent(ctx.dir, { type: "step-start", at: now(), step });
-  await safely(() => ctx.reporter.step({ runId: ctx.runId, service: ctx.start.service, step, phase: "start", at: now() }));
+  await safely(() =>
+    ctx.reporter.step({ runId: ctx.runId, service: ctx.start.service, step, phase: "start", at: now() }),
+  );
   const began = Date.now();
   let outcome: T | { ok: false; detail: string; imageId?: string };
   try {
@@ -39,16 +46,38 @@ export async function runStep<T extends { ok: boolean; detail: string; imageId?:
   }
   const durationMs = Date.now() - began;
   const detail = redact(outcome.detail);
-  appendEvent(ctx.dir, { type: "step-end", at: now(), step, ok: outcome.ok, durationMs, detail, ...(outcome.imageId ? { imageId: outcome.imageId } : {}) });
+  appendEvent(ctx.dir, {
+    type: "step-end",
+    at: now(),
+    step,
+    ok: outcome.ok,
+    durationMs,
+    detail,
+    ...(outcome.imageId ? { imageId: outcome.imageId } : {}),
+  });
   ctx.steps.push({ step, ok: outcome.ok, durationMs, detail });
   await safely(() =>
-    ctx.reporter.step({ runId: ctx.runId, service: ctx.start.service, step, phase: "end", at: now(), ok: outcome.ok, durationMs, detail }),
+    ctx.reporter.step({
+      runId: ctx.runId,
+      service: ctx.start.service,
+      step,
+      phase: "end",
+      at: now(),
+      ok: outcome.ok,
+      durationMs,
+      detail,
+    }),
   );
   return outcome;
 }
 
 /** Runs one compose command for a step, streaming its output into the step's artifact. */
-export async function composeCommand(ctx: RunContext, step: StepName, argv: string[], artifact: ArtifactName): Promise<RunResult> {
+export async function composeCommand(
+  ctx: RunContext,
+  step: StepName,
+  argv: string[],
+  artifact: ArtifactName,
+): Promise<RunResult> {
   return run(argv, {
     cwd: ctx.start.workspace,
     env: ctx.env,
@@ -63,12 +92,24 @@ export function tail(text: string, lines = 6): string {
 
 export async function buildStep(ctx: RunContext) {
   return runStep(ctx, "build", async () => {
-    const result = await composeCommand(ctx, "build", buildArgv(ctx.compose, ctx.start.composeService), "build.log");
+    const result = await composeCommand(
+      ctx,
+      "build",
+      buildArgv(ctx.compose, ctx.start.composeService),
+      "build.log",
+    );
     if (result.exitCode !== 0) {
-      return { ok: false, detail: `compose build exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}` };
+      return {
+        ok: false,
+        detail: `compose build exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
+      };
     }
     const imageId = ctx.serviceImage ? await ctx.docker.imageId(ctx.serviceImage) : null;
-    return { ok: true, detail: `built ${ctx.serviceImage} ${imageId?.slice(7, 19) ?? "(id unknown)"}`, imageId: imageId ?? undefined };
+    return {
+      ok: true,
+      detail: `built ${ctx.serviceImage} ${imageId?.slice(7, 19) ?? "(id unknown)"}`,
+      imageId: imageId ?? undefined,
+    };
   });
 }
 
@@ -79,11 +120,17 @@ export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
     const result = await composeCommand(ctx, step, argv, artifact);
     return result.exitCode === 0
       ? { ok: true, detail: "container (re)created" }
-      : { ok: false, detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}` };
+      : {
+          ok: false,
+          detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
+        };
   });
 }
 
-export async function verifyStep(ctx: RunContext, step: "verify" | "rollback-verify"): Promise<{ ok: boolean; detail: string; verify: VerifyResult | null }> {
+export async function verifyStep(
+  ctx: RunContext,
+  step: "verify" | "rollback-verify",
+): Promise<{ ok: boolean; detail: string; verify: VerifyResult | null }> {
   let verify: VerifyResult | null = null;
   const header = step === "verify" ? "== verify new version ==" : "== verify after rollback ==";
   appendArtifact(ctx.dir, "verify.log", header);
@@ -98,7 +145,8 @@ export async function verifyStep(ctx: RunContext, step: "verify" | "rollback-ver
     });
     return { ok: verify.ok, detail: `${verify.phase}: ${verify.reason}` };
   });
-  if (step === "rollback-verify") appendArtifact(ctx.dir, "rollback.log", `verify after rollback: ${outcome.detail}`);
+  if (step === "rollback-verify")
+    appendArtifact(ctx.dir, "rollback.log", `verify after rollback: ${outcome.detail}`);
   return { ok: outcome.ok, detail: outcome.detail, verify };
 }
 
@@ -122,29 +170,65 @@ export async function restoreWorkspace(ctx: RunContext): Promise<string | null> 
  * `up --no-build`, verify, then move the workspace back. Every step is idempotent, so a restarted
  * runner can run it again from the top.
  */
-export async function rollback(ctx: RunContext, why: string, verify: ProbeSummary | null): Promise<ResultFields> {
+export async function rollback(
+  ctx: RunContext,
+  why: string,
+  verify: ProbeSummary | null,
+): Promise<ResultFields> {
   const point = ctx.rollbackPoint;
   if (!point || !ctx.serviceImage) {
     const workspaceSha = await restoreWorkspace(ctx);
-    return { status: "failed", reason: `${why}; there was no previous container to roll back to`, verify, workspaceSha };
+    return {
+      status: "failed",
+      reason: `${why}; there was no previous container to roll back to`,
+      verify,
+      workspaceSha,
+    };
   }
-  appendArtifact(ctx.dir, "rollback.log", `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`);
+  appendArtifact(
+    ctx.dir,
+    "rollback.log",
+    `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`,
+  );
   const tagged = await runStep(ctx, "rollback-tag", async () => {
     await ctx.docker.tagImage(point.imageId, ctx.serviceImage!);
     appendArtifact(ctx.dir, "rollback.log", `tagged ${point.imageId} as ${ctx.serviceImage}`);
     return { ok: true, detail: `${ctx.serviceImage} -> ${point.imageId.slice(7, 19)}` };
   });
   if (!tagged.ok) {
-    return { status: "rollback_failed", reason: `${why}; re-tagging the old image failed: ${tagged.detail}`, verify, workspaceSha: ctx.targetSha };
+    return {
+      status: "rollback_failed",
+      reason: `${why}; re-tagging the old image failed: ${tagged.detail}`,
+      verify,
+      workspaceSha: ctx.targetSha,
+    };
   }
   const up = await upStep(ctx, "rollback-up");
-  if (!up.ok) return { status: "rollback_failed", reason: `${why}; rollback up failed: ${up.detail}`, verify, workspaceSha: ctx.targetSha };
+  if (!up.ok)
+    return {
+      status: "rollback_failed",
+      reason: `${why}; rollback up failed: ${up.detail}`,
+      verify,
+      workspaceSha: ctx.targetSha,
+    };
   const again = await verifyStep(ctx, "rollback-verify");
   const workspaceSha = await restoreWorkspace(ctx);
   if (!again.ok) {
-    return { status: "rollback_failed", reason: `${why}; the old version did not verify either: ${again.detail}`, verify, rollbackVerify: summarizeVerify(again.verify), workspaceSha };
+    return {
+      status: "rollback_failed",
+      reason: `${why}; the old version did not verify either: ${again.detail}`,
+      verify,
+      rollbackVerify: summarizeVerify(again.verify),
+      workspaceSha,
+    };
   }
-  return { status: "rolled_back", reason: `${why}; rolled back to the previous image`, verify, rollbackVerify: summarizeVerify(again.verify), workspaceSha };
+  return {
+    status: "rolled_back",
+    reason: `${why}; rolled back to the previous image`,
+    verify,
+    rollbackVerify: summarizeVerify(again.verify),
+    workspaceSha,
+  };
 }
 
 /** Records the result (journal + summary.json) and reports it; the `reported` mark comes after the report. */
@@ -174,7 +258,11 @@ export async function finishRun(ctx: RunContext, fields: ResultFields): Promise<
   return reportResult(ctx.dir, result, ctx.reporter);
 }
 
-export async function reportResult(dir: string, result: DeployResult, reporter: RunContext["reporter"]): Promise<DeployResult> {
+export async function reportResult(
+  dir: string,
+  result: DeployResult,
+  reporter: RunContext["reporter"],
+): Promise<DeployResult> {
   await reporter.finish(result);
   appendEvent(dir, { type: "reported", at: now(), via: reporter.name });
   return result;

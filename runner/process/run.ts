@@ -29,7 +29,9 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
   const [program, ...args] = argv;
   if (!program) return Promise.reject(new Error("run: empty argv"));
   return new Promise((resolve) => {
-    const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: "a" }) : null;
+    const log: WriteStream | null = options.logFile
+      ? createWriteStream(options.logFile, { flags: "a" })
+      : null;
     log?.write(redact(`$ ${argv.join(" ")}\n`));
     let stdout = "";
     let stderr = "";

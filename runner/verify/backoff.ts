@@ -8,7 +8,8 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, factor: 2, maxM
 
 /** Delay before retry number `attempt` (0-based): initial * factor^attempt, capped at maxMs. */
 export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  if (!Number.isInteger(attempt) || attempt < 0) throw new Error(`backoff attempt must be a non-negative integer, got ${attempt}`);
+  if (!Number.isInteger(attempt) || attempt < 0)
+    throw new Error(`backoff attempt must be a non-negative integer, got ${attempt}`);
   if (options.initialMs <= 0 || options.factor < 1 || options.maxMs < options.initialMs) {
     throw new Error("backoff needs initialMs > 0, factor >= 1 and maxMs >= initialMs");
   }

@@ -30,10 +30,17 @@ export function judgeStart(container: ContainerState | null, http: HttpObservati
     (container.status === "exited" || container.status === "dead") &&
     (container.restartPolicy === "" || container.restartPolicy === "no");
   if (exitedForGood) return { kind: "fail", reason: `${describeExit(container)} and has no restart policy` };
-  if (container.restarting) return { kind: "retry", reason: `container ${container.name} is restarting (restart count ${container.restartCount})` };
+  if (container.restarting)
+    return {
+      kind: "retry",
+      reason: `container ${container.name} is restarting (restart count ${container.restartCount})`,
+    };
   if (!container.running) return { kind: "retry", reason: describeExit(container) };
   if (container.health === "unhealthy") {
-    return { kind: "fail", reason: `Docker health is unhealthy${container.healthOutput ? `: ${container.healthOutput}` : ""}` };
+    return {
+      kind: "fail",
+      reason: `Docker health is unhealthy${container.healthOutput ? `: ${container.healthOutput}` : ""}`,
+    };
   }
   if (container.health === "starting") return { kind: "retry", reason: "Docker health is still starting" };
   if (http && !http.ok) return { kind: "retry", reason: `HTTP health: ${http.detail}` };
@@ -47,32 +54,48 @@ export function judgeStart(container: ContainerState | null, http: HttpObservati
  */
 export function judgeWatch(baseline: ContainerState, current: ContainerState | null): Verdict {
   if (!current) return { kind: "fail", reason: "the container disappeared during the watch window" };
-  if (current.id !== baseline.id) return { kind: "fail", reason: "the container was replaced during the watch window" };
+  if (current.id !== baseline.id)
+    return { kind: "fail", reason: "the container was replaced during the watch window" };
   if (current.restartCount > baseline.restartCount) {
     return {
       kind: "fail",
       reason: `crash-loop: restarted ${current.restartCount - baseline.restartCount} time(s) during the watch window (last exit code ${current.exitCode})`,
     };
   }
-  if (current.restarting || !current.running) return { kind: "fail", reason: `during the watch window ${describeExit(current)}` };
+  if (current.restarting || !current.running)
+    return { kind: "fail", reason: `during the watch window ${describeExit(current)}` };
   if (current.health === "unhealthy") {
-    return { kind: "fail", reason: `Docker health turned unhealthy during the watch window${current.healthOutput ? `: ${current.healthOutput}` : ""}` };
+    return {
+      kind: "fail",
+      reason: `Docker health turned unhealthy during the watch window${current.healthOutput ? `: ${current.healthOutput}` : ""}`,
+    };
   }
   return { kind: "pass" };
 }
 
 /** The probes one start-phase observation produced, for the record. */
-export function startProbes(at: string, container: ContainerState | null, http: HttpObservation | null): Probe[] {
+export function startProbes(
+  at: string,
+  container: ContainerState | null,
+  http: HttpObservation | null,
+): Probe[] {
   const probes: Probe[] = [
     {
       at,
       kind: "container",
       ok: !!container && container.running && !container.restarting,
-      detail: container ? `${container.status}, restarts ${container.restartCount}, image ${container.imageId.slice(7, 19)}` : "no container",
+      detail: container
+        ? `${container.status}, restarts ${container.restartCount}, image ${container.imageId.slice(7, 19)}`
+        : "no container",
     },
   ];
   if (container && container.health !== "none") {
-    probes.push({ at, kind: "docker-health", ok: container.health === "healthy", detail: container.health + (container.healthOutput ? `: ${container.healthOutput}` : "") });
+    probes.push({
+      at,
+      kind: "docker-health",
+      ok: container.health === "healthy",
+      detail: container.health + (container.healthOutput ? `: ${container.healthOutput}` : ""),
+    });
   }
   if (http) probes.push({ at, kind: "http", ok: http.ok, detail: http.detail });
   return probes;

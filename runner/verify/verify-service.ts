@@ -42,10 +42,17 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
       options.log?.(`${probe.at} ${probe.kind.padEnd(13)} ${probe.ok ? "ok  " : "FAIL"} ${probe.detail}`);
     }
   };
-  const finish = async (ok: boolean, phase: VerifyResult["phase"], reason: string, container: ContainerState | null) => {
+  const finish = async (
+    ok: boolean,
+    phase: VerifyResult["phase"],
+    reason: string,
+    container: ContainerState | null,
+  ) => {
     let logsTail = "";
     if (!ok && container) {
-      logsTail = await docker.logsTail(container.id, LOG_TAIL_LINES).catch((e: Error) => `(logs unavailable: ${e.message})`);
+      logsTail = await docker
+        .logsTail(container.id, LOG_TAIL_LINES)
+        .catch((e: Error) => `(logs unavailable: ${e.message})`);
       options.log?.(`--- last ${LOG_TAIL_LINES} log lines of ${container.name} ---\n${logsTail}`);
     }
     options.log?.(`verdict: ${ok ? "healthy" : "FAILED"} (${phase}) ${reason}`);
@@ -69,9 +76,14 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
     container = await docker.findServiceContainer(options.project, options.service);
     const remaining = Math.max(0, deadline - Date.now());
     const http: HttpObservation | null =
-      options.healthUrl && container?.running ? await probeHttp(options.healthUrl, Math.min(2_000, remaining)) : null;
+      options.healthUrl && container?.running
+        ? await probeHttp(options.healthUrl, Math.min(2_000, remaining))
+        : null;
     record(startProbes(new Date().toISOString(), container, http));
-    const verdict = judgeStart(container, options.healthUrl && !http ? { ok: false, detail: "not probed: container not running" } : http);
+    const verdict = judgeStart(
+      container,
+      options.healthUrl && !http ? { ok: false, detail: "not probed: container not running" } : http,
+    );
     if (verdict.kind === "pass") break;
     if (verdict.kind === "fail") return finish(false, "start", verdict.reason, container);
     lastReason = verdict.reason;
@@ -94,14 +106,27 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
     const detail = current
       ? `${current.status}, restarts ${current.restartCount}, health ${current.health}`
       : "container gone";
-    record([{ at, kind: "watch", ok: verdict.kind === "pass", detail: verdict.kind === "fail" ? verdict.reason : detail }]);
+    record([
+      {
+        at,
+        kind: "watch",
+        ok: verdict.kind === "pass",
+        detail: verdict.kind === "fail" ? verdict.reason : detail,
+      },
+    ]);
     if (verdict.kind === "fail") return finish(false, "watch", verdict.reason, current ?? baseline);
   }
   // One last HTTP answer at the end of the window, so a service that stopped serving is caught too.
   if (options.healthUrl) {
     const http = await probeHttp(options.healthUrl, 2_000);
     record([{ at: new Date().toISOString(), kind: "http", ok: http.ok, detail: http.detail }]);
-    if (!http.ok) return finish(false, "watch", `HTTP health failed at the end of the watch window: ${http.detail}`, baseline);
+    if (!http.ok)
+      return finish(
+        false,
+        "watch",
+        `HTTP health failed at the end of the watch window: ${http.detail}`,
+        baseline,
+      );
   }
   return finish(true, "done", `healthy, and stayed up for the ${options.watchMs} ms watch window`, baseline);
 }

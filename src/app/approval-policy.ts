@@ -50,10 +50,15 @@ export type ApprovalVerdict = { approved: true; by: string[] } | { approved: fal
  * The verdict, given who among the reviewers is an allowed approver (`allowed` maps login -> yes/no,
  * or an error text when it could not be checked: that counts as no).
  */
-export function approvalVerdict(states: ReviewStates, allowed: Map<string, true | false | string>, headSha: string): ApprovalVerdict {
+export function approvalVerdict(
+  states: ReviewStates,
+  allowed: Map<string, true | false | string>,
+  headSha: string,
+): ApprovalVerdict {
   const short = headSha.slice(0, 7);
   const blockers = states.changesRequested.filter((login) => allowed.get(login) === true);
-  if (blockers.length > 0) return { approved: false, reason: `changes requested by ${blockers.map((l) => `@${l}`).join(", ")}` };
+  if (blockers.length > 0)
+    return { approved: false, reason: `changes requested by ${blockers.map((l) => `@${l}`).join(", ")}` };
   const by = states.approvedHead.filter((login) => allowed.get(login) === true);
   if (by.length > 0) return { approved: true, by };
   const unverified = states.approvedHead.filter((login) => typeof allowed.get(login) === "string");

@@ -25,7 +25,12 @@ export function fixPullService(pull: PullLike): string | null {
  * Re-evaluates the approval gate of a fix PR and writes the "orchestrator / approval" check on its
  * current head. Fails closed: any error while reading reviews or permissions leaves it pending.
  */
-export async function refreshApproval(client: RepoClient, config: OrchestratorConfig, pull: PullLike, service: string): Promise<ApprovalVerdict> {
+export async function refreshApproval(
+  client: RepoClient,
+  config: OrchestratorConfig,
+  pull: PullLike,
+  service: string,
+): Promise<ApprovalVerdict> {
   const serviceConfig = config.services[service];
   let verdict: ApprovalVerdict;
   if (!serviceConfig) {
@@ -34,12 +39,18 @@ export async function refreshApproval(client: RepoClient, config: OrchestratorCo
     try {
       verdict = await evaluate(client, serviceConfig, pull);
     } catch (error) {
-      client.log.warn({ pr: pull.number, err: messageOf(error) }, "approval could not be evaluated: failing closed");
+      client.log.warn(
+        { pr: pull.number, err: messageOf(error) },
+        "approval could not be evaluated: failing closed",
+      );
       verdict = { approved: false, reason: `could not read the reviews (${messageOf(error)})` };
     }
   }
   await writeApprovalCheck(client, pull, verdict, serviceConfig?.approvers ?? null);
-  client.log.info({ pr: pull.number, head: pull.head.sha, approved: verdict.approved }, "approval gate evaluated");
+  client.log.info(
+    { pr: pull.number, head: pull.head.sha, approved: verdict.approved },
+    "approval gate evaluated",
+  );
   return verdict;
 }
 
@@ -75,11 +86,25 @@ export async function writeApprovalCheck(
   });
 }
 
-export async function evaluate(client: RepoClient, service: ServiceConfig, pull: PullLike): Promise<ApprovalVerdict> {
+export async function evaluate(
+  client: RepoClient,
+  service: ServiceConfig,
+  pull: PullLike,
+): Promise<ApprovalVerdict> {
   const { octokit, owner, repo } = client;
-  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pull.number, per_page: 100 });
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner,
+    repo,
+    pull_number: pull.number,
+    per_page: 100,
+  });
   const states = reviewStates(
-    reviews.map((r) => ({ user: r.user ? { login: r.user.login, type: r.user.type } : null, state: r.state, commit_id: r.commit_id, submitted_at: r.submitted_at ?? null })),
+    reviews.map((r) => ({
+      user: r.user ? { login: r.user.login, type: r.user.type } : null,
+      state: r.state,
+      commit_id: r.commit_id,
+      submitted_at: r.submitted_at ?? null,
+    })),
     pull.head.sha,
   );
   const allowed = new Map<string, true | false | string>();
@@ -94,7 +119,11 @@ export async function evaluate(client: RepoClient, service: ServiceConfig, pull:
 }
 
 /** Configured approvers (logins or @org/team), else anyone with write access. Bots never approve. */
-export async function isAllowedApprover(client: RepoClient, service: ServiceConfig, login: string): Promise<boolean> {
+export async function isAllowedApprover(
+  client: RepoClient,
+  service: ServiceConfig,
+  login: string,
+): Promise<boolean> {
   if (login.endsWith("[bot]")) return false;
   if (!service.approvers || service.approvers.length === 0) {
     return permissionAtLeast(await repoPermission(client, login), "write");

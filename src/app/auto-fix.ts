@@ -10,7 +10,11 @@ import { mapService } from "./map-service.js";
  * and open (or find) one fix PR per service and finding. A failure that cannot be mapped to a service
  * is reported on the failing commit as a neutral "orchestrator / fix" check, never guessed.
  */
-export async function autoFix(env: FixEnv, failures: FailureLog[], options: { service?: string } = {}): Promise<void> {
+export async function autoFix(
+  env: FixEnv,
+  failures: FailureLog[],
+  options: { service?: string } = {},
+): Promise<void> {
   const { client, config } = env;
   if (failures.length === 0) {
     client.log.info("no failed jobs with logs in this run: nothing to diagnose");
@@ -30,7 +34,10 @@ export async function autoFix(env: FixEnv, failures: FailureLog[], options: { se
       evidence: d.diagnosis.evidence,
     });
     if (!match.ok) {
-      client.log.info({ failure: d.failure.label, reason: match.reason }, "cannot tell which service failed: reporting instead of guessing");
+      client.log.info(
+        { failure: d.failure.label, reason: match.reason },
+        "cannot tell which service failed: reporting instead of guessing",
+      );
       await upsertCheckRun(client, {
         name: FIX_CHECK,
         headSha: d.failure.headSha,
@@ -57,7 +64,12 @@ export async function autoFix(env: FixEnv, failures: FailureLog[], options: { se
       force: false,
     });
     client.log.info(
-      { service: match.service, via: match.via, outcome: outcome.kind, ...("pull" in outcome ? { pr: outcome.pull.number } : {}) },
+      {
+        service: match.service,
+        via: match.via,
+        outcome: outcome.kind,
+        ...("pull" in outcome ? { pr: outcome.pull.number } : {}),
+      },
       `automatic fix: ${outcome.kind}`,
     );
   }

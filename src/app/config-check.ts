@@ -7,7 +7,12 @@ import { CONFIG_PATH } from "./load-config.js";
 export const CONFIG_CHECK = "orchestrator / config";
 
 /** The one answer to an invalid config on a CI failure: an action_required check on the failing commit. */
-export async function reportInvalidConfig(client: RepoClient, headSha: string, errors: ConfigError[], repoUrl: string): Promise<void> {
+export async function reportInvalidConfig(
+  client: RepoClient,
+  headSha: string,
+  errors: ConfigError[],
+  repoUrl: string,
+): Promise<void> {
   client.log.warn({ errors }, "invalid .github/orchestrator.yml: reporting it and doing nothing else");
   await upsertCheckRun(client, {
     name: CONFIG_CHECK,

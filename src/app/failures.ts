@@ -82,11 +82,20 @@ export async function failuresForCommit(client: RepoClient, sha: string, max: nu
     const jobs = await failedJobsOfRun(client, latest, max);
     if (jobs.length > 0) return jobs;
   }
-  const { data: checks } = await octokit.rest.checks.listForRef({ owner, repo, ref: sha, status: "completed", filter: "latest", per_page: 100 });
+  const { data: checks } = await octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: sha,
+    status: "completed",
+    filter: "latest",
+    per_page: 100,
+  });
   return checks.check_runs
     .filter((c) => c.conclusion === "failure" && !isOwnOrActionsCheck(c.name, c.app?.slug))
     .slice(0, max)
-    .map((c) => checkRunFailure({ name: c.name, html_url: c.html_url, head_sha: c.head_sha, output: c.output }));
+    .map((c) =>
+      checkRunFailure({ name: c.name, html_url: c.html_url, head_sha: c.head_sha, output: c.output }),
+    );
 }
 
 export function isOwnOrActionsCheck(name: string, appSlug: string | undefined): boolean {

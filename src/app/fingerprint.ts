@@ -6,7 +6,10 @@ import type { Finding } from "../diagnose/types.js";
  * run, job or replica saw it. It names the branch, so GitHub itself deduplicates for us.
  */
 export function fixFingerprint(service: string, finding: Pick<Finding, "kind" | "package">): string {
-  return createHash("sha256").update(`${service}\0${finding.kind}\0${finding.package}`).digest("hex").slice(0, 10);
+  return createHash("sha256")
+    .update(`${service}\0${finding.kind}\0${finding.package}`)
+    .digest("hex")
+    .slice(0, 10);
 }
 
 export function fixBranch(service: string, fingerprint: string): string {

@@ -37,7 +37,13 @@ export interface Diagnosed {
 }
 
 export type FixOutcome =
-  | { kind: "opened"; service: string; finding: Finding; pull: PullRef; how: "created" | "converged" | "moved" }
+  | {
+      kind: "opened";
+      service: string;
+      finding: Finding;
+      pull: PullRef;
+      how: "created" | "converged" | "moved";
+    }
   | { kind: "existing"; service: string; finding: Finding; pull: PullRef }
   | { kind: "closed-before"; service: string; finding: Finding; pull: PullRef }
   | { kind: "refused"; service: string; finding: Finding; reason: string; refusals: string[] }
@@ -61,12 +67,20 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
         maxBytes: env.config.max_log_bytes,
       });
       env.client.log.info(
-        { failure: failure.label, finding: diagnosis.finding?.package ?? null, bytes: diagnosis.bytesRead, truncated: diagnosis.truncated },
+        {
+          failure: failure.label,
+          finding: diagnosis.finding?.package ?? null,
+          bytes: diagnosis.bytesRead,
+          truncated: diagnosis.truncated,
+        },
         diagnosis.finding ? "diagnosed a missing dependency" : "nothing fixable in this log",
       );
       out.push({ failure, diagnosis });
     } catch (error) {
-      env.client.log.warn({ failure: failure.label, err: messageOf(error) }, "could not read or diagnose a failure log");
+      env.client.log.warn(
+        { failure: failure.label, err: messageOf(error) },
+        "could not read or diagnose a failure log",
+      );
     }
   }
   return out;
@@ -81,10 +95,17 @@ export function chooseForService(
   service: string,
   config: OrchestratorConfig,
 ): { pick: Diagnosed & { diagnosis: { finding: Finding } } } | { why: string[] } {
-  const withFinding = diagnosed.filter((d): d is Diagnosed & { diagnosis: { finding: Finding } } => d.diagnosis.finding !== null);
+  const withFinding = diagnosed.filter(
+    (d): d is Diagnosed & { diagnosis: { finding: Finding } } => d.diagnosis.finding !== null,
+  );
   const mapped = withFinding.map((d) => ({
     d,
-    match: mapService({ config, jobName: d.failure.name, hints: d.diagnosis.serviceHints, evidence: d.diagnosis.evidence }),
+    match: mapService({
+      config,
+      jobName: d.failure.name,
+      hints: d.diagnosis.serviceHints,
+      evidence: d.diagnosis.evidence,
+    }),
   }));
   const exact = mapped.find((m) => m.match.ok && m.match.service === service);
   if (exact) return { pick: exact.d };
@@ -107,7 +128,12 @@ export function chooseForService(
 export async function proposeFix(
   env: FixEnv,
   base: Base,
-  input: { service: string; diagnosed: Diagnosed & { diagnosis: { finding: Finding } }; mode: "fix" | "plan"; force: boolean },
+  input: {
+    service: string;
+    diagnosed: Diagnosed & { diagnosis: { finding: Finding } };
+    mode: "fix" | "plan";
+    force: boolean;
+  },
 ): Promise<FixOutcome> {
   const { client, config, deps } = env;
   const { service } = input;
@@ -127,19 +153,37 @@ export async function proposeFix(
     }
     const closed = pulls.find((p) => p.state === "closed" && !p.merged);
     if (closed && !input.force) {
-      log.info({ pr: closed.number }, "this fix was closed without merging: not proposing it again without --force");
+      log.info(
+        { pr: closed.number },
+        "this fix was closed without merging: not proposing it again without --force",
+      );
       return { kind: "closed-before", service, finding, pull: closed };
     }
   }
 
-  const plan = await deps.planFix(finding, { serviceName: service, service: serviceConfig, config, repo: base.reader, versions: deps.versions });
+  const plan = await deps.planFix(finding, {
+    serviceName: service,
+    service: serviceConfig,
+    config,
+    repo: base.reader,
+    versions: deps.versions,
+  });
   if (!plan.ok) {
-    log.info({ reason: plan.reason, refusals: plan.refusals ?? [] }, "no fix: the planner or the policy refused");
+    log.info(
+      { reason: plan.reason, refusals: plan.refusals ?? [] },
+      "no fix: the planner or the policy refused",
+    );
     return { kind: "refused", service, finding, reason: plan.reason, refusals: plan.refusals ?? [] };
   }
   if (!plan.policy.allowed) {
     log.info({ refusals: plan.policy.reasons }, "no fix: the policy refused the change set");
-    return { kind: "refused", service, finding, reason: "the change set is outside the allow-list", refusals: plan.policy.reasons };
+    return {
+      kind: "refused",
+      service,
+      finding,
+      reason: "the change set is outside the allow-list",
+      refusals: plan.policy.reasons,
+    };
   }
 
   const story: FixStory = {
@@ -165,7 +209,11 @@ export async function proposeFix(
     changes: plan.changes,
     message: outbound(`${prTitle(story)}\n\n${plan.summary}\n\nFingerprint: ${fingerprint}`, 4000),
   });
-  const { pull, created } = await openPull(client, { branch, title: outbound(prTitle(story), 250), body: outbound(renderPrBody(story)) });
+  const { pull, created } = await openPull(client, {
+    branch,
+    title: outbound(prTitle(story), 250),
+    body: outbound(renderPrBody(story)),
+  });
   if (created) {
     await addLabel(client, pull.number, FIX_LABEL);
     await upsertCheckRun(client, {

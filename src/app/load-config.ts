@@ -21,7 +21,12 @@ export async function loadConfig(context: Pick<Context, "config">): Promise<Load
   } catch (error) {
     // The loader throws for unparsable YAML; its message names the file but not the line.
     const cause = (error as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? cause.message.split("\n")[0] : error instanceof Error ? error.message : String(error);
+    const detail =
+      cause instanceof Error
+        ? cause.message.split("\n")[0]
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return { status: "invalid", errors: [{ path: "(root)", message: `invalid YAML: ${detail}` }] };
   }
   if (raw === null || raw === undefined) return { status: "missing" };

@@ -24,7 +24,10 @@ export function mapService(input: MapInput): ServiceMatch {
   if (input.explicit !== undefined) {
     return names.includes(input.explicit)
       ? { ok: true, service: input.explicit, via: "command" }
-      : { ok: false, reason: `'${input.explicit}' is not a configured service (configured: ${names.join(", ")})` };
+      : {
+          ok: false,
+          reason: `'${input.explicit}' is not a configured service (configured: ${names.join(", ")})`,
+        };
   }
   const fromJob = input.jobName ? byName(config, input.jobName) : [];
   if (fromJob.length === 1) return { ok: true, service: fromJob[0]!, via: "job name" };
@@ -56,7 +59,9 @@ export function mapService(input: MapInput): ServiceMatch {
 function byName(config: OrchestratorConfig, jobName: string): string[] {
   const lower = jobName.toLowerCase();
   const hits = Object.entries(config.services).filter(([name, service]) =>
-    [name, composeServiceName(name, service)].some((n) => new RegExp(`(^|[^a-z0-9])${escape(n)}($|[^a-z0-9])`).test(lower)),
+    [name, composeServiceName(name, service)].some((n) =>
+      new RegExp(`(^|[^a-z0-9])${escape(n)}($|[^a-z0-9])`).test(lower),
+    ),
   );
   // "build web-app" also contains "app": keep only the longest overlapping match.
   const names = hits.map(([name]) => name);
@@ -66,7 +71,10 @@ function byName(config: OrchestratorConfig, jobName: string): string[] {
 function byExactName(config: OrchestratorConfig, hint: string): string[] {
   const h = hint.toLowerCase();
   return Object.entries(config.services)
-    .filter(([name, service]) => name === h || composeServiceName(name, service) === h || h.startsWith(`${service.path}/`))
+    .filter(
+      ([name, service]) =>
+        name === h || composeServiceName(name, service) === h || h.startsWith(`${service.path}/`),
+    )
     .map(([name]) => name);
 }
 

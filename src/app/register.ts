@@ -20,8 +20,9 @@ export function registerHandlers(app: Probot, deps: AppDeps): void {
   app.on("workflow_run.completed", (context) => onWorkflowRun(withRedactedToken(context), deps));
   app.on("check_run.completed", (context) => onCheckRun(withRedactedToken(context), deps));
   app.on("repository_dispatch", (context) => onRepositoryDispatch(withRedactedToken(context), deps));
-  app.on(["pull_request.synchronize", "pull_request_review.submitted", "pull_request_review.dismissed"], (context) =>
-    onApprovalEvent(withRedactedToken(context)),
+  app.on(
+    ["pull_request.synchronize", "pull_request_review.submitted", "pull_request_review.dismissed"],
+    (context) => onApprovalEvent(withRedactedToken(context)),
   );
 }
 

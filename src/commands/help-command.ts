@@ -3,7 +3,11 @@ import { COMMAND_USAGE, usageList } from "./parse.js";
 import type { CommandHandler } from "./types.js";
 
 export function helpText(config: OrchestratorConfig | null): string {
-  const services = config ? Object.keys(config.services).map((s) => `\`${s}\``).join(", ") : "(no config yet)";
+  const services = config
+    ? Object.keys(config.services)
+        .map((s) => `\`${s}\``)
+        .join(", ")
+    : "(no config yet)";
   return [
     "**orchestrator commands**",
     usageList(),

@@ -17,9 +17,7 @@ export type Command =
 export type CommandName = Command["name"];
 
 export type ParseResult =
-  | { kind: "none" }
-  | { kind: "command"; command: Command }
-  | { kind: "error"; message: string };
+  { kind: "none" } | { kind: "command"; command: Command } | { kind: "error"; message: string };
 
 export const COMMAND_USAGE: Record<CommandName, string> = {
   fix: "/orchestrator fix <service> [--force]",
@@ -70,9 +68,14 @@ export function parseCommand(body: string): ParseResult {
 function parseFix(args: string[]): ParseResult {
   const flags = args.filter((a) => a.startsWith("--"));
   const unknown = flags.filter((f) => f !== "--force");
-  if (unknown.length > 0) return error(`unknown option ${show(unknown[0]!)} for fix. Usage: \`${COMMAND_USAGE.fix}\``);
+  if (unknown.length > 0)
+    return error(`unknown option ${show(unknown[0]!)} for fix. Usage: \`${COMMAND_USAGE.fix}\``);
   const positional = args.filter((a) => !a.startsWith("--"));
-  return withService("fix", positional, 0, (service) => ({ name: "fix", service, force: flags.includes("--force") }));
+  return withService("fix", positional, 0, (service) => ({
+    name: "fix",
+    service,
+    force: flags.includes("--force"),
+  }));
 }
 
 function withService(
@@ -111,7 +114,6 @@ function commandLine(body: string): string | null {
 
 /** Quotes user text for an answer: no backticks or control characters, at most 40 characters. */
 export function show(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[`\u0000-\u001f\u007f]/g, "?");
   return `\`${clean.length > 40 ? `${clean.slice(0, 40)}...` : clean}\``;
 }
@@ -131,5 +133,7 @@ function error(message: string): ParseResult {
 }
 
 function extra(name: CommandName, args: string[]): ParseResult {
-  return error(`unexpected argument ${show(args.join(" "))} for \`${name}\`. Usage: \`${COMMAND_USAGE[name]}\``);
+  return error(
+    `unexpected argument ${show(args.join(" "))} for \`${name}\`. Usage: \`${COMMAND_USAGE[name]}\``,
+  );
 }

@@ -11,7 +11,9 @@ export const notAvailable: CommandHandler = async (_ctx, command: Command) =>
  * The command-handler registry. Built-ins first; `overrides` (AppDeps.commands) replace entries, which
  * is how deploy, rollback, status and retry get their real handlers.
  */
-export function createCommandRegistry(overrides: Partial<Record<CommandName, CommandHandler>> = {}): CommandRegistry {
+export function createCommandRegistry(
+  overrides: Partial<Record<CommandName, CommandHandler>> = {},
+): CommandRegistry {
   const registry: CommandRegistry = new Map<CommandName, CommandHandler>([
     ["fix", fixCommand as CommandHandler],
     ["plan", planCommand as CommandHandler],

@@ -14,6 +14,9 @@ export interface CommandContext {
 }
 
 /** Returns the one answer (markdown) to post; the caller redacts and fits it. */
-export type CommandHandler<C extends Command = Command> = (ctx: CommandContext, command: C) => Promise<string>;
+export type CommandHandler<C extends Command = Command> = (
+  ctx: CommandContext,
+  command: C,
+) => Promise<string>;
 
 export type CommandRegistry = Map<CommandName, CommandHandler>;

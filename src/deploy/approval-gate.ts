@@ -22,27 +22,48 @@ export interface MergedPullRef {
   head: { sha: string; ref: string };
 }
 
-export async function mergedPullApproval(client: RepoClient, service: ServiceConfig, pull: MergedPullRef): Promise<ApprovalVerdict> {
+export async function mergedPullApproval(
+  client: RepoClient,
+  service: ServiceConfig,
+  pull: MergedPullRef,
+): Promise<ApprovalVerdict> {
   try {
     return await evaluate(client, service, pull);
   } catch (error) {
-    client.log.warn({ pr: pull.number, err: messageOf(error) }, "approval could not be evaluated: failing closed");
+    client.log.warn(
+      { pr: pull.number, err: messageOf(error) },
+      "approval could not be evaluated: failing closed",
+    );
     return { approved: false, reason: `the reviews could not be read (${messageOf(error)})` };
   }
 }
 
 export type GateResult = { ok: true; why: string } | { ok: false; why: string };
 
-export async function refDeployGate(client: RepoClient, service: ServiceConfig, sha: string, sender: string): Promise<GateResult> {
+export async function refDeployGate(
+  client: RepoClient,
+  service: ServiceConfig,
+  sha: string,
+  sender: string,
+): Promise<GateResult> {
   const { octokit, owner, repo, log } = client;
   try {
-    if (await isAllowedApprover(client, service, sender)) return { ok: true, why: `@${sender} is an allowed approver` };
+    if (await isAllowedApprover(client, service, sender))
+      return { ok: true, why: `@${sender} is an allowed approver` };
   } catch (error) {
-    log.warn({ user: sender, err: messageOf(error) }, "could not check whether the commenter is an allowed approver");
+    log.warn(
+      { user: sender, err: messageOf(error) },
+      "could not check whether the commenter is an allowed approver",
+    );
   }
   let pullReasons: string[] = [];
   try {
-    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 10 });
+    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      owner,
+      repo,
+      commit_sha: sha,
+      per_page: 10,
+    });
     const merged = pulls.filter((p) => p.merged_at && p.merge_commit_sha === sha);
     for (const pull of merged) {
       const verdict = await mergedPullApproval(client, service, {
@@ -51,7 +72,11 @@ export async function refDeployGate(client: RepoClient, service: ServiceConfig, 
         body: pull.body,
         head: { sha: pull.head.sha, ref: pull.head.ref },
       });
-      if (verdict.approved) return { ok: true, why: `merge of #${pull.number}, approved by ${verdict.by.map((l) => `@${l}`).join(", ")}` };
+      if (verdict.approved)
+        return {
+          ok: true,
+          why: `merge of #${pull.number}, approved by ${verdict.by.map((l) => `@${l}`).join(", ")}`,
+        };
       pullReasons.push(`#${pull.number}: ${verdict.reason}`);
     }
     if (merged.length === 0) pullReasons = [`${sha.slice(0, 7)} is not the merge commit of a pull request`];

@@ -1,5 +1,10 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { deployTask, deploymentPayloadSchema, type DeployReason, type DeploymentPayload } from "./contract.js";
+import {
+  deployTask,
+  deploymentPayloadSchema,
+  type DeployReason,
+  type DeploymentPayload,
+} from "./contract.js";
 
 export interface DeployIntent {
   service: string;

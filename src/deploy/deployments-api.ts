@@ -10,18 +10,29 @@ export type CreateResult =
   /** 409: required status contexts failed or a merge conflict; 422: validation (e.g. unknown ref). */
   | { ok: false; status: number; message: string };
 
-export async function createDeployment(client: RepoClient, request: DeploymentRequest): Promise<CreateResult> {
+export async function createDeployment(
+  client: RepoClient,
+  request: DeploymentRequest,
+): Promise<CreateResult> {
   const { octokit, owner, repo, log } = client;
   try {
     const response = await octokit.rest.repos.createDeployment({ owner, repo, ...request });
     const data = response.data as { id?: number; sha?: string; message?: string };
-    if (response.status === 201 && typeof data.id === "number") return { ok: true, id: data.id, sha: data.sha ?? request.ref };
+    if (response.status === 201 && typeof data.id === "number")
+      return { ok: true, id: data.id, sha: data.sha ?? request.ref };
     // 202 means GitHub merged the default branch into the ref first; auto_merge is off, so it should not happen.
-    return { ok: false, status: response.status, message: data.message ?? "GitHub did not create the deployment" };
+    return {
+      ok: false,
+      status: response.status,
+      message: data.message ?? "GitHub did not create the deployment",
+    };
   } catch (error) {
     const status = statusOf(error);
     if (status !== 409 && status !== 422) throw error;
-    log.warn({ task: request.task, ref: request.ref, status, err: messageOf(error) }, "GitHub refused the deployment");
+    log.warn(
+      { task: request.task, ref: request.ref, status, err: messageOf(error) },
+      "GitHub refused the deployment",
+    );
     return { ok: false, status, message: refusalMessage(error) };
   }
 }
@@ -30,9 +41,15 @@ export async function createDeployment(client: RepoClient, request: DeploymentRe
 function refusalMessage(error: unknown): string {
   const data = (error as { response?: { data?: { message?: string; errors?: unknown[] } } }).response?.data;
   const details = (data?.errors ?? [])
-    .map((e) => (typeof e === "string" ? e : ((e as { contexts?: { context: string; state: string }[] }).contexts ?? [])
-      .map((c) => `${c.context}: ${c.state}`)
-      .join(", ") || (e as { message?: string }).message || ""))
+    .map((e) =>
+      typeof e === "string"
+        ? e
+        : ((e as { contexts?: { context: string; state: string }[] }).contexts ?? [])
+            .map((c) => `${c.context}: ${c.state}`)
+            .join(", ") ||
+          (e as { message?: string }).message ||
+          "",
+    )
     .filter(Boolean);
   return [data?.message ?? messageOf(error), ...details].join("; ");
 }
@@ -59,14 +76,25 @@ export async function serviceDeployments(
     const statuses =
       input.statuses === false
         ? []
-        : (await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: 30 })).data;
+        : (
+            await octokit.rest.repos.listDeploymentStatuses({
+              owner,
+              repo,
+              deployment_id: deployment.id,
+              per_page: 30,
+            })
+          ).data;
     records.push({
       id: deployment.id,
       sha: deployment.sha,
       createdAt: deployment.created_at,
       creator: deployment.creator?.login ?? null,
       payload: parsePayload(deployment.payload),
-      statuses: statuses.map((s) => ({ state: s.state, description: s.description ?? null, createdAt: s.created_at })),
+      statuses: statuses.map((s) => ({
+        state: s.state,
+        description: s.description ?? null,
+        createdAt: s.created_at,
+      })),
     });
   }
   return records;

@@ -71,9 +71,10 @@ export function rollbackTarget(records: DeploymentRecord[]): RollbackTarget {
   const current = ordered.find(everSucceeded) ?? null;
   if (!current) return { kind: "none", current: null, reason: "nothing has been deployed successfully yet" };
   const rolledBackFrom = new Set(
-    ordered.filter((r) => r.payload?.reason === "rollback" && everSucceeded(r)).map((r) => r.payload?.rollback_of),
+    ordered
+      .filter((r) => r.payload?.reason === "rollback" && everSucceeded(r))
+      .map((r) => r.payload?.rollback_of),
   );
-  rolledBackFrom.add(current.id);
   const older = ordered.slice(ordered.indexOf(current) + 1);
   const target = older.find((r) => everSucceeded(r) && r.sha !== current.sha && !rolledBackFrom.has(r.id));
   if (!target) {

@@ -45,12 +45,16 @@ export function mergeTarget(pull: MergedPullFacts, config: OrchestratorConfig): 
       };
     }
     if (!config.services[service]) {
-      return { kind: "refuse", why: `the PR names service \`${service}\`, which is not configured (configured: ${configured.join(", ")})` };
+      return {
+        kind: "refuse",
+        why: `the PR names service \`${service}\`, which is not configured (configured: ${configured.join(", ")})`,
+      };
     }
     return { kind: "deploy", service, origin: "orchestrator" };
   }
 
-  if (!config.deploy_on_merge) return { kind: "skip", why: "not an orchestrator PR, and deploy_on_merge is off" };
+  if (!config.deploy_on_merge)
+    return { kind: "skip", why: "not an orchestrator PR, and deploy_on_merge is off" };
   if (holding.length === 1) return { kind: "deploy", service: holding[0]!, origin: "deploy_on_merge" };
   return {
     kind: "skip",

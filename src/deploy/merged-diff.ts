@@ -31,13 +31,17 @@ export function changesFromPullFiles(
       continue;
     }
     if (file.status === "renamed" || file.previous_filename) {
-      refusals.push(`${file.filename}: renamed from ${file.previous_filename ?? "?"}; a fix never renames files`);
+      refusals.push(
+        `${file.filename}: renamed from ${file.previous_filename ?? "?"}; a fix never renames files`,
+      );
       continue;
     }
     if (file.patch === undefined) {
       // GitHub leaves `patch` out for binary files and for diffs it considers too large to show.
       const size = file.additions + file.deletions;
-      refusals.push(`${file.filename}: no textual diff (binary, or too large for GitHub to show: ${size} lines)`);
+      refusals.push(
+        `${file.filename}: no textual diff (binary, or too large for GitHub to show: ${size} lines)`,
+      );
       continue;
     }
     const { before, after } = sidesOfPatch(file.patch);
@@ -62,10 +66,14 @@ export function checkMergedDiff(
   const { changes, refusals } = changesFromPullFiles(files, modes);
   const decision = evaluatePolicy(changes, serviceName, service, config);
   // An all-refused PR would also be "empty" to evaluatePolicy; that line would only confuse.
-  const policyReasons = decision.allowed ? [] : decision.reasons.filter((r) => !(refusals.length > 0 && r.startsWith("(change set): empty")));
+  const policyReasons = decision.allowed
+    ? []
+    : decision.reasons.filter((r) => !(refusals.length > 0 && r.startsWith("(change set): empty")));
   const reasons = [...refusals, ...policyReasons];
   if (files.length > config.policy.max_files && !reasons.some((r) => r.includes("policy.max_files"))) {
-    reasons.push(`(change set): ${files.length} files changed; policy.max_files is ${config.policy.max_files}`);
+    reasons.push(
+      `(change set): ${files.length} files changed; policy.max_files is ${config.policy.max_files}`,
+    );
   }
   return reasons.length === 0 ? { allowed: true } : { allowed: false, reasons };
 }

@@ -4,7 +4,7 @@ import { mergedPullApproval } from "./approval-gate.js";
 import type { DeployReason } from "./contract.js";
 import { serviceDeployments } from "./deployments-api.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";
-import { mergeTarget } from "./merge-target.js";
+import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
 import { queueDeploy, type DeployEnv } from "./queue-deploy.js";
 import { renderNotDeployed } from "./render.js";
 
@@ -23,7 +23,8 @@ export interface PullFacts {
  * - "skip": not for orchestrator to deploy, or already queued (log only on merge events);
  * - "answer": the one text to post on the PR: queued (with the deploy marker) or why not.
  */
-export type MergedPullOutcome = { kind: "skip"; why: string } | { kind: "answer"; text: string; deploymentId?: number };
+export type MergedPullOutcome =
+  { kind: "skip"; why: string } | { kind: "answer"; text: string; deploymentId?: number };
 
 /**
  * Deploys a merged PR's merge commit after checking it again: which service, the fix policy over the
@@ -38,10 +39,19 @@ export async function deployMergedPull(
   const { client, config } = env;
   const log = client.log.child({ pr: pull.number, reason: request.reason });
   const sha = pull.merge_commit_sha;
-  if (!pull.merged || !sha) return { kind: "skip", why: `#${pull.number} is not merged, so there is no merge commit to deploy` };
+  if (!pull.merged || !sha)
+    return { kind: "skip", why: `#${pull.number} is not merged, so there is no merge commit to deploy` };
 
+  if (!config.deploy_on_merge && !isOrchestratorPull(pull)) {
+    // Decided without reading the files: someone else's PR, and merges of those are not deployed.
+    return { kind: "skip", why: "not an orchestrator PR, and deploy_on_merge is off" };
+  }
   const files = await pullFiles(client, pull.number);
-  const paths = [...new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])))];
+  const paths = [
+    ...new Set(
+      files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])),
+    ),
+  ];
   const target = mergeTarget({ labels: pull.labels, body: pull.body, files: paths }, config);
   if (target.kind === "skip") return target;
   if (target.kind === "refuse") return { kind: "answer", text: renderNotDeployed(null, sha, target.why) };
@@ -52,10 +62,18 @@ export async function deployMergedPull(
     const modes = await treeModes(client, sha);
     const decision = checkMergedDiff(files, modes, service, serviceConfig, config);
     if (!decision.allowed) {
-      log.info({ service, refusals: decision.reasons }, "merged diff is outside the fix policy: not deploying");
+      log.info(
+        { service, refusals: decision.reasons },
+        "merged diff is outside the fix policy: not deploying",
+      );
       return {
         kind: "answer",
-        text: renderNotDeployed(service, sha, "the merged changes are outside the fix policy", decision.reasons),
+        text: renderNotDeployed(
+          service,
+          sha,
+          "the merged changes are outside the fix policy",
+          decision.reasons,
+        ),
       };
     }
   }
@@ -63,10 +81,17 @@ export async function deployMergedPull(
   if (serviceConfig.protected) {
     const verdict = await mergedPullApproval(client, serviceConfig, pull);
     if (!verdict.approved) {
-      log.info({ service, reason: verdict.reason }, "protected service without an allowed approval of the merged head: not deploying");
+      log.info(
+        { service, reason: verdict.reason },
+        "protected service without an allowed approval of the merged head: not deploying",
+      );
       return {
         kind: "answer",
-        text: renderNotDeployed(service, sha, `\`${service}\` is protected and the merged head ${pull.head.sha.slice(0, 7)} was not approved: ${verdict.reason}`),
+        text: renderNotDeployed(
+          service,
+          sha,
+          `\`${service}\` is protected and the merged head ${pull.head.sha.slice(0, 7)} was not approved: ${verdict.reason}`,
+        ),
       };
     }
   }
@@ -80,16 +105,30 @@ export async function deployMergedPull(
       statuses: false,
     });
     const same = existing.find((d) => d.payload?.pr === pull.number && d.payload.reason === "merge");
-    if (same) return { kind: "skip", why: `the merge of #${pull.number} is already queued as deployment ${same.id}` };
+    if (same)
+      return { kind: "skip", why: `the merge of #${pull.number} is already queued as deployment ${same.id}` };
   }
 
-  const outcome = await queueDeploy(env, { service, sha, reason: request.reason, requestedBy: request.requestedBy, pr: pull.number });
-  return outcome.kind === "queued" ? { kind: "answer", text: outcome.text, deploymentId: outcome.deploymentId } : { kind: "answer", text: outcome.text };
+  const outcome = await queueDeploy(env, {
+    service,
+    sha,
+    reason: request.reason,
+    requestedBy: request.requestedBy,
+    pr: pull.number,
+  });
+  return outcome.kind === "queued"
+    ? { kind: "answer", text: outcome.text, deploymentId: outcome.deploymentId }
+    : { kind: "answer", text: outcome.text };
 }
 
 async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFile[]> {
   const { octokit, owner, repo } = client;
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 });
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    owner,
+    repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
   return files.map((f) => ({
     filename: f.filename,
     status: f.status,
@@ -102,7 +141,11 @@ async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFi
 
 /** Git modes of the merge commit's files, so the policy sees symlinks and submodules. */
 async function treeModes(client: RepoClient, sha: string): Promise<Map<string, string>> {
-  const { data: commit } = await client.octokit.rest.git.getCommit({ owner: client.owner, repo: client.repo, commit_sha: sha });
+  const { data: commit } = await client.octokit.rest.git.getCommit({
+    owner: client.owner,
+    repo: client.repo,
+    commit_sha: sha,
+  });
   const entries = await createGitDataReader(client, commit.tree.sha).listTree("");
   return new Map(entries.map((e) => [e.path, e.mode]));
 }

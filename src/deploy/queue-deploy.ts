@@ -10,8 +10,7 @@ export interface DeployEnv {
 }
 
 export type QueueOutcome =
-  | { kind: "queued"; deploymentId: number; text: string }
-  | { kind: "rejected"; status: number; text: string };
+  { kind: "queued"; deploymentId: number; text: string } | { kind: "rejected"; status: number; text: string };
 
 /**
  * Creates the deployment for an intent that has passed every check, and returns the text that tells
@@ -28,7 +27,13 @@ export async function queueDeploy(env: DeployEnv, intent: DeployIntent): Promise
     return {
       kind: "rejected",
       status: result.status,
-      text: renderRejected(intent.service, intent.sha, result.status, result.message, request.required_contexts),
+      text: renderRejected(
+        intent.service,
+        intent.sha,
+        result.status,
+        result.message,
+        request.required_contexts,
+      ),
     };
   }
   log.info({ deployment: result.id, environment: request.environment }, "deployment created");

@@ -44,8 +44,15 @@ export function renderQueued(facts: QueuedFacts): string {
   ].join("\n\n");
 }
 
-export function renderNotDeployed(service: string | null, sha: string, why: string, reasons: string[] = []): string {
-  const what = service ? `${inlineCode(service)} at ${inlineCode(sha.slice(0, 7))}` : inlineCode(sha.slice(0, 7));
+export function renderNotDeployed(
+  service: string | null,
+  sha: string,
+  why: string,
+  reasons: string[] = [],
+): string {
+  const what = service
+    ? `${inlineCode(service)} at ${inlineCode(sha.slice(0, 7))}`
+    : inlineCode(sha.slice(0, 7));
   return [
     `**Not deployed**: ${what}: ${escapeHtml(why)}. No deployment was created.`,
     ...reasons.map((r) => `- ${escapeHtml(r)}`),
@@ -53,7 +60,13 @@ export function renderNotDeployed(service: string | null, sha: string, why: stri
 }
 
 /** GitHub refused to create the deployment (409: required contexts or a conflict; 422: validation). */
-export function renderRejected(service: string, sha: string, status: number, message: string, contexts: string[]): string {
+export function renderRejected(
+  service: string,
+  sha: string,
+  status: number,
+  message: string,
+  contexts: string[],
+): string {
   const hint =
     status === 409
       ? contexts.length > 0
@@ -98,7 +111,7 @@ function renderServiceStatus(history: ServiceHistory): string {
 
 /** A table cell: no pipes or newlines, HTML escaped, short. */
 function cell(text: string): string {
-  const clean = escapeHtml(text.replace(/[|\r\n]+/g, " ").trim());
+  const clean = escapeHtml(text.replace(/\s*[|\r\n]+\s*/g, " ").trim());
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }
 

@@ -31,11 +31,21 @@ export function revertBranch(mergeSha: string): string {
   return `${REVERT_BRANCH_PREFIX}${mergeSha.slice(0, 7)}`;
 }
 
-export function planRevert(input: { paths: string[]; parent: Snapshot; merge: Snapshot; head: Snapshot; headSha: string }): RevertPlan {
+export function planRevert(input: {
+  paths: string[];
+  parent: Snapshot;
+  merge: Snapshot;
+  head: Snapshot;
+  headSha: string;
+}): RevertPlan {
   const paths = [...new Set(input.paths)].sort();
-  if (paths.length === 0) return { kind: "nothing", reason: "the merged pull request changed no files of the service" };
+  if (paths.length === 0)
+    return { kind: "nothing", reason: "the merged pull request changed no files of the service" };
   if (paths.every((p) => sameBlob(input.head.get(p), input.parent.get(p)))) {
-    return { kind: "nothing", reason: `the default branch (${input.headSha.slice(0, 7)}) already has these files as they were before the merge` };
+    return {
+      kind: "nothing",
+      reason: `the default branch (${input.headSha.slice(0, 7)}) already has these files as they were before the merge`,
+    };
   }
   const moved = paths.filter((p) => !sameBlob(input.head.get(p), input.merge.get(p)));
   if (moved.length > 0) {
@@ -53,7 +63,11 @@ export function planRevert(input: { paths: string[]; parent: Snapshot; merge: Sn
     if (sameBlob(before, after)) continue;
     if (before) {
       const mode = blobMode(before.mode);
-      if (!mode) return { kind: "refuse", reason: `${path} was not a regular file before the merge (mode ${before.mode})` };
+      if (!mode)
+        return {
+          kind: "refuse",
+          reason: `${path} was not a regular file before the merge (mode ${before.mode})`,
+        };
       entries.push({ path, mode, type: "blob", sha: before.sha });
     } else {
       entries.push({ path, mode: blobMode(after!.mode) ?? "100644", type: "blob", sha: null });

@@ -30,7 +30,8 @@ export async function offerRevert(client: RepoClient, request: RevertRequest): P
   const { octokit, owner, repo, log } = client;
   const { data: pull } = await octokit.rest.pulls.get({ owner, repo, pull_number: request.pr });
   const mergeSha = pull.merge_commit_sha;
-  if (!pull.merged_at || !mergeSha) return { kind: "declined", reason: `#${request.pr} is not merged, so there is nothing to revert` };
+  if (!pull.merged_at || !mergeSha)
+    return { kind: "declined", reason: `#${request.pr} is not merged, so there is nothing to revert` };
 
   const branch = revertBranch(mergeSha);
   const open = (await pullsForBranch(client, branch)).find((p) => p.state === "open");
@@ -40,32 +41,56 @@ export async function offerRevert(client: RepoClient, request: RevertRequest): P
   }
 
   const folder = serviceFolder(request.serviceConfig.path);
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: request.pr, per_page: 100 });
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    owner,
+    repo,
+    pull_number: request.pr,
+    per_page: 100,
+  });
   const paths = files
     .flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]))
     .filter((p) => isInsideFolder(p, folder));
 
   const { data: merge } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: mergeSha });
   const parentSha = merge.parents[0]?.sha;
-  if (!parentSha) return { kind: "declined", reason: `the merge commit ${mergeSha.slice(0, 7)} has no parent` };
+  if (!parentSha)
+    return { kind: "declined", reason: `the merge commit ${mergeSha.slice(0, 7)} has no parent` };
   const { data: parent } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: parentSha });
   const head = await branchHead(client, client.defaultBranch);
 
   const snapshots: Snapshot[] = [];
   for (const treeSha of [parent.tree.sha, merge.tree.sha, head.treeSha]) {
     const snapshot = await folderSnapshot(client, treeSha);
-    if (snapshot === null) return { kind: "declined", reason: "the repository tree is too large for the API to list in one request" };
+    if (snapshot === null)
+      return {
+        kind: "declined",
+        reason: "the repository tree is too large for the API to list in one request",
+      };
     snapshots.push(snapshot);
   }
-  const plan = planRevert({ paths, parent: snapshots[0]!, merge: snapshots[1]!, head: snapshots[2]!, headSha: head.sha });
+  const plan = planRevert({
+    paths,
+    parent: snapshots[0]!,
+    merge: snapshots[1]!,
+    head: snapshots[2]!,
+    headSha: head.sha,
+  });
   if (plan.kind !== "revert") return { kind: "declined", reason: plan.reason };
 
-  const { data: tree } = await octokit.rest.git.createTree({ owner, repo, base_tree: head.treeSha, tree: plan.entries });
+  const { data: tree } = await octokit.rest.git.createTree({
+    owner,
+    repo,
+    base_tree: head.treeSha,
+    tree: plan.entries,
+  });
   const title = `revert(${request.service}): undo #${request.pr}, rolled back in production`;
   const { data: commit } = await octokit.rest.git.createCommit({
     owner,
     repo,
-    message: outbound(`${title}\n\nRestores ${plan.entries.map((e) => e.path).join(", ")} as of ${parentSha.slice(0, 7)}.`, 4000),
+    message: outbound(
+      `${title}\n\nRestores ${plan.entries.map((e) => e.path).join(", ")} as of ${parentSha.slice(0, 7)}.`,
+      4000,
+    ),
     tree: tree.sha,
     parents: [head.sha],
   });
@@ -80,7 +105,14 @@ export async function offerRevert(client: RepoClient, request: RevertRequest): P
   const { pull: opened, created } = await openPull(client, {
     branch,
     title: outbound(title, 250),
-    body: outbound(revertBody(request, mergeSha, parentSha, plan.entries.map((e) => e.path))),
+    body: outbound(
+      revertBody(
+        request,
+        mergeSha,
+        parentSha,
+        plan.entries.map((e) => e.path),
+      ),
+    ),
   });
   log.info({ branch, pr: opened.number, created }, "revert pull request ready");
   return { kind: created ? "opened" : "existing", number: opened.number, url: opened.url };
@@ -88,11 +120,17 @@ export async function offerRevert(client: RepoClient, request: RevertRequest): P
 
 /** The service's files of one tree (recursive), or null when GitHub truncated the listing. */
 async function folderSnapshot(client: RepoClient, treeSha: string): Promise<Snapshot | null> {
-  const { data } = await client.octokit.rest.git.getTree({ owner: client.owner, repo: client.repo, tree_sha: treeSha, recursive: "1" });
+  const { data } = await client.octokit.rest.git.getTree({
+    owner: client.owner,
+    repo: client.repo,
+    tree_sha: treeSha,
+    recursive: "1",
+  });
   if (data.truncated) return null;
   const map = new Map<string, { sha: string; mode: string }>();
   for (const item of data.tree) {
-    if (item.type === "blob" && item.path && item.sha && item.mode) map.set(item.path, { sha: item.sha, mode: item.mode });
+    if (item.type === "blob" && item.path && item.sha && item.mode)
+      map.set(item.path, { sha: item.sha, mode: item.mode });
   }
   return map;
 }

@@ -30,7 +30,10 @@ export async function rollbackService(
   });
   const found = rollbackTarget(records);
   if (found.kind === "none") {
-    return { kind: "none", text: `Nothing to roll back to for \`${input.service}\` in \`${serviceConfig.environment}\`: ${found.reason}.` };
+    return {
+      kind: "none",
+      text: `Nothing to roll back to for \`${input.service}\` in \`${serviceConfig.environment}\`: ${found.reason}.`,
+    };
   }
   const { current, target } = found;
   if (input.expectCurrent && input.expectCurrent !== current.sha) {
@@ -41,7 +44,10 @@ export async function rollbackService(
         `${current.sha.slice(0, 7)} (deployment ${current.id}) is what runs now. Use \`/orchestrator rollback ${input.service}\` to roll that back.`,
     };
   }
-  env.client.log.info({ service: input.service, from: current.id, to: target.id, sha: target.sha }, "rolling back");
+  env.client.log.info(
+    { service: input.service, from: current.id, to: target.id, sha: target.sha },
+    "rolling back",
+  );
   return queueDeploy(env, {
     service: input.service,
     sha: target.sha,

@@ -20,7 +20,8 @@ interface Seen {
 /**
  * Receives candidate lines from the scanner, asks the diagnosers, and keeps only what the verdict needs:
  * the last fixable observation (the last fatal error of a build is the most relevant one), the last
- * refused one (to explain a null), the last non-dependency failure, and a bounded set of service hints.
+ * refused one (to explain a null), and service hints from those lines. The log's tail (`readTail`) adds
+ * the error markers that name the failing service and the last failure that is not a dependency.
  */
 export class Collector {
   private lastFixable: Seen | null = null;
@@ -36,19 +37,31 @@ export class Collector {
 
   readonly onLine = (raw: string, matchIndex: number, rawContext: RawContext): void => {
     const { text, composeService } = normalizeLine(windowAround(raw, matchIndex));
-    for (const hint of matchServiceHints(text)) this.hints.add(hint);
-
     const context = normalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
       const observation = diagnoser.match(text, context);
       if (!observation) continue;
+      // The failing line names its service best: compose prefix, `services/<name>/` in a path.
       if (composeService) this.hints.add({ name: composeService, strong: true });
+      for (const line of observation.evidence)
+        for (const hint of matchServiceHints(line)) this.hints.add(hint);
       this.record(diagnoser, observation);
       return;
     }
-    this.lastSignal = matchFailureSignal(text) ?? this.lastSignal;
   };
+
+  /**
+   * The end of the log, read once: BuildKit / compose error markers that name the failing service, and
+   * the last failure that is not a missing dependency (used only when nothing else explains the log).
+   */
+  readTail(tail: string): void {
+    for (const raw of tail.split("\n")) {
+      const { text } = normalizeLine(raw);
+      for (const hint of matchServiceHints(text)) this.hints.add(hint);
+      this.lastSignal = matchFailureSignal(text) ?? this.lastSignal;
+    }
+  }
 
   result(bytesRead: number, truncated: boolean, maxBytes: number): Diagnosis {
     const note = truncated

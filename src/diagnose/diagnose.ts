@@ -1,11 +1,9 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import { Collector } from "./collector.js";
 import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
-import { FAILURE_TRIGGERS } from "./failure-signals.js";
 import { scanLines, type LogInput } from "./line-scanner.js";
 import { indexProjectFiles } from "./project-index.js";
 import { list } from "./registry.js";
-import { HINT_TRIGGERS } from "./service-hints.js";
 import type { Diagnosis } from "./types.js";
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -38,15 +36,12 @@ export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}
     maps: toMaps(options.maps),
     project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
   });
-  const { bytesRead, truncated } = await scanLines(input, {
+  const { bytesRead, truncated, tail } = await scanLines(input, {
     maxBytes,
-    prefilter: buildPrefilter([
-      ...diagnosers.flatMap((d) => d.triggers),
-      ...HINT_TRIGGERS,
-      ...FAILURE_TRIGGERS,
-    ]),
+    prefilter: buildPrefilter(diagnosers.flatMap((d) => d.triggers)),
     onLine: collector.onLine,
   });
+  collector.readTail(tail);
   return collector.result(bytesRead, truncated, maxBytes);
 }
 

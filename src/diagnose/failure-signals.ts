@@ -18,7 +18,7 @@ const SIGNALS: { kind: FailureKind; pattern: RegExp }[] = [
   },
 ];
 
-/** Literal markers of the patterns above (the scanner's prefilter). */
+/** Literal markers of the patterns above: a line holding none is skipped without running them. */
 export const FAILURE_TRIGGERS = [
   "AssertionError",
   "assert ",

@@ -1,5 +1,4 @@
 import { StringDecoder } from "node:string_decoder";
-import { ANSI_PATTERN } from "./normalize-line.js";
 
 /** What `diagnoseLog` accepts: a whole log, a Node stream, or any async iterable of chunks. */
 export type LogInput = NodeJS.ReadableStream | AsyncIterable<Buffer | string> | string;
@@ -9,6 +8,8 @@ export const MAX_LINE_CHARS = 64 * 1024;
 const CONTEXT_LINES = 4;
 const MAX_CONTEXT_LINE_CHARS = 2048;
 const STRING_SLICE_CHARS = 1 << 20;
+/** How much of the end of the log is kept for the final look (service hints, non-dependency failures). */
+export const TAIL_CHARS = 256 * 1024;
 
 /** Raw neighbour lines of a candidate line, computed only when asked for. */
 export interface RawContext {
@@ -27,12 +28,14 @@ export interface ScanOptions {
 export interface ScanResult {
   bytesRead: number;
   truncated: boolean;
+  /** The last lines read, at most TAIL_CHARS characters, starting at a line boundary. */
+  tail: string;
 }
 
 /**
- * Streams a log chunk by chunk: decodes UTF-8 across chunk boundaries, keeps only the partial last line
- * and a few lines of context between chunks, and hands the prefilter's candidate lines to `onLine`.
- * Memory stays at about one chunk plus one line, whatever the size of the log.
+ * Streams a log chunk by chunk: decodes UTF-8 across chunk boundaries, keeps only the partial last line,
+ * a few lines of context between chunks and the last TAIL_CHARS of text, and hands the prefilter's
+ * candidate lines to `onLine`. Memory stays at about one chunk plus one line, whatever the log's size.
  */
 export async function scanLines(input: LogInput, options: ScanOptions): Promise<ScanResult> {
   const decoder = new StringDecoder("utf8");
@@ -41,9 +44,12 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let pending = "";
   let skipping = false;
   let tail: string[] = [];
+  // The last regions, oldest first, holding at least TAIL_CHARS once the log is that long.
+  let recent: string[] = [];
+  let recentChars = 0;
 
-  const scanRegion = (region: string): void => {
-    const text = region.includes("\x1b") ? region.replace(ANSI_PATTERN, "") : region;
+  const scanRegion = (text: string): void => {
+    // Colour codes are stripped later, from candidate lines only: scanning stays one regex pass.
     const prefilter = options.prefilter;
     prefilter.lastIndex = 0;
     let match: RegExpExecArray | null;
@@ -58,6 +64,11 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
     const last = lastLines(text, CONTEXT_LINES);
     // Short regions (tiny chunks) keep the older tail lines too.
     tail = last.length < CONTEXT_LINES ? [...tail, ...last].slice(-CONTEXT_LINES) : last;
+    recent.push(text);
+    recentChars += text.length + 1;
+    while (recent.length > 1 && recentChars - recent[0]!.length - 1 >= TAIL_CHARS) {
+      recentChars -= recent.shift()!.length + 1;
+    }
   };
 
   const feed = (decoded: string): void => {
@@ -96,7 +107,13 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   }
   feed(decoder.end());
   if (pending && !skipping) scanRegion(pending);
-  return { bytesRead, truncated };
+  let joined = recent.join("\n");
+  if (joined.length > TAIL_CHARS) {
+    joined = joined.slice(-TAIL_CHARS);
+    joined = joined.slice(joined.indexOf("\n") + 1);
+  }
+  recent = [];
+  return { bytesRead, truncated, tail: joined };
 }
 
 async function* chunksOf(input: LogInput): AsyncIterable<Buffer | string> {

@@ -3,17 +3,6 @@
  * (a BuildKit stage name such as `builder` looks the same as a compose service name here).
  */
 
-/** Literal markers of the lines below (the scanner's prefilter). */
-export const HINT_TRIGGERS = [
-  "Building ",
-  "] RUN ",
-  "ERROR [",
-  "failed to solve",
-  "failed to build",
-  "didn't complete successfully",
-  "services/",
-];
-
 interface HintRule {
   /** A literal the line must contain before the regex is tried (most candidate lines hold none). */
   literal: string;
@@ -30,7 +19,11 @@ const RULES: HintRule[] = [
   { literal: "target ", pattern: /\btarget ([a-z0-9][\w.-]*): failed to solve/, strong: true },
   { literal: "failed to solve:", pattern: /failed to solve:.*\btarget ([a-z0-9][\w.-]*):/, strong: true },
   { literal: "failed to build", pattern: /Service '([a-z0-9][\w.-]*)' failed to build/, strong: true },
-  { literal: "didn't complete", pattern: /service "([a-z0-9][\w.-]*)" didn't complete successfully/, strong: true },
+  {
+    literal: "didn't complete",
+    pattern: /service "([a-z0-9][\w.-]*)" didn't complete successfully/,
+    strong: true,
+  },
   { literal: "services/", pattern: /(?:^|[\s"'(/])services\/([a-z0-9][\w.-]*)\//, strong: false },
 ];
 const NOT_SERVICES = new Set(["internal", "auth", "stage", "base"]);

@@ -33,10 +33,19 @@ export async function upsertCheckRun(client: RepoClient, input: CheckRunInput): 
     text: outbound(input.output.text),
   };
   const completion =
-    input.status === "completed" ? { status: "completed" as const, conclusion: input.conclusion ?? "neutral" } : { status: "in_progress" as const };
+    input.status === "completed"
+      ? { status: "completed" as const, conclusion: input.conclusion ?? "neutral" }
+      : { status: "in_progress" as const };
   const existing = data.check_runs[0];
   if (existing) {
-    await octokit.rest.checks.update({ owner, repo, check_run_id: existing.id, ...completion, output, ...detailsUrl(input) });
+    await octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: existing.id,
+      ...completion,
+      output,
+      ...detailsUrl(input),
+    });
     return existing.id;
   }
   const { data: created } = await octokit.rest.checks.create({

@@ -42,7 +42,12 @@ export async function commitChanges(
     });
     tree.push({ path: change.path, mode: fileMode(change.mode), type: "blob" as const, sha: blob.sha });
   }
-  const { data: newTree } = await octokit.rest.git.createTree({ owner, repo, base_tree: input.base.treeSha, tree });
+  const { data: newTree } = await octokit.rest.git.createTree({
+    owner,
+    repo,
+    base_tree: input.base.treeSha,
+    tree,
+  });
   const { data: commit } = await octokit.rest.git.createCommit({
     owner,
     repo,
@@ -58,11 +63,23 @@ export async function commitChanges(
   }
   const existing = await branchHead(client, input.branch);
   if (existing.treeSha === newTree.sha) {
-    log.info({ branch: input.branch, sha: existing.sha }, "branch already exists with the same tree: converging on it");
+    log.info(
+      { branch: input.branch, sha: existing.sha },
+      "branch already exists with the same tree: converging on it",
+    );
     return { branch: input.branch, commitSha: existing.sha, how: "converged" };
   }
-  log.info({ branch: input.branch, from: existing.sha, to: commit.sha }, "branch exists with another tree: moving it");
-  await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${input.branch}`, sha: commit.sha, force: true });
+  log.info(
+    { branch: input.branch, from: existing.sha, to: commit.sha },
+    "branch exists with another tree: moving it",
+  );
+  await octokit.rest.git.updateRef({
+    owner,
+    repo,
+    ref: `heads/${input.branch}`,
+    sha: commit.sha,
+    force: true,
+  });
   return { branch: input.branch, commitSha: commit.sha, how: "moved" };
 }
 

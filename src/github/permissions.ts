@@ -1,7 +1,14 @@
 import type { RepoPermission } from "../config/schema.js";
 import type { RepoClient } from "./types.js";
 
-const RANK: Record<RepoPermission | "none", number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+const RANK: Record<RepoPermission | "none", number> = {
+  none: 0,
+  read: 1,
+  triage: 2,
+  write: 3,
+  maintain: 4,
+  admin: 5,
+};
 
 /** Pure: does `actual` reach `minimum`? */
 export function permissionAtLeast(actual: RepoPermission | "none", minimum: RepoPermission): boolean {
@@ -21,9 +28,18 @@ export async function repoPermission(client: RepoClient, username: string): Prom
 }
 
 /** Is `username` an active member of `org/team`? 404 means no. */
-export async function isTeamMember(client: RepoClient, org: string, team: string, username: string): Promise<boolean> {
+export async function isTeamMember(
+  client: RepoClient,
+  org: string,
+  team: string,
+  username: string,
+): Promise<boolean> {
   try {
-    const { data } = await client.octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username });
+    const { data } = await client.octokit.rest.teams.getMembershipForUserInOrg({
+      org,
+      team_slug: team,
+      username,
+    });
     return data.state === "active";
   } catch (error) {
     if ((error as { status?: number }).status === 404) return false;

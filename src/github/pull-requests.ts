@@ -11,7 +11,13 @@ export interface PullRef {
 /** Pull requests whose head is `branch` in this repository, newest first (any state). */
 export async function pullsForBranch(client: RepoClient, branch: string): Promise<PullRef[]> {
   const { octokit, owner, repo } = client;
-  const { data } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: "all", per_page: 20 });
+  const { data } = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${branch}`,
+    state: "all",
+    per_page: 20,
+  });
   return data.map((p) => ({
     number: p.number,
     url: p.html_url,
@@ -47,7 +53,10 @@ export async function openPull(
     if (statusOf(error) !== 422) throw error;
     const open = (await pullsForBranch(client, input.branch)).find((p) => p.state === "open");
     if (!open) throw error;
-    log.info({ branch: input.branch, pr: open.number }, "a pull request for this branch already exists: converging on it");
+    log.info(
+      { branch: input.branch, pr: open.number },
+      "a pull request for this branch already exists: converging on it",
+    );
     return { pull: open, created: false };
   }
 }

@@ -13,7 +13,8 @@ export function createGitDataReader(client: RepoClient, treeSha: string): RepoRe
   const loadTree = (): Promise<TreeEntry[]> => {
     tree ??= (async () => {
       const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha, recursive: "1" });
-      if (data.truncated) log.warn({ treeSha }, "repository tree is truncated; files beyond the limit are invisible to fixes");
+      if (data.truncated)
+        log.warn({ treeSha }, "repository tree is truncated; files beyond the limit are invisible to fixes");
       const entries: TreeEntry[] = [];
       for (const item of data.tree) {
         if (!item.path || !item.mode || !item.type) continue;

@@ -28,7 +28,10 @@ export function answerOutcome(outcome: FixOutcome, sender: string): string {
 }
 
 export function answerNothingToFix(sender: string, service: string, why: string[]): string {
-  return [`@${sender} nothing to fix for ${inlineCode(service)}:`, ...why.map((w) => `- ${escapeHtml(w)}`)].join("\n");
+  return [
+    `@${sender} nothing to fix for ${inlineCode(service)}:`,
+    ...why.map((w) => `- ${escapeHtml(w)}`),
+  ].join("\n");
 }
 
 export function answerNoFailure(sender: string, sha: string, where: string): string {

@@ -34,7 +34,8 @@ export function prTitle(story: Pick<FixStory, "service" | "finding">): string {
 }
 
 export function whoMustApprove(approvers: string[] | null): string {
-  if (!approvers || approvers.length === 0) return "anyone with write access to this repository (not the app itself)";
+  if (!approvers || approvers.length === 0)
+    return "anyone with write access to this repository (not the app itself)";
   return approvers.map((a) => (a.startsWith("@") ? `a member of ${inlineCode(a)}` : `@${a}`)).join(", ");
 }
 
@@ -43,8 +44,14 @@ function failedLine(failure: FailureRef): string {
 }
 
 function evidenceBlock(diagnosis: Diagnosis, finding: Finding): string {
-  const lines = (finding.evidence.length > 0 ? finding.evidence : diagnosis.evidence).slice(0, EVIDENCE_LINES);
-  return details(`Evidence (${lines.length} line${lines.length === 1 ? "" : "s"} from the log)`, codeBlock(lines.join("\n")));
+  const lines = (finding.evidence.length > 0 ? finding.evidence : diagnosis.evidence).slice(
+    0,
+    EVIDENCE_LINES,
+  );
+  return details(
+    `Evidence (${lines.length} line${lines.length === 1 ? "" : "s"} from the log)`,
+    codeBlock(lines.join("\n")),
+  );
 }
 
 function diagnosisLines(story: FixStory): string {
@@ -58,7 +65,9 @@ function diagnosisLines(story: FixStory): string {
     `- missing: ${inlineCode(finding.missing)} (${finding.kind.replace("_", " ")})`,
     `- provided by: ${inlineCode(finding.package)} from ${finding.ecosystem}${alternatives}`,
     `- diagnoser: ${inlineCode(finding.diagnoser)}; ${escapeHtml(story.diagnosis.reason)}`,
-    story.diagnosis.truncated ? `- note: the log was only read in part (${story.diagnosis.bytesRead} bytes)` : "",
+    story.diagnosis.truncated
+      ? `- note: the log was only read in part (${story.diagnosis.bytesRead} bytes)`
+      : "",
   ]
     .filter(Boolean)
     .join("\n");
@@ -121,9 +130,12 @@ export function renderFixCheck(story: FixStory): CheckOutput {
       mergeEffect(story),
       `Approval: ${whoMustApprove(story.approvers)}.`,
     ].join("\n\n"),
-    text: [`### Diagnosis`, diagnosisLines(story), evidenceBlock(story.diagnosis, story.finding), codeBlock(story.diff, "diff")].join(
-      "\n\n",
-    ),
+    text: [
+      `### Diagnosis`,
+      diagnosisLines(story),
+      evidenceBlock(story.diagnosis, story.finding),
+      codeBlock(story.diff, "diff"),
+    ].join("\n\n"),
   };
 }
 

@@ -38,7 +38,8 @@ export function escapeHtml(text: string): string {
  */
 export function fitText(text: string, limit = DEFAULT_TEXT_BUDGET): string {
   if (text.length <= limit) return text;
-  const note = (n: number) => `\n\n_... ${n} characters truncated (GitHub limits this text to ${limit} characters)._`;
+  const note = (n: number) =>
+    `\n\n_... ${n} characters truncated (GitHub limits this text to ${limit} characters)._`;
   // Reserve room for closers and the note; 200 characters is ample for both.
   const budget = Math.max(0, limit - 200);
   let cut = text.lastIndexOf("\n", budget);

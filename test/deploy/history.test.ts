@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { currentDeployment, everSucceeded, latestState, parsePayload, rollbackTarget, type DeploymentRecord } from "../../src/deploy/history.js";
+import {
+  currentDeployment,
+  everSucceeded,
+  latestState,
+  parsePayload,
+  rollbackTarget,
+  type DeploymentRecord,
+} from "../../src/deploy/history.js";
 
 let clock = 0;
-function record(id: number, sha: string, states: string[], payload: Partial<NonNullable<DeploymentRecord["payload"]>> = {}): DeploymentRecord {
+function record(
+  id: number,
+  sha: string,
+  states: string[],
+  payload: Partial<NonNullable<DeploymentRecord["payload"]>> = {},
+): DeploymentRecord {
   clock += 1;
   return {
     id,
@@ -10,7 +22,9 @@ function record(id: number, sha: string, states: string[], payload: Partial<NonN
     createdAt: `2026-01-01T00:${String(clock).padStart(2, "0")}:00Z`,
     creator: "orchestrator[bot]",
     payload: { service: "api", pr: 1, reason: "merge", requested_by: "alice", ...payload },
-    statuses: [...states].reverse().map((state, i) => ({ state, description: null, createdAt: `2026-01-01T01:0${i}:00Z` })),
+    statuses: [...states]
+      .reverse()
+      .map((state, i) => ({ state, description: null, createdAt: `2026-01-01T01:0${i}:00Z` })),
   };
 }
 
@@ -38,8 +52,15 @@ describe("deployment history", () => {
     const found = rollbackTarget([failed, c, b2, b, a]);
     expect(found).toMatchObject({ kind: "target", current: { id: 4 }, target: { id: 3 } });
     // Same commit as what runs now is no rollback at all.
-    const same = rollbackTarget([record(7, "c", ["success"]), record(6, "c", ["success"]), record(8, "e", ["failure"])]);
-    expect(same).toMatchObject({ kind: "none", reason: expect.stringContaining("no successful deployment of another commit") });
+    const same = rollbackTarget([
+      record(7, "c", ["success"]),
+      record(6, "c", ["success"]),
+      record(8, "e", ["failure"]),
+    ]);
+    expect(same).toMatchObject({
+      kind: "none",
+      reason: expect.stringContaining("no successful deployment of another commit"),
+    });
   });
 
   it("two rollbacks walk back instead of bouncing between the last two versions", () => {
@@ -47,11 +68,19 @@ describe("deployment history", () => {
     const b = record(2, "b", ["success"]);
     const c = record(3, "c", ["success"]);
     const back = record(4, "b", ["success"], { reason: "rollback", rollback_of: 3 });
-    expect(rollbackTarget([back, c, b, a])).toMatchObject({ kind: "target", current: { id: 4 }, target: { id: 1 } });
+    expect(rollbackTarget([back, c, b, a])).toMatchObject({
+      kind: "target",
+      current: { id: 4 },
+      target: { id: 1 },
+    });
   });
 
   it("says why there is nothing to roll back to", () => {
-    expect(rollbackTarget([])).toEqual({ kind: "none", current: null, reason: "nothing has been deployed successfully yet" });
+    expect(rollbackTarget([])).toEqual({
+      kind: "none",
+      current: null,
+      reason: "nothing has been deployed successfully yet",
+    });
     expect(rollbackTarget([record(1, "a", ["success"])])).toMatchObject({
       kind: "none",
       reason: expect.stringMatching(/before the current one \(aaaaaaa, deployment 1\)/),

@@ -18,7 +18,14 @@ function meta(service: string): string {
 }
 
 describe("mergeTarget", () => {
-  const table: { name: string; labels: string[]; body: string | null; files: string[]; cfg?: typeof config; expected: unknown }[] = [
+  const table: {
+    name: string;
+    labels: string[];
+    body: string | null;
+    files: string[];
+    cfg?: typeof config;
+    expected: unknown;
+  }[] = [
     {
       name: "fix PR: the meta marker names the service",
       labels: [],
@@ -45,7 +52,10 @@ describe("mergeTarget", () => {
       labels: ["orchestrator"],
       body: meta("worker"),
       files: ["services/worker/Dockerfile"],
-      expected: { kind: "refuse", why: expect.stringContaining("`worker`, which is not configured (configured: api, web)") },
+      expected: {
+        kind: "refuse",
+        why: expect.stringContaining("`worker`, which is not configured (configured: api, web)"),
+      },
     },
     {
       name: "someone else's PR, deploy_on_merge off",
@@ -68,7 +78,10 @@ describe("mergeTarget", () => {
       body: null,
       files: ["services/api/app.py", "README.md"],
       cfg: onMerge,
-      expected: { kind: "skip", why: expect.stringContaining("not all inside one configured service folder") },
+      expected: {
+        kind: "skip",
+        why: expect.stringContaining("not all inside one configured service folder"),
+      },
     },
     {
       name: "a path that only shares a prefix with the folder is outside it",
@@ -81,12 +94,16 @@ describe("mergeTarget", () => {
   ];
   for (const row of table) {
     it(row.name, () => {
-      expect(mergeTarget({ labels: row.labels, body: row.body, files: row.files }, row.cfg ?? config)).toEqual(row.expected);
+      expect(
+        mergeTarget({ labels: row.labels, body: row.body, files: row.files }, row.cfg ?? config),
+      ).toEqual(row.expected);
     });
   }
 
   it("nested service folders are ambiguous for deploy_on_merge", () => {
-    const nested = testConfig("services:\n  api: { path: services/api }\n  worker: { path: services/api/worker }\ndeploy_on_merge: true\n");
+    const nested = testConfig(
+      "services:\n  api: { path: services/api }\n  worker: { path: services/api/worker }\ndeploy_on_merge: true\n",
+    );
     expect(mergeTarget({ labels: [], body: null, files: ["services/api/worker/main.py"] }, nested)).toEqual({
       kind: "skip",
       why: "deploy_on_merge: the changes are inside several service folders (api, worker)",
@@ -96,6 +113,8 @@ describe("mergeTarget", () => {
   it("recognises orchestrator PRs by marker or label only", () => {
     expect(isOrchestratorPull({ labels: [], body: meta("api") })).toBe(true);
     expect(isOrchestratorPull({ labels: ["orchestrator"], body: null })).toBe(true);
-    expect(isOrchestratorPull({ labels: ["orchestrator-ish"], body: "<!-- orchestrator:meta {broken} -->" })).toBe(false);
+    expect(
+      isOrchestratorPull({ labels: ["orchestrator-ish"], body: "<!-- orchestrator:meta {broken} -->" }),
+    ).toBe(false);
   });
 });

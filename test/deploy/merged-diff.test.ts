@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { changesFromPullFiles, checkMergedDiff, sidesOfPatch, type PullFile } from "../../src/deploy/merged-diff.js";
+import {
+  changesFromPullFiles,
+  checkMergedDiff,
+  sidesOfPatch,
+  type PullFile,
+} from "../../src/deploy/merged-diff.js";
 import { changedLines } from "../../src/policy/evaluate.js";
 import { testConfig, TWO_SERVICES } from "./config.js";
 
@@ -29,7 +34,10 @@ describe("sidesOfPatch", () => {
 describe("changesFromPullFiles", () => {
   it("keeps modes from the tree and marks added files as new", () => {
     const { changes, refusals } = changesFromPullFiles(
-      [file("services/api/requirements.txt", REQ_PATCH), file("services/api/Dockerfile", "@@ -0,0 +1 @@\n+FROM x", { status: "added" })],
+      [
+        file("services/api/requirements.txt", REQ_PATCH),
+        file("services/api/Dockerfile", "@@ -0,0 +1 @@\n+FROM x", { status: "added" }),
+      ],
       new Map([["services/api/requirements.txt", "100755"]]),
     );
     expect(refusals).toEqual([]);
@@ -43,7 +51,10 @@ describe("changesFromPullFiles", () => {
     const { changes, refusals } = changesFromPullFiles(
       [
         file("services/api/old.txt", "@@ -1 +0,0 @@\n-x", { status: "removed" }),
-        file("services/api/new.txt", undefined, { status: "renamed", previous_filename: "services/api/was.txt" }),
+        file("services/api/new.txt", undefined, {
+          status: "renamed",
+          previous_filename: "services/api/was.txt",
+        }),
         file("services/api/logo.png", undefined, { status: "added", additions: 0 }),
       ],
       new Map(),
@@ -59,7 +70,9 @@ describe("changesFromPullFiles", () => {
 
 describe("checkMergedDiff", () => {
   it("allows a requirements change inside the service", () => {
-    expect(checkMergedDiff([file("services/api/requirements.txt", REQ_PATCH)], new Map(), "api", api, config)).toEqual({ allowed: true });
+    expect(
+      checkMergedDiff([file("services/api/requirements.txt", REQ_PATCH)], new Map(), "api", api, config),
+    ).toEqual({ allowed: true });
   });
 
   it("refuses a compose file, a file outside the folder and a symlink, naming each", () => {
@@ -76,19 +89,43 @@ describe("checkMergedDiff", () => {
     );
     expect(decision.allowed).toBe(false);
     const reasons = decision.allowed ? [] : decision.reasons;
-    expect(reasons.some((r) => r.startsWith("docker-compose.yml: compose files are never changed"))).toBe(true);
-    expect(reasons.some((r) => r.startsWith("docker-compose.yml: outside the folder of service 'api'"))).toBe(true);
-    expect(reasons).toContain("services/api/Dockerfile: is a symlink (mode 120000); fixes never change symlinks");
+    expect(reasons.some((r) => r.startsWith("docker-compose.yml: compose files are never changed"))).toBe(
+      true,
+    );
+    expect(reasons.some((r) => r.startsWith("docker-compose.yml: outside the folder of service 'api'"))).toBe(
+      true,
+    );
+    expect(reasons).toContain(
+      "services/api/Dockerfile: is a symlink (mode 120000); fixes never change symlinks",
+    );
   });
 
   it("refuses a diff larger than policy.max_changed_lines", () => {
     const big = `@@ -1 +1,300 @@\n${Array.from({ length: 300 }, (_, i) => `+pkg${i}==1.0`).join("\n")}`;
-    const decision = checkMergedDiff([file("services/api/requirements.txt", big, { additions: 300 })], new Map(), "api", api, config);
-    expect(decision).toEqual({ allowed: false, reasons: ["(change set): 300 lines added or removed; policy.max_changed_lines is 200"] });
+    const decision = checkMergedDiff(
+      [file("services/api/requirements.txt", big, { additions: 300 })],
+      new Map(),
+      "api",
+      api,
+      config,
+    );
+    expect(decision).toEqual({
+      allowed: false,
+      reasons: ["(change set): 300 lines added or removed; policy.max_changed_lines is 200"],
+    });
   });
 
   it("reports only the file-level refusal when every file was refused", () => {
-    const decision = checkMergedDiff([file("services/api/old.txt", "-x", { status: "removed" })], new Map(), "api", api, config);
-    expect(decision).toEqual({ allowed: false, reasons: ["services/api/old.txt: removed; a fix never deletes files"] });
+    const decision = checkMergedDiff(
+      [file("services/api/old.txt", "-x", { status: "removed" })],
+      new Map(),
+      "api",
+      api,
+      config,
+    );
+    expect(decision).toEqual({
+      allowed: false,
+      reasons: ["services/api/old.txt: removed; a fix never deletes files"],
+    });
   });
 });

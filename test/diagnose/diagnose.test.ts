@@ -35,7 +35,12 @@ describe("diagnoseLog", () => {
   it("says when nothing at all was found", async () => {
     const log = "Step 1/3 : FROM python:3.12\nall good ✓\n";
     const diagnosis = await diagnoseLog(log);
-    expect(diagnosis).toMatchObject({ finding: null, evidence: [], truncated: false, bytesRead: Buffer.byteLength(log) });
+    expect(diagnosis).toMatchObject({
+      finding: null,
+      evidence: [],
+      truncated: false,
+      bytesRead: Buffer.byteLength(log),
+    });
     expect(diagnosis.bytesRead).toBe(log.length + 2); // ✓ is three bytes
     expect(diagnosis.reason).toBe("no missing dependency found in the log");
   });

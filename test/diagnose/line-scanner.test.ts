@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
-import { MAX_LINE_CHARS, scanLines, type RawContext } from "../../src/diagnose/line-scanner.js";
+import { MAX_LINE_CHARS, TAIL_CHARS, scanLines, type RawContext } from "../../src/diagnose/line-scanner.js";
 
 const TRACEBACK = [
   "Traceback (most recent call last):",
@@ -60,10 +60,30 @@ describe("streaming", () => {
     expect(seen.every((s) => s.line.length <= 3 * MAX_LINE_CHARS + 10)).toBe(true);
   });
 
+  it("keeps a bounded tail that starts at a line boundary", async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `line ${i}`);
+    const { result } = await candidates(chunks(lines.join("\n"), 65536));
+    expect(result.tail.length).toBeLessThanOrEqual(TAIL_CHARS);
+    expect(result.tail.length).toBeGreaterThan(TAIL_CHARS - 20);
+    expect(result.tail.endsWith("line 59999")).toBe(true);
+    expect(result.tail.split("\n")[0]).toMatch(/^line \d+$/);
+    expect(lines).toContain(result.tail.split("\n")[0]);
+  });
+
+  it("reads non-dependency failures and service markers from the tail only", async () => {
+    const early = "E       AssertionError: assert 1 == 2\n";
+    const end = " => ERROR [api 3/5] RUN pytest\nSyntaxError: invalid syntax\n";
+    const near = await diagnoseLog(`${early}${"noise\n".repeat(10)}${end}`);
+    expect(near.reason).toContain("syntax error");
+    expect(near.serviceHints).toEqual(["api"]);
+    const far = await diagnoseLog(`${early}${"noise\n".repeat(TAIL_CHARS / 6 + 10)}`);
+    expect(far.reason).toBe("no missing dependency found in the log");
+  });
+
   it("stops at the byte cap and says so", async () => {
     const log = `${"noise line\n".repeat(1000)}${TRACEBACK}\n`;
     const capped = await candidates(chunks(log, 4096), 5000);
-    expect(capped.result).toEqual({ bytesRead: 5000, truncated: true });
+    expect(capped.result).toMatchObject({ bytesRead: 5000, truncated: true });
     expect(capped.seen).toEqual([]);
 
     const diagnosis = await diagnoseLog(chunks(log, 4096), { maxBytes: 5000 });

@@ -21,7 +21,11 @@ describe("OpenAPI request validation", () => {
   });
 
   it("rejects an invalid body with the operation id and the ajv error", () => {
-    const result = validateGitHubRequest("POST", "/repos/acme/stack/git/refs", JSON.stringify({ ref: "refs/heads/x" }));
+    const result = validateGitHubRequest(
+      "POST",
+      "/repos/acme/stack/git/refs",
+      JSON.stringify({ ref: "refs/heads/x" }),
+    );
     expect(result.ok).toBe(false);
     expect(result.errors.join("\n")).toMatch(/git\/create-ref .*must have required property 'sha'/);
     const enumError = validateGitHubRequest(
@@ -29,11 +33,15 @@ describe("OpenAPI request validation", () => {
       "/repos/acme/stack/check-runs",
       JSON.stringify({ name: "x", head_sha: "abc", conclusion: "great" }),
     );
-    expect(enumError.errors.join("\n")).toMatch(/checks\/create \(POST \/repos\/\{owner\}\/\{repo\}\/check-runs\) body\/conclusion must be equal to one of the allowed values/);
+    expect(enumError.errors.join("\n")).toMatch(
+      /checks\/create \(POST \/repos\/\{owner\}\/\{repo\}\/check-runs\) body\/conclusion must be equal to one of the allowed values/,
+    );
   });
 
   it("rejects undeclared query parameters and accepts declared ones", () => {
-    expect(validateGitHubRequest("GET", "/repos/acme/stack/pulls?head=acme:x&state=all", undefined).ok).toBe(true);
+    expect(validateGitHubRequest("GET", "/repos/acme/stack/pulls?head=acme:x&state=all", undefined).ok).toBe(
+      true,
+    );
     expect(validateGitHubRequest("GET", "/repos/acme/stack/pulls?branch=x", undefined).errors[0]).toMatch(
       /query parameter 'branch' is not declared by pulls\/list/,
     );
@@ -43,9 +51,16 @@ describe("OpenAPI request validation", () => {
     const ok = validateGitHubRequest(
       "POST",
       "/repos/acme/stack/git/trees",
-      JSON.stringify({ base_tree: "abc", tree: [{ path: "a/Dockerfile", mode: "100644", type: "blob", sha: "def" }] }),
+      JSON.stringify({
+        base_tree: "abc",
+        tree: [{ path: "a/Dockerfile", mode: "100644", type: "blob", sha: "def" }],
+      }),
     );
-    expect(ok).toEqual({ ok: true, operation: "git/create-tree (POST /repos/{owner}/{repo}/git/trees)", errors: [] });
+    expect(ok).toEqual({
+      ok: true,
+      operation: "git/create-tree (POST /repos/{owner}/{repo}/git/trees)",
+      errors: [],
+    });
     const badMode = validateGitHubRequest(
       "POST",
       "/repos/acme/stack/git/trees",
@@ -60,7 +75,9 @@ describe("useGitHubHarness", () => {
   const app: ApplicationFunction = (probot) => {
     probot.on("issue_comment.created", async (context) => {
       context.log.info("commenting back");
-      await context.octokit.rest.issues.createComment(context.issue({ body: `seen ${context.payload.comment.id}` }));
+      await context.octokit.rest.issues.createComment(
+        context.issue({ body: `seen ${context.payload.comment.id}` }),
+      );
     });
   };
   beforeEach(() => gh.load(app));
@@ -73,11 +90,15 @@ describe("useGitHubHarness", () => {
     );
     expect(payload.repository.full_name).toBe(`${TEST_OWNER}/${TEST_REPO}`);
     expect(payload.comment.user?.login).toBe("alice");
-    gh.github.post(`/repos/${TEST_OWNER}/${TEST_REPO}/issues/${payload.issue.number}/comments`).reply(201, { id: 1 });
+    gh.github
+      .post(`/repos/${TEST_OWNER}/${TEST_REPO}/issues/${payload.issue.number}/comments`)
+      .reply(201, { id: 1 });
     await gh.receive("issue_comment", payload);
     expect(token).toMatch(/^ghs_/);
     const comment = gh.sent("POST", /\/comments$/)[0];
-    expect(comment?.operation).toBe("issues/create-comment (POST /repos/{owner}/{repo}/issues/{issue_number}/comments)");
+    expect(comment?.operation).toBe(
+      "issues/create-comment (POST /repos/{owner}/{repo}/issues/{issue_number}/comments)",
+    );
     expect(JSON.parse(comment!.body)).toEqual({ body: `seen ${payload.comment.id}` });
     expect(gh.messages()).toContain("commenting back");
   });
@@ -87,16 +108,24 @@ describe("useGitHubHarness", () => {
     gh.github.post(/\/git\/refs$/).reply(201, {});
     const octokit = await gh.probot.auth(4242);
     // Deliberately invalid (no sha): the harness must catch it.
-    await octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner: "acme", repo: "stack", ref: "refs/heads/x" } as never);
+    await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+      owner: "acme",
+      repo: "stack",
+      ref: "refs/heads/x",
+    } as never);
     expect(gh.takeProblems()).toEqual([
-      expect.stringMatching(/OpenAPI: POST \/repos\/acme\/stack\/git\/refs: git\/create-ref .*required property 'sha'/),
+      expect.stringMatching(
+        /OpenAPI: POST \/repos\/acme\/stack\/git\/refs: git\/create-ref .*required property 'sha'/,
+      ),
     ]);
   });
 
   it("records an unmocked request as a problem", async () => {
     gh.mintToken();
     const octokit = await gh.probot.auth(4242);
-    await expect(octokit.request("GET /meta")).rejects.toThrow(/Nock: No match for request|Disallowed net connect/);
+    await expect(octokit.request("GET /meta")).rejects.toThrow(
+      /Nock: No match for request|Disallowed net connect/,
+    );
     expect(gh.takeProblems().join()).toMatch(/unmocked request: GET api.github.com(:443)?\/meta/);
   });
 });

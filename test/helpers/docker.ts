@@ -17,7 +17,8 @@ async function probe(): Promise<DockerStatus> {
   }
   const v2 = spawnSync("docker", ["compose", "version"], { stdio: "ignore" }).status === 0;
   const v1 = spawnSync("docker-compose", ["version"], { stdio: "ignore" }).status === 0;
-  if (!v1 && !v2) return { available: false, reason: "neither `docker compose` nor `docker-compose` is installed" };
+  if (!v1 && !v2)
+    return { available: false, reason: "neither `docker compose` nor `docker-compose` is installed" };
   return { available: true, reason: "" };
 }
 

@@ -26,29 +26,42 @@ export function mockConfig(gh: GitHubHarness, text: string | null): void {
   const path = `${R}/contents/.github%2Forchestrator.yml`;
   if (text === null) {
     gh.github.get(path).reply(404, { message: "Not Found" });
-    gh.github.get(`/repos/${TEST_OWNER}/.github/contents/.github%2Forchestrator.yml`).reply(404, { message: "Not Found" });
+    gh.github
+      .get(`/repos/${TEST_OWNER}/.github/contents/.github%2Forchestrator.yml`)
+      .reply(404, { message: "Not Found" });
     return;
   }
   gh.github.get(path).reply(200, text, { "content-type": "application/vnd.github.raw; charset=utf-8" });
 }
 
-export function mockPermission(gh: GitHubHarness, login: string, permission: "admin" | "write" | "read" | "none"): void {
+export function mockPermission(
+  gh: GitHubHarness,
+  login: string,
+  permission: "admin" | "write" | "read" | "none",
+): void {
   gh.github
     .get(`${R}/collaborators/${login}/permission`)
     .reply(200, { permission, role_name: permission, user: { login, id: 7, type: "User" } });
 }
 
 export function mockEyes(gh: GitHubHarness, commentId: number): void {
-  gh.github.post(`${R}/issues/comments/${commentId}/reactions`, { content: "eyes" }).reply(201, { id: 1, content: "eyes" });
+  gh.github
+    .post(`${R}/issues/comments/${commentId}/reactions`, { content: "eyes" })
+    .reply(201, { id: 1, content: "eyes" });
 }
 
 /** Captures the answer comment; returns a getter for its body. */
 export function mockAnswer(gh: GitHubHarness, issueNumber: number): () => string {
   let body = "";
-  gh.github.post(`${R}/issues/${issueNumber}/comments`, (b: { body: string }) => {
-    body = b.body;
-    return true;
-  }).reply(201, { id: 99, html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/issues/${issueNumber}#issuecomment-99` });
+  gh.github
+    .post(`${R}/issues/${issueNumber}/comments`, (b: { body: string }) => {
+      body = b.body;
+      return true;
+    })
+    .reply(201, {
+      id: 99,
+      html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/issues/${issueNumber}#issuecomment-99`,
+    });
   return () => body;
 }
 
@@ -62,7 +75,8 @@ export const BASE_TREE = "t".repeat(40);
 export const API_FILES: RepoFiles = {
   ".github/orchestrator.yml": "services: {}\n",
   "docker-compose.yml": "services:\n  api:\n    build: services/api\n",
-  "services/api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+  "services/api/Dockerfile":
+    "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
   "services/api/requirements.txt": "flask==3.0.0\n",
   "services/api/app.py": "import yaml\n",
   "services/web/package.json": '{ "name": "web" }\n',
@@ -73,13 +87,19 @@ export const API_FILES: RepoFiles = {
  * are optional: which files the planner opens is its own business.
  */
 export function mockDefaultHead(gh: GitHubHarness, files: RepoFiles = API_FILES, times = 1): void {
-  gh.github.get(`${R}/git/ref/heads%2Fmain`).times(times).reply(200, {
-    ref: "refs/heads/main",
-    node_id: "x",
-    url: "https://api.github.com",
-    object: { sha: BASE_SHA, type: "commit", url: "https://api.github.com" },
-  });
-  gh.github.get(`${R}/git/commits/${BASE_SHA}`).times(times).reply(200, { sha: BASE_SHA, tree: { sha: BASE_TREE, url: "" }, parents: [] });
+  gh.github
+    .get(`${R}/git/ref/heads%2Fmain`)
+    .times(times)
+    .reply(200, {
+      ref: "refs/heads/main",
+      node_id: "x",
+      url: "https://api.github.com",
+      object: { sha: BASE_SHA, type: "commit", url: "https://api.github.com" },
+    });
+  gh.github
+    .get(`${R}/git/commits/${BASE_SHA}`)
+    .times(times)
+    .reply(200, { sha: BASE_SHA, tree: { sha: BASE_TREE, url: "" }, parents: [] });
   const tree = Object.entries(files).map(([path, f], i) => ({
     path,
     mode: typeof f === "string" ? "100644" : (f.mode ?? "100644"),
@@ -87,14 +107,23 @@ export function mockDefaultHead(gh: GitHubHarness, files: RepoFiles = API_FILES,
     sha: blobSha(i),
     size: (typeof f === "string" ? f : f.content).length,
   }));
-  gh.github.get(`${R}/git/trees/${BASE_TREE}`).query({ recursive: "1" }).times(times).reply(200, { sha: BASE_TREE, truncated: false, tree });
+  gh.github
+    .get(`${R}/git/trees/${BASE_TREE}`)
+    .query({ recursive: "1" })
+    .times(times)
+    .reply(200, { sha: BASE_TREE, truncated: false, tree });
   Object.values(files).forEach((f, i) => {
     const content = typeof f === "string" ? f : f.content;
     gh.github
       .get(`${R}/git/blobs/${blobSha(i)}`)
       .times(times)
       .optionally()
-      .reply(200, { sha: blobSha(i), encoding: "base64", content: Buffer.from(content).toString("base64"), size: content.length });
+      .reply(200, {
+        sha: blobSha(i),
+        encoding: "base64",
+        content: Buffer.from(content).toString("base64"),
+        size: content.length,
+      });
   });
 }
 
@@ -117,7 +146,13 @@ export function mockRunJobs(gh: GitHubHarness, runId: number, jobs: JobSpec[], t
     .times(times)
     .reply(200, {
       total_count: jobs.length,
-      jobs: jobs.map((j) => ({ id: j.id, name: j.name, conclusion: j.conclusion, status: "completed", html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/actions/runs/${runId}/job/${j.id}` })),
+      jobs: jobs.map((j) => ({
+        id: j.id,
+        name: j.name,
+        conclusion: j.conclusion,
+        status: "completed",
+        html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/actions/runs/${runId}/job/${j.id}`,
+      })),
     });
   for (const job of jobs.filter((j) => j.conclusion === "failure")) {
     gh.github
@@ -142,30 +177,55 @@ export function mockFailedRunsFor(gh: GitHubHarness, sha: string, runId: number 
       workflow_runs:
         runId === null
           ? []
-          : [{ id: runId, name: "CI", head_sha: sha, html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/actions/runs/${runId}`, created_at: "2024-05-01T10:00:00Z" }],
+          : [
+              {
+                id: runId,
+                name: "CI",
+                head_sha: sha,
+                html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/actions/runs/${runId}`,
+                created_at: "2024-05-01T10:00:00Z",
+              },
+            ],
     });
 }
 
 export function mockPullsForBranch(gh: GitHubHarness, branch: string, pulls: object[]): void {
-  gh.github.get(`${R}/pulls`).query({ head: `${TEST_OWNER}:${branch}`, state: "all", per_page: "20" }).reply(200, pulls);
+  gh.github
+    .get(`${R}/pulls`)
+    .query({ head: `${TEST_OWNER}:${branch}`, state: "all", per_page: "20" })
+    .reply(200, pulls);
 }
 
 export const NEW_COMMIT = "c".repeat(40);
 export const NEW_TREE = "d".repeat(40);
 
 /** Blob, tree, commit and ref for one new branch. `ref`: 201 created, or 422 for an existing branch. */
-export function mockCommit(gh: GitHubHarness, branch: string, options: { blobs?: number; ref?: 201 | 422 } = {}): void {
-  gh.github.post(`${R}/git/blobs`).times(options.blobs ?? 1).reply(201, { sha: "e".repeat(40), url: "" });
+export function mockCommit(
+  gh: GitHubHarness,
+  branch: string,
+  options: { blobs?: number; ref?: 201 | 422 } = {},
+): void {
+  gh.github
+    .post(`${R}/git/blobs`)
+    .times(options.blobs ?? 1)
+    .reply(201, { sha: "e".repeat(40), url: "" });
   gh.github.post(`${R}/git/trees`).reply(201, { sha: NEW_TREE, url: "", tree: [], truncated: false });
   gh.github.post(`${R}/git/commits`).reply(201, { sha: NEW_COMMIT, tree: { sha: NEW_TREE }, parents: [] });
   if ((options.ref ?? 201) === 201) {
-    gh.github.post(`${R}/git/refs`, { ref: `refs/heads/${branch}`, sha: NEW_COMMIT }).reply(201, { ref: `refs/heads/${branch}`, object: { sha: NEW_COMMIT } });
+    gh.github
+      .post(`${R}/git/refs`, { ref: `refs/heads/${branch}`, sha: NEW_COMMIT })
+      .reply(201, { ref: `refs/heads/${branch}`, object: { sha: NEW_COMMIT } });
   } else {
     gh.github.post(`${R}/git/refs`).reply(422, { message: "Reference already exists" });
   }
 }
 
-export function pullJson(number: number, branch: string, state: "open" | "closed" = "open", merged = false): object {
+export function pullJson(
+  number: number,
+  branch: string,
+  state: "open" | "closed" = "open",
+  merged = false,
+): object {
   return {
     number,
     state,
@@ -177,14 +237,22 @@ export function pullJson(number: number, branch: string, state: "open" | "closed
 }
 
 /** PR creation, label and the two check runs ("orchestrator / fix" and "orchestrator / approval"). */
-export function mockOpenPull(gh: GitHubHarness, branch: string, number: number): { prBody: () => string; checks: () => object[] } {
+export function mockOpenPull(
+  gh: GitHubHarness,
+  branch: string,
+  number: number,
+): { prBody: () => string; checks: () => object[] } {
   let prBody = "";
   const checks: object[] = [];
-  gh.github.post(`${R}/pulls`, (b: { head: string; base: string; body: string }) => {
-    prBody = b.body;
-    return b.head === branch && b.base === "main";
-  }).reply(201, pullJson(number, branch));
-  gh.github.post(`${R}/issues/${number}/labels`, { labels: ["orchestrator"] }).reply(200, [{ name: "orchestrator" }]);
+  gh.github
+    .post(`${R}/pulls`, (b: { head: string; base: string; body: string }) => {
+      prBody = b.body;
+      return b.head === branch && b.base === "main";
+    })
+    .reply(201, pullJson(number, branch));
+  gh.github
+    .post(`${R}/issues/${number}/labels`, { labels: ["orchestrator"] })
+    .reply(200, [{ name: "orchestrator" }]);
   for (const name of ["orchestrator / fix", "orchestrator / approval"]) {
     gh.github
       .get(`${R}/commits/${NEW_COMMIT}/check-runs`)

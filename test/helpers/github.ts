@@ -74,7 +74,7 @@ export interface GitHubHarness {
   /** Creates a fresh Probot (appId TEST_APP_ID) and loads `app` into it. */
   load(app: ApplicationFunction): Promise<Probot>;
   /** Mocks the installation token request once; returns the token (a `ghs_` shape). */
-  mintToken(options?: { installationId?: number; token?: string }): string;
+  mintToken(options?: { installationId?: number; token?: string; optional?: boolean }): string;
   /** A capturing (not OpenAPI-validated) nock scope for another host, e.g. a log blob store. */
   scope(origin: string): nock.Scope;
   /** Delivers a webhook through `probot.receive` (a fresh delivery id unless given). */
@@ -162,7 +162,8 @@ export function useGitHubHarness(): GitHubHarness {
   });
 
   const need = <T>(value: T | null, what: string): T => {
-    if (value === null) throw new Error(`GitHub harness: ${what} is not ready (call gh.load(app) in beforeEach)`);
+    if (value === null)
+      throw new Error(`GitHub harness: ${what} is not ready (call gh.load(app) in beforeEach)`);
     return value;
   };
 
@@ -200,21 +201,28 @@ export function useGitHubHarness(): GitHubHarness {
         secret: "test-webhook-secret",
         // Probot bundles its own pino major; the logger interface is the same.
         log: log as unknown as NonNullable<ConstructorParameters<typeof Probot>[0]>["log"],
-        Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+        // A function, not an object: Probot re-creates clients per installation and event with options
+        // that would override object defaults, re-enabling the throttle's 1-3 s write spacing.
+        Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+          ...options,
+          retry: { enabled: false },
+          throttle: { ...(options.throttle as object | undefined), enabled: false },
+        })),
       });
       await probot.load(app);
       return probot;
     },
     mintToken(options = {}) {
       const token = options.token ?? `ghs_${randomUUID().replace(/-/g, "")}TEST`;
-      need(github, "the GitHub scope")
-        .post(`/app/installations/${options.installationId ?? TEST_INSTALLATION_ID}/access_tokens`)
-        .reply(201, {
-          token,
-          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          permissions: { contents: "write", pull_requests: "write", issues: "write", checks: "write" },
-          repository_selection: "all",
-        });
+      const interceptor = need(github, "the GitHub scope").post(
+        `/app/installations/${options.installationId ?? TEST_INSTALLATION_ID}/access_tokens`,
+      );
+      (options.optional ? interceptor.optionally() : interceptor).reply(201, {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: { contents: "write", pull_requests: "write", issues: "write", checks: "write" },
+        repository_selection: "all",
+      });
       return token;
     },
     scope(origin) {

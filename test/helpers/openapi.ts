@@ -60,7 +60,8 @@ function loadRoutes(): Route[] {
     );
     const methods: Record<string, Operation> = {};
     for (const [method, op] of Object.entries(item)) {
-      if (op && typeof op === "object" && "operationId" in op) methods[method.toUpperCase()] = op as Operation;
+      if (op && typeof op === "object" && "operationId" in op)
+        methods[method.toUpperCase()] = op as Operation;
     }
     return { template, pattern, literals: segments.filter((s) => !s.startsWith("{")).length, methods };
   });
@@ -87,7 +88,11 @@ export function findOperation(
 }
 
 /** Validates one request as nock sees it (`path` may carry a query string; `body` is the raw text). */
-export function validateGitHubRequest(method: string, path: string, body: string | undefined): RequestValidation {
+export function validateGitHubRequest(
+  method: string,
+  path: string,
+  body: string | undefined,
+): RequestValidation {
   const found = findOperation(method, path);
   if ("error" in found) return { ok: false, errors: [found.error] };
   const { template, operation } = found;
@@ -123,7 +128,9 @@ export function validateGitHubRequest(method: string, path: string, body: string
       const validate = validatorFor(label, jsonSchema);
       if (!validate(parsed)) {
         for (const e of validate.errors ?? []) {
-          errors.push(`${label} body${e.instancePath || ""} ${e.message ?? "is invalid"} ${JSON.stringify(e.params)}`);
+          errors.push(
+            `${label} body${e.instancePath || ""} ${e.message ?? "is invalid"} ${JSON.stringify(e.params)}`,
+          );
         }
       }
     }

@@ -72,7 +72,10 @@ export function adaptPayload<P extends object>(payload: P, options: AdaptOptions
     p.repository.url = `https://api.github.com/repos/${owner}/${repo}`;
     if (p.repository.owner) p.repository.owner.login = owner;
   }
-  p.installation = { id: options.installationId ?? TEST_INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  p.installation = {
+    id: options.installationId ?? TEST_INSTALLATION_ID,
+    node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
+  };
   if (options.sender) {
     const user = {
       ...((p.sender as object | undefined) ?? {}),

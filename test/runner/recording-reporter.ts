@@ -2,7 +2,11 @@ import type { DeployResult } from "../../runner/journal/events.js";
 import type { DeployReporter, StepEvent } from "../../runner/pipeline/reporter.js";
 
 /** A reporter that keeps everything it is told, for assertions. */
-export function recordingReporter(): DeployReporter & { steps: StepEvent[]; notes: string[]; finished: DeployResult[] } {
+export function recordingReporter(): DeployReporter & {
+  steps: StepEvent[];
+  notes: string[];
+  finished: DeployResult[];
+} {
   const steps: StepEvent[] = [];
   const notes: string[] = [];
   const finished: DeployResult[] = [];

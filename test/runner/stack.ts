@@ -3,7 +3,16 @@
  * and host port so that test files can run in parallel on one engine.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +48,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -48,7 +59,11 @@ function template(dir: string, project: string, port: number): void {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) template(path, project, port);
-    else writeFileSync(path, readFileSync(path, "utf8").replaceAll("__PORT__", String(port)).replaceAll("__PROJECT__", project));
+    else
+      writeFileSync(
+        path,
+        readFileSync(path, "utf8").replaceAll("__PORT__", String(port)).replaceAll("__PROJECT__", project),
+      );
   }
 }
 
@@ -61,12 +76,23 @@ export async function createStack(name: string): Promise<Stack> {
   cpSync(FIXTURE, workspace, { recursive: true });
   template(workspace, project, port);
   copyFileSync(BUSYBOX, join(workspace, "services/web/busybox"));
-  const env: NodeJS.ProcessEnv = { ...process.env, COMPOSE_PROJECT_NAME: project, RUNNER_STATE_DIR: stateDir, RUNNER_WORKSPACE: workspace };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COMPOSE_PROJECT_NAME: project,
+    RUNNER_STATE_DIR: stateDir,
+    RUNNER_WORKSPACE: workspace,
+  };
   const git = (...args: string[]) =>
     execFileSync("git", args, {
       cwd: workspace,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      },
     }).trim();
   git("init", "-q", "-b", "main");
   git("add", "-A");
@@ -100,7 +126,11 @@ export async function createStack(name: string): Promise<Stack> {
       return parsed.config.services.web!;
     },
     upInitial() {
-      execFileSync("docker-compose", ["-p", project, "up", "-d", "--build", "web"], { cwd: workspace, stdio: "ignore", env });
+      execFileSync("docker-compose", ["-p", project, "up", "-d", "--build", "web"], {
+        cwd: workspace,
+        stdio: "ignore",
+        env,
+      });
     },
     async get(path) {
       try {
@@ -112,7 +142,11 @@ export async function createStack(name: string): Promise<Stack> {
     },
     async cleanup() {
       try {
-        execFileSync("docker-compose", ["-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"], { cwd: workspace, stdio: "ignore", env });
+        execFileSync(
+          "docker-compose",
+          ["-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"],
+          { cwd: workspace, stdio: "ignore", env },
+        );
       } catch {
         // fall through to the label sweep
       }
@@ -121,14 +155,25 @@ export async function createStack(name: string): Promise<Stack> {
       // containers inherit the image's fixture label).
       for (const label of [`com.docker.compose.project=${project}`, `orchestrator.fixture=${project}`]) {
         const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
-        for (const c of containers) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+        for (const c of containers)
+          await docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => {});
       }
       // Children must go before their parents, so sweep a few times, newest first.
       for (let pass = 0; pass < 4; pass++) {
-        const images = await docker.listImages({ all: true, filters: { label: [`orchestrator.fixture=${project}`] } });
+        const images = await docker.listImages({
+          all: true,
+          filters: { label: [`orchestrator.fixture=${project}`] },
+        });
         if (images.length === 0) break;
         images.sort((a, b) => b.Created - a.Created);
-        for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => {});
+        for (const image of images)
+          await docker
+            .getImage(image.Id)
+            .remove({ force: true })
+            .catch(() => {});
       }
       rmSync(root, { recursive: true, force: true });
     },

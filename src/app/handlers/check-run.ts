@@ -39,7 +39,11 @@ export async function onCheckRun(context: Context<"check_run.completed">, deps: 
     name: check.name,
     html_url: check.html_url ?? null,
     head_sha: check.head_sha,
-    output: { title: check.output.title ?? null, summary: check.output.summary ?? null, text: check.output.text ?? null },
+    output: {
+      title: check.output.title ?? null,
+      summary: check.output.summary ?? null,
+      text: check.output.text ?? null,
+    },
   });
   await autoFix({ client, config: loaded.config, deps }, [failure]);
 }

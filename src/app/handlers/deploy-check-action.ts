@@ -17,7 +17,11 @@ import { loadConfig } from "../load-config.js";
  */
 export async function onDeployCheckAction(context: Context<"check_run.requested_action">): Promise<void> {
   const { check_run: check, requested_action: action, sender } = context.payload;
-  const log = context.log.child({ handler: "deploy-check-action", check: check.id, action: action?.identifier });
+  const log = context.log.child({
+    handler: "deploy-check-action",
+    check: check.id,
+    action: action?.identifier,
+  });
   const service = serviceFromCheckName(check.name);
   if (service === null) {
     log.debug({ name: check.name }, "not a deploy check run");
@@ -45,25 +49,37 @@ export async function onDeployCheckAction(context: Context<"check_run.requested_
   }
   const client = clientFor(context, log);
   const sha = check.head_sha;
-  const deployedHere = await serviceDeployments(client, { service, environment: serviceConfig.environment, limit: 10, sha, statuses: false });
+  const deployedHere = await serviceDeployments(client, {
+    service,
+    environment: serviceConfig.environment,
+    limit: 10,
+    sha,
+    statuses: false,
+  });
   const pr = deployedHere.find((d) => d.payload?.pr)?.payload?.pr ?? check.pull_requests[0]?.number ?? null;
   const answer = async (text: string): Promise<void> => {
     if (pr === null) log.info({ text }, "no pull request to answer on");
-    else await postComment(client, pr, `@${sender.login} ${text}`);
+    else await postComment(client, pr, text);
   };
+  const mention = `@${sender.login}`;
 
   const needs = config.commands.permission;
   let has: Awaited<ReturnType<typeof repoPermission>>;
   try {
     has = await repoPermission(client, sender.login);
   } catch (error) {
-    log.warn({ user: sender.login, err: messageOf(error) }, "could not read the requester's permission: refusing");
-    await answer("could not verify your permission on this repository, so the button did nothing.");
+    log.warn(
+      { user: sender.login, err: messageOf(error) },
+      "could not read the requester's permission: refusing",
+    );
+    await answer(
+      `${mention} could not verify your permission on this repository, so the button did nothing.`,
+    );
     return;
   }
   if (!permissionAtLeast(has, needs)) {
     log.info({ user: sender.login, has, needs }, "requester lacks the permission for deploy actions");
-    await answer(answerUnauthorized(sender.login, has, needs).replace(`@${sender.login} `, ""));
+    await answer(answerUnauthorized(sender.login, has, needs));
     return;
   }
 
@@ -72,14 +88,19 @@ export async function onDeployCheckAction(context: Context<"check_run.requested_
       { client, config },
       { service, requestedBy: sender.login, reportTo: (currentPr) => currentPr ?? pr, expectCurrent: sha },
     );
-    await answer(outcome.text);
+    await answer(`${mention} ${outcome.text}`);
     return;
   }
   // Retry redeploys a commit orchestrator deployed for this service before (it passed the gates then).
   if (deployedHere.length === 0) {
-    await answer(`${sha.slice(0, 7)} was never deployed by orchestrator for \`${service}\`, so Retry does nothing. Use \`/orchestrator deploy ${service} ${sha.slice(0, 7)}\`.`);
+    await answer(
+      `${mention} ${sha.slice(0, 7)} was never deployed by orchestrator for \`${service}\`, so Retry does nothing. Use \`/orchestrator deploy ${service} ${sha.slice(0, 7)}\`.`,
+    );
     return;
   }
-  const outcome = await queueDeploy({ client, config }, { service, sha, reason: "retry", requestedBy: sender.login, pr });
-  await answer(outcome.text);
+  const outcome = await queueDeploy(
+    { client, config },
+    { service, sha, reason: "retry", requestedBy: sender.login, pr },
+  );
+  await answer(`${mention} ${outcome.text}`);
 }

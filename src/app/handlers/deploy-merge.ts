@@ -32,7 +32,11 @@ export async function onMergedPull(context: Context<"pull_request.closed">): Pro
   if (loaded.status !== "ok") {
     // Without a valid config nothing is deployed; only PRs that are visibly ours get told why.
     if (loaded.status === "invalid" && isOrchestratorPull(pull)) {
-      await postComment(client, pull.number, `**Not deployed**: \`${CONFIG_PATH}\` is invalid:\n\n${renderConfigErrors(loaded.errors)}`);
+      await postComment(
+        client,
+        pull.number,
+        `**Not deployed**: \`${CONFIG_PATH}\` is invalid:\n\n${renderConfigErrors(loaded.errors)}`,
+      );
     }
     log.info({ config: loaded.status }, "config missing or invalid: not deploying");
     return;

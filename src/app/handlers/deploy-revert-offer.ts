@@ -18,7 +18,11 @@ export function revertOfferMarker(deploymentId: number): string {
  */
 export async function onDeploymentStatus(context: Context<"deployment_status">): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
-  const log = context.log.child({ handler: "deploy-revert-offer", deployment: deployment.id, state: status.state });
+  const log = context.log.child({
+    handler: "deploy-revert-offer",
+    deployment: deployment.id,
+    state: status.state,
+  });
   const service = serviceFromTask(deployment.task);
   if (service === null) {
     log.debug({ task: deployment.task }, "not an orchestrator deployment");
@@ -31,7 +35,10 @@ export async function onDeploymentStatus(context: Context<"deployment_status">):
   const payload = parsePayload(deployment.payload);
   if (!payload || payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
     // Only a PR's change can be reverted; a rolled-back rollback or ad-hoc deploy changed nothing on main.
-    log.info({ reason: payload?.reason ?? null, pr: payload?.pr ?? null }, "rolled back, but not a merged PR's change: no revert offer");
+    log.info(
+      { reason: payload?.reason ?? null, pr: payload?.pr ?? null },
+      "rolled back, but not a merged PR's change: no revert offer",
+    );
     return;
   }
   const loaded = await loadConfig(context);
@@ -58,7 +65,12 @@ export async function onDeploymentStatus(context: Context<"deployment_status">):
     log.error({ err: messageOf(error) }, "could not prepare the revert pull request");
     outcome = { kind: "declined", reason: `preparing it failed (${messageOf(error)})` };
   }
-  await upsertMarkedComment(client, payload.pr, revertOfferMarker(deployment.id), renderRevertOffer(service, outcome));
+  await upsertMarkedComment(
+    client,
+    payload.pr,
+    revertOfferMarker(deployment.id),
+    renderRevertOffer(service, outcome),
+  );
 }
 
 export function renderRevertOffer(service: string, outcome: RevertOutcome): string {

@@ -20,7 +20,11 @@ import { loadConfig } from "../load-config.js";
  * non-commands are ignored silently; the commenter's permission is checked through the API every
  * time; then eyes, then exactly one answer.
  */
-export async function onIssueComment(context: Context<"issue_comment.created">, deps: AppDeps, registry: CommandRegistry): Promise<void> {
+export async function onIssueComment(
+  context: Context<"issue_comment.created">,
+  deps: AppDeps,
+  registry: CommandRegistry,
+): Promise<void> {
   const { comment, issue, sender } = context.payload;
   const log = context.log.child({ handler: "issue_comment", comment: comment.id, issue: issue.number });
   if (isBotUser(sender) || isBotUser(comment.user)) {
@@ -41,7 +45,11 @@ export async function onIssueComment(context: Context<"issue_comment.created">, 
     has = await repoPermission(client, login);
   } catch (error) {
     log.warn({ user: login, err: messageOf(error) }, "could not read the commenter's permission: refusing");
-    await postComment(client, issue.number, `@${login} could not verify your permission on this repository, so the command was not run.`);
+    await postComment(
+      client,
+      issue.number,
+      `@${login} could not verify your permission on this repository, so the command was not run.`,
+    );
     return;
   }
   if (!permissionAtLeast(has, needs)) {
@@ -58,7 +66,11 @@ export async function onIssueComment(context: Context<"issue_comment.created">, 
     const { command } = parsed;
     const { config } = loaded;
     // The service is checked against the config before anything else happens.
-    if ("service" in command && command.service !== undefined && !Object.hasOwn(config.services, command.service)) {
+    if (
+      "service" in command &&
+      command.service !== undefined &&
+      !Object.hasOwn(config.services, command.service)
+    ) {
       log.info({ service: command.service }, "unknown service");
       return answerUnknownService(login, command.service, Object.keys(config.services));
     }
@@ -67,7 +79,13 @@ export async function onIssueComment(context: Context<"issue_comment.created">, 
     try {
       log.info({ command: command.name, user: login }, "running command");
       return await handler(
-        { client, config, deps, issue: { number: issue.number, isPullRequest: Boolean(issue.pull_request) }, sender: login },
+        {
+          client,
+          config,
+          deps,
+          issue: { number: issue.number, isPullRequest: Boolean(issue.pull_request) },
+          sender: login,
+        },
         command,
       );
     } catch (error) {

@@ -14,7 +14,10 @@ const runtimeFailure = z.object({
 });
 
 /** `repository_dispatch` `orchestrator.runtime_failure` with client_payload {service, log}, sent by the runner. */
-export async function onRepositoryDispatch(context: Context<"repository_dispatch">, deps: AppDeps): Promise<void> {
+export async function onRepositoryDispatch(
+  context: Context<"repository_dispatch">,
+  deps: AppDeps,
+): Promise<void> {
   const { action, client_payload: payload } = context.payload as { action: string; client_payload: unknown };
   const log = context.log.child({ handler: "repository_dispatch", action });
   if (action !== RUNTIME_FAILURE) {
@@ -23,14 +26,20 @@ export async function onRepositoryDispatch(context: Context<"repository_dispatch
   }
   const parsed = runtimeFailure.safeParse(payload);
   if (!parsed.success) {
-    log.warn({ issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) }, "runtime failure payload is invalid: ignoring it");
+    log.warn(
+      { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
+      "runtime failure payload is invalid: ignoring it",
+    );
     return;
   }
   const { service, log: text } = parsed.data;
   const loaded = await loadConfig(context);
   if (loaded.status !== "ok") {
     // No commit to attach a check to: the log is the only place to say it.
-    log.warn({ config: loaded.status }, "runtime failure ignored: .github/orchestrator.yml is missing or invalid");
+    log.warn(
+      { config: loaded.status },
+      "runtime failure ignored: .github/orchestrator.yml is missing or invalid",
+    );
     return;
   }
   if (!Object.hasOwn(loaded.config.services, service)) {
@@ -43,9 +52,7 @@ export async function onRepositoryDispatch(context: Context<"repository_dispatch
   }
   const client = clientFor(context, log);
   const base = { label: `runtime failure of ${service} reported by the runner`, url: null, name: service };
-  await autoFix(
-    { client, config: loaded.config, deps },
-    [{ ...base, headSha: "", open: async () => text }],
-    { service },
-  );
+  await autoFix({ client, config: loaded.config, deps }, [{ ...base, headSha: "", open: async () => text }], {
+    service,
+  });
 }

@@ -9,7 +9,10 @@ import { loadConfig } from "../load-config.js";
 const DEFAULT_MAX_FAILED_JOBS = 5;
 
 /** A failed GitHub Actions run: read each failed job's log (streamed) and fix, if auto_fix is on. */
-export async function onWorkflowRun(context: Context<"workflow_run.completed">, deps: AppDeps): Promise<void> {
+export async function onWorkflowRun(
+  context: Context<"workflow_run.completed">,
+  deps: AppDeps,
+): Promise<void> {
   const run = context.payload.workflow_run;
   const log = context.log.child({ handler: "workflow_run", run: run.id });
   if (run.conclusion !== "failure") {

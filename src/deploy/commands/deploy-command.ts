@@ -15,18 +15,28 @@ export const deployCommand: CommandHandler<Extract<Command, { name: "deploy" }>>
   if (!serviceConfig) throw new Error(`service '${command.service}' is not configured`);
   const ref = command.ref ?? client.defaultBranch;
   const sha = await resolveCommit(client, ref);
-  if (!sha) return `@${sender} ${show(ref)} is not a branch, tag or commit of this repository, so nothing was deployed.`;
+  if (!sha)
+    return `@${sender} ${show(ref)} is not a branch, tag or commit of this repository, so nothing was deployed.`;
   if (serviceConfig.protected) {
     const gate = await refDeployGate(client, serviceConfig, sha, sender);
     if (!gate.ok) {
-      client.log.info({ service: command.service, sha, why: gate.why }, "deploy refused by the approval rule");
+      client.log.info(
+        { service: command.service, sha, why: gate.why },
+        "deploy refused by the approval rule",
+      );
       return `@${sender} ${renderNotDeployed(command.service, sha, gate.why)}`;
     }
     client.log.info({ service: command.service, sha, why: gate.why }, "deploy allowed by the approval rule");
   }
   const outcome = await queueDeploy(
     { client, config },
-    { service: command.service, sha, reason: "command", requestedBy: sender, pr: issue.isPullRequest ? issue.number : null },
+    {
+      service: command.service,
+      sha,
+      reason: "command",
+      requestedBy: sender,
+      pr: issue.isPullRequest ? issue.number : null,
+    },
   );
   return `@${sender} ${outcome.text}`;
 };

@@ -11,7 +11,11 @@ export const retryCommand: CommandHandler<Extract<Command, { name: "retry" }>> =
   if (!issue.isPullRequest) {
     return `@${sender} \`retry\` redeploys the merge commit of a pull request, so it only works on one. Here, use \`/orchestrator deploy <service> [ref]\`.`;
   }
-  const { data } = await client.octokit.rest.pulls.get({ owner: client.owner, repo: client.repo, pull_number: issue.number });
+  const { data } = await client.octokit.rest.pulls.get({
+    owner: client.owner,
+    repo: client.repo,
+    pull_number: issue.number,
+  });
   const pull: PullFacts = {
     number: data.number,
     html_url: data.html_url,

@@ -11,7 +11,11 @@ export const statusCommand: CommandHandler<Extract<Command, { name: "status" }>>
   for (const service of names) {
     const serviceConfig = config.services[service];
     if (!serviceConfig) throw new Error(`service '${service}' is not configured`);
-    const records = await serviceDeployments(client, { service, environment: serviceConfig.environment, limit: STATUS_ROWS });
+    const records = await serviceDeployments(client, {
+      service,
+      environment: serviceConfig.environment,
+      limit: STATUS_ROWS,
+    });
     histories.push({ service, environment: serviceConfig.environment, records });
   }
   return `@${sender} deploy status:\n\n${renderStatus(histories)}`;

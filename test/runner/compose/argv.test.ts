@@ -10,7 +10,11 @@ import {
   type ComposeTarget,
 } from "../../../runner/compose/argv.js";
 
-const v1: ComposeTarget = { flavor: "v1", project: "shop", files: ["docker-compose.yml", "docker-compose.prod.yml"] };
+const v1: ComposeTarget = {
+  flavor: "v1",
+  project: "shop",
+  files: ["docker-compose.yml", "docker-compose.prod.yml"],
+};
 const v2: ComposeTarget = { ...v1, flavor: "v2" };
 
 describe("compose argv builders", () => {
@@ -19,16 +23,78 @@ describe("compose argv builders", () => {
   });
 
   it.each([
-    [v1, ["docker-compose", "-p", "shop", "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", "build", "api"]],
-    [v2, ["docker", "compose", "-p", "shop", "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", "build", "api"]],
+    [
+      v1,
+      [
+        "docker-compose",
+        "-p",
+        "shop",
+        "-f",
+        "docker-compose.yml",
+        "-f",
+        "docker-compose.prod.yml",
+        "build",
+        "api",
+      ],
+    ],
+    [
+      v2,
+      [
+        "docker",
+        "compose",
+        "-p",
+        "shop",
+        "-f",
+        "docker-compose.yml",
+        "-f",
+        "docker-compose.prod.yml",
+        "build",
+        "api",
+      ],
+    ],
   ])("build for %j", (target, argv) => {
     expect(buildArgv(target, "api")).toEqual(argv);
   });
 
   it("up -d --no-deps, with and without --no-build, for v1 and v2", () => {
-    expect(upArgv(v1, "api", { build: true })).toEqual(["docker-compose", "-p", "shop", "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", "up", "-d", "--no-deps", "api"]);
-    expect(upArgv(v1, "api", { build: false })).toEqual(["docker-compose", "-p", "shop", "-f", "docker-compose.yml", "-f", "docker-compose.prod.yml", "up", "-d", "--no-deps", "--no-build", "api"]);
-    expect(upArgv({ flavor: "v2", project: "p", files: [] }, "api", { build: false })).toEqual(["docker", "compose", "-p", "p", "up", "-d", "--no-deps", "--no-build", "api"]);
+    expect(upArgv(v1, "api", { build: true })).toEqual([
+      "docker-compose",
+      "-p",
+      "shop",
+      "-f",
+      "docker-compose.yml",
+      "-f",
+      "docker-compose.prod.yml",
+      "up",
+      "-d",
+      "--no-deps",
+      "api",
+    ]);
+    expect(upArgv(v1, "api", { build: false })).toEqual([
+      "docker-compose",
+      "-p",
+      "shop",
+      "-f",
+      "docker-compose.yml",
+      "-f",
+      "docker-compose.prod.yml",
+      "up",
+      "-d",
+      "--no-deps",
+      "--no-build",
+      "api",
+    ]);
+    expect(upArgv({ flavor: "v2", project: "p", files: [] }, "api", { build: false })).toEqual([
+      "docker",
+      "compose",
+      "-p",
+      "p",
+      "up",
+      "-d",
+      "--no-deps",
+      "--no-build",
+      "api",
+    ]);
   });
 
   it("project name: COMPOSE_PROJECT_NAME wins, else the workspace folder, normalised like Compose", () => {
@@ -40,7 +106,10 @@ describe("compose argv builders", () => {
 
   it("compose files: explicit ones, else COMPOSE_FILE split on the path separator", () => {
     expect(resolveComposeFiles({ COMPOSE_FILE: "a.yml:b.yml" })).toEqual(["a.yml", "b.yml"]);
-    expect(resolveComposeFiles({ COMPOSE_FILE: "a.yml;b.yml", COMPOSE_PATH_SEPARATOR: ";" })).toEqual(["a.yml", "b.yml"]);
+    expect(resolveComposeFiles({ COMPOSE_FILE: "a.yml;b.yml", COMPOSE_PATH_SEPARATOR: ";" })).toEqual([
+      "a.yml",
+      "b.yml",
+    ]);
     expect(resolveComposeFiles({ COMPOSE_FILE: "a.yml" }, ["x.yml"])).toEqual(["x.yml"]);
     expect(resolveComposeFiles({})).toEqual([]);
   });

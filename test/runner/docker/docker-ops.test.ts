@@ -25,28 +25,52 @@ describe("docker helpers", () => {
       Config: { Image: "p_web" },
       RestartCount: 3,
       HostConfig: { RestartPolicy: { Name: "always" } },
-      State: { Status: "running", Running: true, Health: { Status: "unhealthy", Log: [{ Output: "a" }, { Output: "wget: 404\n" }] } },
+      State: {
+        Status: "running",
+        Running: true,
+        Health: { Status: "unhealthy", Log: [{ Output: "a" }, { Output: "wget: 404\n" }] },
+      },
     });
-    expect(state).toMatchObject({ name: "p_web_1", imageName: "p_web", health: "unhealthy", healthOutput: "wget: 404", restartCount: 3, restartPolicy: "always" });
+    expect(state).toMatchObject({
+      name: "p_web_1",
+      imageName: "p_web",
+      health: "unhealthy",
+      healthOutput: "wget: 404",
+      restartCount: 3,
+      restartPolicy: "always",
+    });
     expect(toContainerState({ State: {} }).health).toBe("none");
   });
 
   it("splits image references into repo and tag", () => {
     expect(splitReference("p_web")).toEqual({ repo: "p_web", tag: "latest" });
-    expect(splitReference("registry:5000/acme/api:1.2")).toEqual({ repo: "registry:5000/acme/api", tag: "1.2" });
+    expect(splitReference("registry:5000/acme/api:1.2")).toEqual({
+      repo: "registry:5000/acme/api",
+      tag: "1.2",
+    });
   });
 
   it("connects where DOCKER_HOST says, and rejects addresses it cannot use", () => {
     expect(dockerOptionsFromEnv({})).toBeUndefined();
-    expect(dockerOptionsFromEnv({ DOCKER_HOST: "unix:///run/d.sock" })).toEqual({ socketPath: "/run/d.sock" });
-    expect(dockerOptionsFromEnv({ DOCKER_HOST: "tcp://10.0.0.2:2375" })).toEqual({ host: "10.0.0.2", port: "2375", protocol: "http" });
+    expect(dockerOptionsFromEnv({ DOCKER_HOST: "unix:///run/d.sock" })).toEqual({
+      socketPath: "/run/d.sock",
+    });
+    expect(dockerOptionsFromEnv({ DOCKER_HOST: "tcp://10.0.0.2:2375" })).toEqual({
+      host: "10.0.0.2",
+      port: "2375",
+      protocol: "http",
+    });
     expect(dockerOptionsFromEnv({ DOCKER_HOST: "tcp://h:2376" })).toMatchObject({ protocol: "https" });
     expect(() => dockerOptionsFromEnv({ DOCKER_HOST: "ssh://me@h" })).toThrow("supports unix://, tcp://");
   });
 
   it("an unreachable daemon is a clear error naming where it looked", async () => {
     const docker = createDockerOps({ DOCKER_HOST: "unix:///nonexistent/docker.sock" });
-    await expect(docker.ping()).rejects.toThrow(/^Docker daemon unreachable at unix:\/\/\/nonexistent\/docker\.sock: .*ENOENT/);
-    await expect(docker.findServiceContainer("p", "web")).rejects.toThrow("Docker daemon unreachable at unix:///nonexistent/docker.sock");
+    await expect(docker.ping()).rejects.toThrow(
+      /^Docker daemon unreachable at unix:\/\/\/nonexistent\/docker\.sock: .*ENOENT/,
+    );
+    await expect(docker.findServiceContainer("p", "web")).rejects.toThrow(
+      "Docker daemon unreachable at unix:///nonexistent/docker.sock",
+    );
   });
 });

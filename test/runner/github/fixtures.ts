@@ -15,9 +15,20 @@ import { appendEvent, createRunDir } from "../../../runner/journal/journal-file.
 import type { DeployDeps, DeployRequest } from "../../../runner/pipeline/deploy.js";
 import { newRunId } from "../../../runner/pipeline/deploy.js";
 import { reportResult } from "../../../runner/pipeline/steps.js";
-import { createInstallationClient, type InstallationClient } from "../../../runner/github/installation-client.js";
+import {
+  createInstallationClient,
+  type InstallationClient,
+} from "../../../runner/github/installation-client.js";
 import type { RunnerLog } from "../../../runner/github/log.js";
-import { GITHUB_API, TEST_APP_ID, TEST_INSTALLATION_ID, TEST_OWNER, TEST_REPO, testPrivateKey, type GitHubHarness } from "../../helpers/github.js";
+import {
+  GITHUB_API,
+  TEST_APP_ID,
+  TEST_INSTALLATION_ID,
+  TEST_OWNER,
+  TEST_REPO,
+  testPrivateKey,
+  type GitHubHarness,
+} from "../../helpers/github.js";
 
 export const REPO_PATH = `/repos/${TEST_OWNER}/${TEST_REPO}`;
 
@@ -60,7 +71,11 @@ export function testClient(now?: () => number): InstallationClient {
 
 /** Mocks the installation lookup and one token mint; returns the token. */
 export function mockAuth(gh: GitHubHarness, token?: string): string {
-  gh.github.get(`${REPO_PATH}/installation`).reply(200, { id: TEST_INSTALLATION_ID, account: { login: TEST_OWNER } });
+  // The lookup must be signed with the App's JWT (a bearer token), not an installation token.
+  gh.github
+    .get(`${REPO_PATH}/installation`)
+    .matchHeader("authorization", /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i)
+    .reply(200, { id: TEST_INSTALLATION_ID, account: { login: TEST_OWNER } });
   return gh.mintToken(token ? { token } : {});
 }
 
@@ -68,7 +83,12 @@ export function sha(n: number): string {
   return n.toString(16).padStart(40, "a");
 }
 
-export function deployment(id: number, service: string, payload: Partial<DeploymentPayload> | string = {}, createdAt = `2025-01-01T00:00:${String(id % 60).padStart(2, "0")}Z`) {
+export function deployment(
+  id: number,
+  service: string,
+  payload: Partial<DeploymentPayload> | string = {},
+  createdAt = `2025-01-01T00:00:${String(id % 60).padStart(2, "0")}Z`,
+) {
   return {
     url: `https://api.github.com${REPO_PATH}/deployments/${id}`,
     id,
@@ -76,7 +96,10 @@ export function deployment(id: number, service: string, payload: Partial<Deploym
     sha: sha(id),
     ref: sha(id),
     task: deployTask(service),
-    payload: typeof payload === "string" ? payload : { service, pr: 7, reason: "merge", requested_by: "alice", ...payload },
+    payload:
+      typeof payload === "string"
+        ? payload
+        : { service, pr: 7, reason: "merge", requested_by: "alice", ...payload },
     original_environment: "production",
     environment: "production",
     description: null,
@@ -98,7 +121,8 @@ export interface CapturedLog extends RunnerLog {
 
 export function captureLog(): CapturedLog {
   const records: CapturedLog["records"] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void records.push({ ...obj, level, msg: msg ?? "" });
+  const at = (level: string) => (obj: object, msg?: string) =>
+    void records.push({ ...obj, level, msg: msg ?? "" });
   return { records, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
@@ -147,7 +171,16 @@ export function fakePipeline(outcome: FakeOutcome) {
       appendEvent(dir, { type: "step-start", at, step: step.step });
       await reporter.step({ runId, service: request.service, step: step.step, phase: "start", at });
       appendEvent(dir, { type: "step-end", at, ...step });
-      await reporter.step({ runId, service: request.service, step: step.step, phase: "end", at, ok: step.ok, durationMs: step.durationMs, detail: step.detail });
+      await reporter.step({
+        runId,
+        service: request.service,
+        step: step.step,
+        phase: "end",
+        at,
+        ok: step.ok,
+        durationMs: step.durationMs,
+        detail: step.detail,
+      });
     }
     if (outcome.verifyLog) writeArtifact(dir, "verify.log", outcome.verifyLog);
     const result: DeployResult = {
@@ -159,7 +192,10 @@ export function fakePipeline(outcome: FakeOutcome) {
       status: outcome.status,
       reason: outcome.reason,
       steps,
-      rollbackPoint: outcome.status === "success" ? null : { containerId: "c".repeat(64), imageId: `sha256:${"e".repeat(64)}`, imageName: "stack-web" },
+      rollbackPoint:
+        outcome.status === "success"
+          ? null
+          : { containerId: "c".repeat(64), imageId: `sha256:${"e".repeat(64)}`, imageName: "stack-web" },
       verify: outcome.verify ?? null,
       rollbackVerify: outcome.rollbackVerify ?? null,
       workspaceSha: request.ref,

@@ -3,15 +3,36 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DeployResult, JournalEvent, RunStart, StepName } from "../../../runner/journal/events.js";
-import { appendEvent, createRunDir, JOURNAL_FILE, listRunIds, readEvents } from "../../../runner/journal/journal-file.js";
+import {
+  appendEvent,
+  createRunDir,
+  JOURNAL_FILE,
+  listRunIds,
+  readEvents,
+} from "../../../runner/journal/journal-file.js";
 import { recoveryAction, viewRun } from "../../../runner/journal/run-view.js";
 
 const at = "2026-01-01T00:00:00.000Z";
 const start: RunStart = {
-  type: "run-start", at, runId: "r1", service: "web", composeService: "web", ref: "main", workspace: "/ws", project: "p",
-  composeFiles: [], flavor: "v1", healthUrl: null, timeoutMs: 1000, watchMs: 1000, pid: 1, hostname: "h", meta: {},
+  type: "run-start",
+  at,
+  runId: "r1",
+  service: "web",
+  composeService: "web",
+  ref: "main",
+  workspace: "/ws",
+  project: "p",
+  composeFiles: [],
+  flavor: "v1",
+  healthUrl: null,
+  timeoutMs: 1000,
+  watchMs: 1000,
+  pid: 1,
+  hostname: "h",
+  meta: {},
 };
-const started = (...steps: StepName[]): JournalEvent[] => steps.map((step) => ({ type: "step-start", at, step }));
+const started = (...steps: StepName[]): JournalEvent[] =>
+  steps.map((step) => ({ type: "step-start", at, step }));
 const result = { status: "success" } as DeployResult;
 
 describe("recoveryAction: what a restarted runner does with a run", () => {
@@ -21,7 +42,22 @@ describe("recoveryAction: what a restarted runner does with a run", () => {
     [[start, ...started("prepare", "checkout", "build", "up")], "settle"],
     [[start, ...started("prepare", "build", "up", "verify")], "settle"],
     [[start, ...started("prepare", "build", "up", "verify", "rollback-tag")], "rollback"],
-    [[start, ...started("prepare", "build", "up", "verify", "rollback-tag", "rollback-up", "rollback-verify", "restore-workspace")], "rollback"],
+    [
+      [
+        start,
+        ...started(
+          "prepare",
+          "build",
+          "up",
+          "verify",
+          "rollback-tag",
+          "rollback-up",
+          "rollback-verify",
+          "restore-workspace",
+        ),
+      ],
+      "rollback",
+    ],
     [[start, { type: "result", at, result }], "report"],
     [[start, { type: "result", at, result }, { type: "reported", at, via: "cli" }], "none"],
   ] as Array<[JournalEvent[], string]>)("%#", (events, action) => {
@@ -33,7 +69,15 @@ describe("recoveryAction: what a restarted runner does with a run", () => {
       start,
       { type: "step-start", at, step: "build" },
       { type: "process", at, step: "build", pid: 42 },
-      { type: "step-end", at, step: "build", ok: true, durationMs: 5, detail: "built", imageId: "sha256:new" },
+      {
+        type: "step-end",
+        at,
+        step: "build",
+        ok: true,
+        durationMs: 5,
+        detail: "built",
+        imageId: "sha256:new",
+      },
       { type: "step-start", at, step: "up" },
     ]);
     expect(view.openStep).toBe("up");

@@ -64,7 +64,13 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
       expect(result.verify?.probes.some((p) => p.kind === "watch")).toBe(true);
 
       // Reporter: a start and an end per step, one finish.
-      expect(reporter.steps.filter((e) => e.phase === "start").map((e) => e.step)).toEqual(["prepare", "checkout", "build", "up", "verify"]);
+      expect(reporter.steps.filter((e) => e.phase === "start").map((e) => e.step)).toEqual([
+        "prepare",
+        "checkout",
+        "build",
+        "up",
+        "verify",
+      ]);
       expect(reporter.finished).toHaveLength(1);
 
       // Artifacts.
@@ -72,16 +78,23 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
       const patch = readFileSync(join(dir, "patch.diff"), "utf8");
       expect(patch).toContain("-v1");
       expect(patch).toContain("+v2");
-      expect(readFileSync(join(dir, "build.log"), "utf8")).toMatch(/^\$ docker-compose -p orchtest\S+ -f docker-compose.yml build web$/m);
+      expect(readFileSync(join(dir, "build.log"), "utf8")).toMatch(
+        /^\$ docker-compose -p orchtest\S+ -f docker-compose.yml build web$/m,
+      );
       expect(readFileSync(join(dir, "restart.log"), "utf8")).toContain("up -d --no-deps web");
       expect(readFileSync(join(dir, "verify.log"), "utf8")).toContain("verdict: healthy");
       expect(readFileSync(join(dir, "rollback.log"), "utf8")).toBe("");
-      const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { status: string; runId: string };
+      const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as {
+        status: string;
+        runId: string;
+      };
       expect(summary).toMatchObject({ status: "success", runId: result.runId });
 
       // Journal: every step-start precedes its step-end, the result is reported once.
       const events = readEvents(dir);
-      const types = events.map((e) => (e.type === "step-start" || e.type === "step-end" ? `${e.type}:${e.step}` : e.type));
+      const types = events.map((e) =>
+        e.type === "step-start" || e.type === "step-end" ? `${e.type}:${e.step}` : e.type,
+      );
       expect(types.indexOf("step-start:up")).toBeLessThan(types.indexOf("step-end:up"));
       expect(types.filter((t) => t === "reported")).toHaveLength(1);
       expect(types.at(-1)).toBe("reported");
@@ -94,13 +107,17 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
     async () => {
       const before = stack.git("rev-parse", "HEAD");
       const running = await containerId(stack);
-      stack.variant("broken-build", {
-        "services/web/Dockerfile": readFileSync(join(stack.workspace, "services/web/Dockerfile"), "utf8").replace(
-          "COPY www /www",
-          'COPY www /www\nRUN ["/bin/busybox", "false"]',
-        ),
-        "services/web/www/version": "v3\n",
-      }, before);
+      stack.variant(
+        "broken-build",
+        {
+          "services/web/Dockerfile": readFileSync(
+            join(stack.workspace, "services/web/Dockerfile"),
+            "utf8",
+          ).replace("COPY www /www", 'COPY www /www\nRUN ["/bin/busybox", "false"]'),
+          "services/web/www/version": "v3\n",
+        },
+        before,
+      );
 
       const result = await runDeploy(request("broken-build"));
 

@@ -16,7 +16,8 @@ async function waitForStepStart(stack: Stack, step: string, timeoutMs: number): 
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     for (const id of listRunIds(stack.stateDir).filter((runId) => !known.has(runId))) {
-      if (readEvents(runDir(stack.stateDir, id)).some((e) => e.type === "step-start" && e.step === step)) return id;
+      if (readEvents(runDir(stack.stateDir, id)).some((e) => e.type === "step-start" && e.step === step))
+        return id;
     }
     await sleep(20);
   }
@@ -74,7 +75,11 @@ describeDocker("a runner killed mid-deploy is reconciled on restart (compose v1)
 
       // `runs` shows it as reported.
       let out = "";
-      const code = await main(["runs", "--json"], { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => {} } }, stack.env);
+      const code = await main(
+        ["runs", "--json"],
+        { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => {} } },
+        stack.env,
+      );
       expect(code).toBe(0);
       const rows = JSON.parse(out) as Array<{ runId: string; status: string; reported: boolean }>;
       expect(rows.find((r) => r.runId === runId)).toMatchObject({ status: result.status, reported: true });
@@ -109,7 +114,11 @@ describeDocker("a runner killed mid-deploy is reconciled on restart (compose v1)
     "kill -9 during the watch of a failing deploy: the restarted runner rolls it back",
     async () => {
       const before = stack.git("rev-parse", "HEAD");
-      stack.variant("no-health", { "services/web/www/health": null, "services/web/www/version": "v4\n" }, before);
+      stack.variant(
+        "no-health",
+        { "services/web/www/health": null, "services/web/www/version": "v4\n" },
+        before,
+      );
       const runStep = waitForStepStart(stack, "verify", 60_000);
       const cli = spawnRunnerCli(["deploy", "web", "--ref", "no-health"], stack.env);
       const runId = await runStep;

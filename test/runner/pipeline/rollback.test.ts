@@ -33,7 +33,14 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       const reporter = recordingReporter();
 
       const result = await runDeploy(
-        { service: "web", serviceConfig: stack.serviceConfig(), ref: "no-health", workspace: stack.workspace, stateDir: stack.stateDir, env: stack.env },
+        {
+          service: "web",
+          serviceConfig: stack.serviceConfig(),
+          ref: "no-health",
+          workspace: stack.workspace,
+          stateDir: stack.stateDir,
+          env: stack.env,
+        },
         { reporter },
       );
 
@@ -42,7 +49,15 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       expect(await taggedImageId(`${stack.project}_web`)).toBe(v1Image);
       expect(stack.git("rev-parse", "HEAD")).toBe(before);
       expect(result.steps.map((s) => s.step)).toEqual([
-        "prepare", "checkout", "build", "up", "verify", "rollback-tag", "rollback-up", "rollback-verify", "restore-workspace",
+        "prepare",
+        "checkout",
+        "build",
+        "up",
+        "verify",
+        "rollback-tag",
+        "rollback-up",
+        "rollback-verify",
+        "restore-workspace",
       ]);
       expect(result.verify?.ok).toBe(false);
       expect(result.verify?.phase).toBe("start");
@@ -58,7 +73,9 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       };
       expect(summary.status).toBe("rolled_back");
       expect(summary.verify.probes.some((p) => !p.ok && p.detail.includes("404"))).toBe(true);
-      expect(readFileSync(join(result.artifactsDir, "rollback.log"), "utf8")).toContain(`tagged ${v1Image} as ${stack.project}_web`);
+      expect(readFileSync(join(result.artifactsDir, "rollback.log"), "utf8")).toContain(
+        `tagged ${v1Image} as ${stack.project}_web`,
+      );
       expect(reporter.finished.map((r) => r.status)).toEqual(["rolled_back"]);
     },
     T,
@@ -75,11 +92,20 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       const config = stack.serviceConfig();
       config.health = { ...config.health!, watch: "8s", timeout: "8s" };
 
-      const result = await runDeploy({ service: "web", serviceConfig: config, ref: "crash-loop", workspace: stack.workspace, stateDir: stack.stateDir, env: stack.env });
+      const result = await runDeploy({
+        service: "web",
+        serviceConfig: config,
+        ref: "crash-loop",
+        workspace: stack.workspace,
+        stateDir: stack.stateDir,
+        env: stack.env,
+      });
 
       expect(result.status, result.reason).toBe("rolled_back");
       expect(result.verify?.phase).toBe("watch");
-      expect(result.verify?.reason).toMatch(/crash-loop: restarted \d+ time|during the watch window container \S+ is (restarting|exited)/);
+      expect(result.verify?.reason).toMatch(
+        /crash-loop: restarted \d+ time|during the watch window container \S+ is (restarting|exited)/,
+      );
       expect(result.verify?.probes.some((p) => p.kind === "http" && p.ok)).toBe(true);
       expect(await stack.get("/version")).toBe("v1");
       expect(await taggedImageId(`${stack.project}_web`)).toBe(v1Image);

@@ -6,7 +6,11 @@ import { run } from "../../../runner/process/run.js";
 
 describe("run", () => {
   it("runs argv without a shell and returns exit code and both streams", async () => {
-    const result = await run([process.execPath, "-e", "process.stdout.write('out $HOME'); process.stderr.write('err'); process.exit(3)"]);
+    const result = await run([
+      process.execPath,
+      "-e",
+      "process.stdout.write('out $HOME'); process.stderr.write('err'); process.exit(3)",
+    ]);
     expect(result).toEqual({ exitCode: 3, stdout: "out $HOME", stderr: "err" });
   });
 
@@ -20,7 +24,10 @@ describe("run", () => {
     const log = join(dir, "build.log");
     const token = `ghp_${"x".repeat(36)}`;
     let pid = 0;
-    const result = await run([process.execPath, "-e", `console.log('token ${token}'); console.error('done')`], { logFile: log, onSpawn: (p) => (pid = p) });
+    const result = await run(
+      [process.execPath, "-e", `console.log('token ${token}'); console.error('done')`],
+      { logFile: log, onSpawn: (p) => (pid = p) },
+    );
     expect(result.exitCode).toBe(0);
     expect(pid).toBeGreaterThan(0);
     const text = readFileSync(log, "utf8");

@@ -31,8 +31,18 @@ describe("judgeStart", () => {
     [{ ...up, health: "starting" as const }, ok, "retry", "still starting"],
     [up, { ok: false, detail: "HTTP 503" }, "retry", "HTTP health: HTTP 503"],
     [{ ...up, health: "unhealthy" as const, healthOutput: "wget: 404" }, ok, "fail", "unhealthy: wget: 404"],
-    [{ ...up, running: false, status: "exited", exitCode: 2, restartPolicy: "no" }, null, "fail", "exit code 2"],
-    [{ ...up, running: false, status: "exited", exitCode: 2, restartPolicy: "always" }, null, "retry", "exit code 2"],
+    [
+      { ...up, running: false, status: "exited", exitCode: 2, restartPolicy: "no" },
+      null,
+      "fail",
+      "exit code 2",
+    ],
+    [
+      { ...up, running: false, status: "exited", exitCode: 2, restartPolicy: "always" },
+      null,
+      "retry",
+      "exit code 2",
+    ],
   ])("%#: %j -> %s", (container, http, kind, reason) => {
     const verdict = judgeStart(container, http);
     expect(verdict.kind).toBe(kind);
@@ -40,7 +50,10 @@ describe("judgeStart", () => {
   });
 
   it("fails without a container", () => {
-    expect(judgeStart(null, null)).toEqual({ kind: "fail", reason: "the service has no container after `up`" });
+    expect(judgeStart(null, null)).toEqual({
+      kind: "fail",
+      reason: "the service has no container after `up`",
+    });
   });
 });
 
@@ -52,7 +65,10 @@ describe("judgeWatch", () => {
   it.each([
     [null, "disappeared"],
     [{ ...up, id: "c2" }, "replaced"],
-    [{ ...up, restartCount: 2, exitCode: 1 }, "crash-loop: restarted 2 time(s) during the watch window (last exit code 1)"],
+    [
+      { ...up, restartCount: 2, exitCode: 1 },
+      "crash-loop: restarted 2 time(s) during the watch window (last exit code 1)",
+    ],
     [{ ...up, running: false, status: "exited", exitCode: 137 }, "is exited (exit code 137)"],
     [{ ...up, health: "unhealthy" as const }, "turned unhealthy"],
   ])("%#: fails on %j", (current, reason) => {
@@ -65,8 +81,14 @@ describe("judgeWatch", () => {
 describe("startProbes", () => {
   it("records container, Docker health (when defined) and HTTP", () => {
     const probes = startProbes("t", { ...up, health: "starting" }, { ok: false, detail: "ECONNREFUSED" });
-    expect(probes.map((p) => [p.kind, p.ok])).toEqual([["container", true], ["docker-health", false], ["http", false]]);
+    expect(probes.map((p) => [p.kind, p.ok])).toEqual([
+      ["container", true],
+      ["docker-health", false],
+      ["http", false],
+    ]);
     expect(startProbes("t", { ...up, health: "none" }, null).map((p) => p.kind)).toEqual(["container"]);
-    expect(startProbes("t", null, null)).toEqual([{ at: "t", kind: "container", ok: false, detail: "no container" }]);
+    expect(startProbes("t", null, null)).toEqual([
+      { at: "t", kind: "container", ok: false, detail: "no container" },
+    ]);
   });
 });

@@ -1,0 +1,234 @@
+/**
+ * Typed nock builders for the deploy half, on top of the validated harness (test/helpers/github.ts):
+ * one function per GitHub conversation, so app tests read as a story.
+ */
+import type { ApplicationFunction } from "probot";
+import { defaultDeps } from "../../src/app/deps.js";
+import { registerDeployHandlers } from "../../src/app/handlers/deploy-handlers.js";
+import { registerHandlers } from "../../src/app/register.js";
+import type { DeploymentPayload } from "../../src/deploy/contract.js";
+import { deployCommands } from "../../src/deploy/commands/deploy-commands.js";
+import { renderMetaMarker } from "../../src/render/meta-marker.js";
+import type { GitHubHarness } from "../helpers/github.js";
+import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
+
+export const R = `/repos/${TEST_OWNER}/${TEST_REPO}`;
+
+export const DEPLOY_CONFIG = `
+services:
+  api:
+    path: services/api
+    environment: production
+    protected: true
+    approvers: [alice]
+  web:
+    path: services/web
+    environment: staging
+deploy:
+  required_contexts: [ci/build]
+`;
+
+/** The whole app as production wires it: the fix half's handlers with the deploy commands, plus ours. */
+export const wholeApp: ApplicationFunction = (app) => {
+  registerHandlers(app, defaultDeps({ commands: deployCommands }));
+  registerDeployHandlers(app);
+};
+
+export const sha = (c: string): string => c.repeat(40).slice(0, 40);
+
+export function fixPrBody(service: string): string {
+  return `Adds a package.\n\n${renderMetaMarker({
+    v: 1,
+    service,
+    fingerprint: "0123456789",
+    finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
+    run_url: null,
+    base_sha: sha("b"),
+  })}`;
+}
+
+export interface FileSpec {
+  filename: string;
+  status?: string;
+  patch?: string;
+  additions?: number;
+  deletions?: number;
+  previous_filename?: string;
+}
+
+export function mockPullFiles(gh: GitHubHarness, pr: number, files: FileSpec[]): void {
+  gh.github
+    .get(`${R}/pulls/${pr}/files`)
+    .query({ per_page: "100" })
+    .reply(
+      200,
+      files.map((f, i) => ({
+        sha: sha(String(i)),
+        filename: f.filename,
+        status: f.status ?? "modified",
+        additions: f.additions ?? 1,
+        deletions: f.deletions ?? 0,
+        changes: (f.additions ?? 1) + (f.deletions ?? 0),
+        blob_url: "",
+        raw_url: "",
+        contents_url: "",
+        ...(f.patch !== undefined ? { patch: f.patch } : {}),
+        ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+      })),
+    );
+}
+
+export interface TreeSpec {
+  [path: string]: { sha: string; mode?: string };
+}
+
+/** `git/commits/<commit>` (tree + parents) and, optionally, its recursive tree. */
+export function mockCommitTree(
+  gh: GitHubHarness,
+  commit: string,
+  treeSha: string,
+  tree: TreeSpec | null,
+  parents: string[] = [],
+): void {
+  gh.github
+    .get(`${R}/git/commits/${commit}`)
+    .reply(200, { sha: commit, tree: { sha: treeSha, url: "" }, parents: parents.map((p) => ({ sha: p })) });
+  if (tree) mockTree(gh, treeSha, tree);
+}
+
+export function mockTree(gh: GitHubHarness, treeSha: string, tree: TreeSpec): void {
+  gh.github
+    .get(`${R}/git/trees/${treeSha}`)
+    .query({ recursive: "1" })
+    .reply(200, {
+      sha: treeSha,
+      truncated: false,
+      tree: Object.entries(tree).map(([path, e]) => ({
+        path,
+        mode: e.mode ?? "100644",
+        type: "blob",
+        sha: e.sha,
+      })),
+    });
+}
+
+export function mockReviews(
+  gh: GitHubHarness,
+  pr: number,
+  reviews: { login: string; state: string; commit: string }[],
+): void {
+  gh.github
+    .get(`${R}/pulls/${pr}/reviews`)
+    .query({ per_page: "100" })
+    .reply(
+      200,
+      reviews.map((r, i) => ({
+        id: i + 1,
+        user: { login: r.login, type: "User" },
+        state: r.state,
+        commit_id: r.commit,
+        submitted_at: `2026-01-01T00:0${i}:00Z`,
+      })),
+    );
+}
+
+export interface DeploymentSpec {
+  id: number;
+  sha: string;
+  payload: DeploymentPayload | Record<string, unknown>;
+  /** Oldest first, as they happened; the mock answers newest first like the API. */
+  states?: string[];
+  created_at?: string;
+}
+
+/**
+ * `GET /deployments` for one service (environment + task), newest first, and (unless `statuses: false`)
+ * each deployment's statuses.
+ */
+export function mockDeployments(
+  gh: GitHubHarness,
+  input: {
+    service: string;
+    environment: string;
+    perPage: number;
+    sha?: string;
+    deployments: DeploymentSpec[];
+    statuses?: boolean;
+  },
+): void {
+  gh.github
+    .get(`${R}/deployments`)
+    .query({
+      environment: input.environment,
+      task: `deploy:${input.service}`,
+      per_page: String(input.perPage),
+      ...(input.sha ? { sha: input.sha } : {}),
+    })
+    .reply(
+      200,
+      input.deployments.map((d) => ({
+        id: d.id,
+        sha: d.sha,
+        ref: d.sha,
+        task: `deploy:${input.service}`,
+        environment: input.environment,
+        payload: d.payload,
+        created_at: d.created_at ?? `2026-01-01T00:00:${String(d.id % 60).padStart(2, "0")}Z`,
+        creator: { login: "orchestrator[bot]", type: "Bot" },
+      })),
+    );
+  if (input.statuses === false) return;
+  for (const d of input.deployments) {
+    gh.github
+      .get(`${R}/deployments/${d.id}/statuses`)
+      .query({ per_page: "30" })
+      .reply(
+        200,
+        [...(d.states ?? [])]
+          .reverse()
+          .map((state, i) => ({
+            id: i + 1,
+            state,
+            description: `${state} note`,
+            created_at: "2026-01-01T01:00:00Z",
+          })),
+      );
+  }
+}
+
+/** `POST /deployments`; returns a getter for the request body. */
+export function mockCreateDeployment(
+  gh: GitHubHarness,
+  reply: { id: number; sha: string } | { status: 409 | 422; message: string; errors?: unknown[] },
+): () => Record<string, unknown> | null {
+  let body: Record<string, unknown> | null = null;
+  const interceptor = gh.github.post(`${R}/deployments`, (b: Record<string, unknown>) => {
+    body = b;
+    return true;
+  });
+  if ("id" in reply)
+    interceptor.reply(201, {
+      id: reply.id,
+      sha: reply.sha,
+      ref: reply.sha,
+      task: "deploy",
+      environment: "x",
+    });
+  else interceptor.reply(reply.status, { message: reply.message, errors: reply.errors ?? [] });
+  return () => body;
+}
+
+/** `POST /issues/<n>/comments`; returns a getter for the body. */
+export function mockComment(gh: GitHubHarness, issue: number): () => string {
+  let body = "";
+  gh.github
+    .post(`${R}/issues/${issue}/comments`, (b: { body: string }) => {
+      body = b.body;
+      return true;
+    })
+    .reply(201, {
+      id: 900 + issue,
+      html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/pull/${issue}#issuecomment-1`,
+    });
+  return () => body;
+}
