@@ -8,7 +8,10 @@ import { z } from "zod";
 export const SERVICE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
 const duration = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m)$/, "use a duration such as 500ms, 30s or 2m")])
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(ms|s|m)$/, "use a duration such as 500ms, 30s or 2m"),
+  ])
   .describe("A duration: a number of seconds, or a string such as `500ms`, `30s`, `2m`.");
 
 const relativePath = z
@@ -24,7 +27,9 @@ export const healthSchema = z
     url: z
       .url({ protocol: /^https?$/ })
       .describe("HTTP health endpoint as the runner sees it; 2xx/3xx means healthy."),
-    timeout: duration.default("60s").describe("How long the HTTP probe may retry with backoff before failing."),
+    timeout: duration
+      .default("60s")
+      .describe("How long the HTTP probe may retry with backoff before failing."),
     watch: duration
       .default("10s")
       .describe("After the first healthy probe, watch this long for restarts or crash-loops."),
@@ -52,7 +57,9 @@ export const serviceSchema = z
     approvers: z
       .array(z.string().regex(/^@?[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9_.-]+)?$/, "a login or @org/team"))
       .optional()
-      .describe("Logins or `@org/team` slugs allowed to approve. Default: anyone with write access except the app."),
+      .describe(
+        "Logins or `@org/team` slugs allowed to approve. Default: anyone with write access except the app.",
+      ),
     health: healthSchema.optional().describe("How the runner verifies the service after a restart."),
     allow: z
       .array(z.string().min(1))
@@ -66,7 +73,9 @@ export const mapsSchema = z
     python: z
       .record(z.string(), z.string().nullable())
       .default({})
-      .describe("Import name -> PyPI distribution. `null` means: never fix this import (it is the project's own)."),
+      .describe(
+        "Import name -> PyPI distribution. `null` means: never fix this import (it is the project's own).",
+      ),
     node: z
       .record(z.string(), z.string().nullable())
       .default({})
@@ -75,19 +84,28 @@ export const mapsSchema = z
       .record(
         z.string(),
         z
-          .object({ debian: z.string().optional(), alpine: z.string().optional(), rpm: z.string().optional() })
+          .object({
+            debian: z.string().optional(),
+            alpine: z.string().optional(),
+            rpm: z.string().optional(),
+          })
           .strict()
           .nullable(),
       )
       .default({})
-      .describe("Header, pkg-config name or tool -> system package per base image family. `null`: never fix."),
+      .describe(
+        "Header, pkg-config name or tool -> system package per base image family. `null`: never fix.",
+      ),
   })
   .strict();
 
 export const configSchema = z
   .object({
     services: z
-      .record(z.string().regex(SERVICE_NAME, "service names are lowercase letters, digits, '.', '_' and '-'"), serviceSchema)
+      .record(
+        z.string().regex(SERVICE_NAME, "service names are lowercase letters, digits, '.', '_' and '-'"),
+        serviceSchema,
+      )
       .refine((s) => Object.keys(s).length > 0, "declare at least one service")
       .describe("The compose services orchestrator may fix and deploy, by name."),
     auto_fix: z
@@ -97,7 +115,9 @@ export const configSchema = z
     deploy_on_merge: z
       .boolean()
       .default(false)
-      .describe("Also deploy merged PRs that are not orchestrator's when their changes are inside one service."),
+      .describe(
+        "Also deploy merged PRs that are not orchestrator's when their changes are inside one service.",
+      ),
     commands: z
       .object({
         permission: repoPermission
@@ -109,7 +129,12 @@ export const configSchema = z
     policy: z
       .object({
         max_files: z.number().int().positive().default(5).describe("Most files one fix may change."),
-        max_changed_lines: z.number().int().positive().default(200).describe("Most added+removed lines in one fix."),
+        max_changed_lines: z
+          .number()
+          .int()
+          .positive()
+          .default(200)
+          .describe("Most added+removed lines in one fix."),
       })
       .strict()
       .default({ max_files: 5, max_changed_lines: 200 }),
@@ -122,7 +147,9 @@ export const configSchema = z
       })
       .strict()
       .default({ required_contexts: [] }),
-    maps: mapsSchema.default({ python: {}, node: {}, system: {} }).describe("Extra names for the diagnosers."),
+    maps: mapsSchema
+      .default({ python: {}, node: {}, system: {} })
+      .describe("Extra names for the diagnosers."),
     max_log_bytes: z
       .number()
       .int()

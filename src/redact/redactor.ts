@@ -58,7 +58,9 @@ export class Redactor {
     }
     for (const shape of TOKEN_SHAPES) {
       out = out.replace(shape, (match, prefix: unknown) =>
-        typeof prefix === "string" && match.toLowerCase().startsWith("authorization") ? `${prefix}${MASK}` : MASK,
+        typeof prefix === "string" && match.toLowerCase().startsWith("authorization")
+          ? `${prefix}${MASK}`
+          : MASK,
       );
     }
     return out;

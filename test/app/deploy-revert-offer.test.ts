@@ -49,14 +49,12 @@ function mockWorld(
 ): void {
   gh.mintToken();
   mockConfig(gh, DEPLOY_CONFIG);
-  gh.github
-    .get(`${R}/pulls/12`)
-    .reply(200, {
-      number: 12,
-      merged_at: "2026-01-01T00:00:00Z",
-      merge_commit_sha: MERGE,
-      head: { sha: sha("d"), ref: "x" },
-    });
+  gh.github.get(`${R}/pulls/12`).reply(200, {
+    number: 12,
+    merged_at: "2026-01-01T00:00:00Z",
+    merge_commit_sha: MERGE,
+    head: { sha: sha("d"), ref: "x" },
+  });
   mockPullsForBranch(gh, BRANCH, []);
   mockPullFiles(gh, 12, [
     { filename: "services/api/requirements.txt", patch: "@@ -1 +1,2 @@\n flask\n+PyYAML" },
@@ -177,14 +175,12 @@ describe("deployment_status after a rollback: the revert-PR offer", () => {
   it("is idempotent: an open revert PR is linked again by updating the same comment", async () => {
     gh.mintToken();
     mockConfig(gh, DEPLOY_CONFIG);
-    gh.github
-      .get(`${R}/pulls/12`)
-      .reply(200, {
-        number: 12,
-        merged_at: "2026-01-01T00:00:00Z",
-        merge_commit_sha: MERGE,
-        head: { sha: sha("d"), ref: "x" },
-      });
+    gh.github.get(`${R}/pulls/12`).reply(200, {
+      number: 12,
+      merged_at: "2026-01-01T00:00:00Z",
+      merge_commit_sha: MERGE,
+      head: { sha: sha("d"), ref: "x" },
+    });
     mockPullsForBranch(gh, BRANCH, [
       {
         number: 99,

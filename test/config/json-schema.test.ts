@@ -13,7 +13,9 @@ describe("schema/orchestrator.schema.json", () => {
   it("agrees with zod on valid and invalid examples", () => {
     const ajv = new Ajv2020({ strict: false });
     const validate = ajv.compile(configJsonSchema());
-    const valid = parse("services:\n  api:\n    path: services/api\n    health: { url: 'http://x/health' }\n");
+    const valid = parse(
+      "services:\n  api:\n    path: services/api\n    health: { url: 'http://x/health' }\n",
+    );
     expect(validate(valid), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(parse("services:\n  api: { path: services/api, bogus: 1 }\n"))).toBe(false);
     expect(validate(parse("services:\n  api: { path: services/api }\nauto_fix: maybe\n"))).toBe(false);

@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { composeServiceName, durationMs, formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
+import {
+  composeServiceName,
+  durationMs,
+  formatConfigErrors,
+  parseConfigText,
+} from "../../src/config/parse.js";
 
 const minimal = "services:\n  api:\n    path: services/api\n";
 
 describe("parseConfigText", () => {
-  const cases: { name: string; input: string; valid: boolean; errorPath?: string; errorContains?: string }[] = [
-    { name: "minimal", input: minimal, valid: true },
-    {
-      name: "full design example",
-      input: `services:
+  const cases: { name: string; input: string; valid: boolean; errorPath?: string; errorContains?: string }[] =
+    [
+      { name: "minimal", input: minimal, valid: true },
+      {
+        name: "full design example",
+        input: `services:
   api:
     path: services/api
     compose_service: api
@@ -23,69 +29,81 @@ auto_fix: true
 deploy_on_merge: true
 commands: { permission: write }
 `,
-      valid: true,
-    },
-    { name: "empty file", input: "", valid: false, errorPath: "(root)", errorContains: "empty" },
-    { name: "bad yaml", input: "services: [", valid: false, errorPath: "(root)", errorContains: "invalid YAML" },
-    { name: "no services", input: "services: {}\n", valid: false, errorPath: "services", errorContains: "at least one" },
-    {
-      name: "unknown top-level key",
-      input: `${minimal}autofix: true\n`,
-      valid: false,
-      errorPath: "(root)",
-      errorContains: "autofix",
-    },
-    {
-      name: "path escapes the repo",
-      input: "services:\n  api:\n    path: ../etc\n",
-      valid: false,
-      errorPath: "services.api.path",
-      errorContains: "..",
-    },
-    {
-      name: "absolute path",
-      input: "services:\n  api:\n    path: /srv/api\n",
-      valid: false,
-      errorPath: "services.api.path",
-    },
-    {
-      name: "bad service name",
-      input: "services:\n  'api; rm -rf /':\n    path: services/api\n",
-      valid: false,
-      errorPath: "services.api; rm -rf /",
-      errorContains: "service names",
-    },
-    {
-      name: "bad duration",
-      input: `${minimal}    health: { url: "http://127.0.0.1/health", timeout: soon }\n`,
-      valid: false,
-      errorPath: "services.api.health.timeout",
-      errorContains: "duration",
-    },
-    {
-      name: "health url not http",
-      input: `${minimal}    health: { url: "file:///etc/passwd" }\n`,
-      valid: false,
-      errorPath: "services.api.health.url",
-    },
-    {
-      name: "bad permission",
-      input: `${minimal}commands: { permission: owner }\n`,
-      valid: false,
-      errorPath: "commands.permission",
-    },
-    {
-      name: "bad approver",
-      input: `${minimal}    approvers: ["alice bob"]\n`,
-      valid: false,
-      errorPath: "services.api.approvers.0",
-    },
-    {
-      name: "map with null entry",
-      input: `${minimal}maps:\n  python: { mylib: null, foo: foo-dist }\n`,
-      valid: true,
-    },
-  ];
+        valid: true,
+      },
+      { name: "empty file", input: "", valid: false, errorPath: "(root)", errorContains: "empty" },
+      {
+        name: "bad yaml",
+        input: "services: [",
+        valid: false,
+        errorPath: "(root)",
+        errorContains: "invalid YAML",
+      },
+      {
+        name: "no services",
+        input: "services: {}\n",
+        valid: false,
+        errorPath: "services",
+        errorContains: "at least one",
+      },
+      {
+        name: "unknown top-level key",
+        input: `${minimal}autofix: true\n`,
+        valid: false,
+        errorPath: "(root)",
+        errorContains: "autofix",
+      },
+      {
+        name: "path escapes the repo",
+        input: "services:\n  api:\n    path: ../etc\n",
+        valid: false,
+        errorPath: "services.api.path",
+        errorContains: "..",
+      },
+      {
+        name: "absolute path",
+        input: "services:\n  api:\n    path: /srv/api\n",
+        valid: false,
+        errorPath: "services.api.path",
+      },
+      {
+        name: "bad service name",
+        input: "services:\n  'api; rm -rf /':\n    path: services/api\n",
+        valid: false,
+        errorPath: "services.api; rm -rf /",
+        errorContains: "service names",
+      },
+      {
+        name: "bad duration",
+        input: `${minimal}    health: { url: "http://127.0.0.1/health", timeout: soon }\n`,
+        valid: false,
+        errorPath: "services.api.health.timeout",
+        errorContains: "duration",
+      },
+      {
+        name: "health url not http",
+        input: `${minimal}    health: { url: "file:///etc/passwd" }\n`,
+        valid: false,
+        errorPath: "services.api.health.url",
+      },
+      {
+        name: "bad permission",
+        input: `${minimal}commands: { permission: owner }\n`,
+        valid: false,
+        errorPath: "commands.permission",
+      },
+      {
+        name: "bad approver",
+        input: `${minimal}    approvers: ["alice bob"]\n`,
+        valid: false,
+        errorPath: "services.api.approvers.0",
+      },
+      {
+        name: "map with null entry",
+        input: `${minimal}maps:\n  python: { mylib: null, foo: foo-dist }\n`,
+        valid: true,
+      },
+    ];
 
   for (const c of cases) {
     it(`${c.valid ? "accepts" : "rejects"} ${c.name}`, () => {

@@ -184,14 +184,12 @@ export function mockDeployments(
       .query({ per_page: "30" })
       .reply(
         200,
-        [...(d.states ?? [])]
-          .reverse()
-          .map((state, i) => ({
-            id: i + 1,
-            state,
-            description: `${state} note`,
-            created_at: "2026-01-01T01:00:00Z",
-          })),
+        [...(d.states ?? [])].reverse().map((state, i) => ({
+          id: i + 1,
+          state,
+          description: `${state} note`,
+          created_at: "2026-01-01T01:00:00Z",
+        })),
       );
   }
 }
