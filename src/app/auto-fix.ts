@@ -1,3 +1,8 @@
+import type { Context } from "probot";
+import type { OrchestratorConfig } from "../config/schema.js";
+import type { RepoClient } from "../github/types.js";
+import { reportInvalidConfig } from "./config-check.js";
+import { loadConfig } from "./load-config.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { codeBlock, details } from "../render/text.js";
 import type { FailureLog } from "./failures.js";
@@ -73,4 +78,31 @@ export async function autoFix(
       `automatic fix: ${outcome.kind}`,
     );
   }
+}
+
+/**
+ * The config gate every CI-failure trigger passes: silent without a config, one "orchestrator / config"
+ * check on the failing commit for an invalid one, quiet when auto_fix is off. Returns the config only
+ * when the failure should be fixed.
+ */
+export async function autoFixConfig(
+  context: Pick<Context, "config">,
+  client: RepoClient,
+  headSha: string,
+  repoUrl: string,
+): Promise<OrchestratorConfig | null> {
+  const loaded = await loadConfig(context);
+  if (loaded.status === "missing") {
+    client.log.debug("no .github/orchestrator.yml: staying silent");
+    return null;
+  }
+  if (loaded.status === "invalid") {
+    await reportInvalidConfig(client, headSha, loaded.errors, repoUrl);
+    return null;
+  }
+  if (!loaded.config.auto_fix) {
+    client.log.info("auto_fix is off: not fixing CI failures without a command");
+    return null;
+  }
+  return loaded.config;
 }

@@ -1,10 +1,8 @@
 import type { Context } from "probot";
-import { autoFix } from "../auto-fix.js";
+import { autoFix, autoFixConfig } from "../auto-fix.js";
 import { clientFor } from "../client.js";
-import { reportInvalidConfig } from "../config-check.js";
 import type { AppDeps } from "../deps.js";
 import { checkRunFailure, isOwnOrActionsCheck } from "../failures.js";
-import { loadConfig } from "../load-config.js";
 
 /**
  * A failed check run from another CI (GitHub Actions jobs arrive as workflow_run instead, and our own
@@ -22,19 +20,8 @@ export async function onCheckRun(context: Context<"check_run.completed">, deps: 
     return;
   }
   const client = clientFor(context, log);
-  const loaded = await loadConfig(context);
-  if (loaded.status === "missing") {
-    log.debug("no .github/orchestrator.yml: staying silent");
-    return;
-  }
-  if (loaded.status === "invalid") {
-    await reportInvalidConfig(client, check.head_sha, loaded.errors, context.payload.repository.html_url);
-    return;
-  }
-  if (!loaded.config.auto_fix) {
-    log.info("auto_fix is off: not fixing CI failures without a command");
-    return;
-  }
+  const config = await autoFixConfig(context, client, check.head_sha, context.payload.repository.html_url);
+  if (!config) return;
   const failure = checkRunFailure({
     name: check.name,
     html_url: check.html_url ?? null,
@@ -45,5 +32,5 @@ export async function onCheckRun(context: Context<"check_run.completed">, deps: 
       text: check.output.text ?? null,
     },
   });
-  await autoFix({ client, config: loaded.config, deps }, [failure]);
+  await autoFix({ client, config, deps }, [failure]);
 }

@@ -1,10 +1,8 @@
 import type { Context } from "probot";
-import { autoFix } from "../auto-fix.js";
+import { autoFix, autoFixConfig } from "../auto-fix.js";
 import { clientFor } from "../client.js";
-import { reportInvalidConfig } from "../config-check.js";
 import type { AppDeps } from "../deps.js";
 import { failedJobsOfRun } from "../failures.js";
-import { loadConfig } from "../load-config.js";
 
 const DEFAULT_MAX_FAILED_JOBS = 5;
 
@@ -20,19 +18,8 @@ export async function onWorkflowRun(
     return;
   }
   const client = clientFor(context, log);
-  const loaded = await loadConfig(context);
-  if (loaded.status === "missing") {
-    log.debug("no .github/orchestrator.yml: staying silent");
-    return;
-  }
-  if (loaded.status === "invalid") {
-    await reportInvalidConfig(client, run.head_sha, loaded.errors, context.payload.repository.html_url);
-    return;
-  }
-  if (!loaded.config.auto_fix) {
-    log.info("auto_fix is off: not fixing CI failures without a command");
-    return;
-  }
+  const config = await autoFixConfig(context, client, run.head_sha, context.payload.repository.html_url);
+  if (!config) return;
   const failures = await failedJobsOfRun(client, run, deps.maxFailedJobs ?? DEFAULT_MAX_FAILED_JOBS);
-  await autoFix({ client, config: loaded.config, deps }, failures);
+  await autoFix({ client, config, deps }, failures);
 }
