@@ -6,6 +6,7 @@ import { rollbackService } from "../../deploy/rollback.js";
 import { postComment } from "../../github/comments.js";
 import { permissionAtLeast, repoPermission } from "../../github/permissions.js";
 import { messageOf } from "../../github/types.js";
+import { redact } from "../../redact/redactor.js";
 import { answerUnauthorized } from "../../render/answers.js";
 import { clientFor, isBotUser } from "../client.js";
 import { loadConfig } from "../load-config.js";
@@ -58,7 +59,7 @@ export async function onDeployCheckAction(context: Context<"check_run.requested_
   });
   const pr = deployedHere.find((d) => d.payload?.pr)?.payload?.pr ?? check.pull_requests[0]?.number ?? null;
   const answer = async (text: string): Promise<void> => {
-    if (pr === null) log.info({ text }, "no pull request to answer on");
+    if (pr === null) log.info({ text: redact(text) }, "no pull request to answer on");
     else await postComment(client, pr, text);
   };
   const mention = `@${sender.login}`;
