@@ -1,3 +1,4 @@
+import { dispatch, type CliProgram } from "../../src/cli/dispatch.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { RunnerUsageError } from "./args.js";
 import { deployCommand } from "./deploy-command.js";
@@ -18,37 +19,20 @@ environment: RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJ
              DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe)
 `;
 
-type Command = (argv: string[], io: CliIo, env: NodeJS.ProcessEnv) => Promise<number>;
-
-const COMMANDS: Record<string, Command> = {
-  deploy: deployCommand,
-  status: statusCommand,
-  runs: runsCommand,
-  reconcile: reconcileCommand,
-  start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
+const PROGRAM: CliProgram = {
+  name: "orchestrator-runner",
+  usage: USAGE,
+  commands: {
+    deploy: deployCommand,
+    status: statusCommand,
+    runs: runsCommand,
+    reconcile: reconcileCommand,
+    // Loaded lazily so that local commands never load probot.
+    start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
+  },
+  isUsageError: (error) => error instanceof RunnerUsageError,
 };
 
 export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    io.stdout.write(USAGE);
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`orchestrator-runner: unknown command '${name}'\n${USAGE}`);
-    return 2;
-  }
-  try {
-    return await command(rest, io, env);
-  } catch (error) {
-    if (error instanceof RunnerUsageError) {
-      io.stderr.write(`orchestrator-runner ${name}: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr.write(
-      `orchestrator-runner ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
-  }
+  return dispatch(PROGRAM, argv, io, env);
 }

@@ -1,5 +1,6 @@
 import { diagnoseCommand } from "./diagnose-command.js";
 import { fixCommand } from "./fix-command.js";
+import { dispatch, type CliProgram } from "./dispatch.js";
 import { UsageError, type CliIo } from "./io.js";
 
 const USAGE = `usage: orchestrator <command> [options]
@@ -11,30 +12,13 @@ commands:
                                                  (config from DIR/.github/orchestrator.yml); --write applies it
 `;
 
-const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  diagnose: diagnoseCommand,
-  fix: fixCommand,
+const PROGRAM: CliProgram = {
+  name: "orchestrator",
+  usage: USAGE,
+  commands: { diagnose: (argv, io) => diagnoseCommand(argv, io), fix: (argv, io) => fixCommand(argv, io) },
+  isUsageError: (error) => error instanceof UsageError,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    io.stdout.write(USAGE);
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`orchestrator: unknown command '${name}'\n${USAGE}`);
-    return 2;
-  }
-  try {
-    return await command(rest, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`orchestrator ${name}: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr.write(`orchestrator ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+  return dispatch(PROGRAM, argv, io);
 }

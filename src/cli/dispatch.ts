@@ -1,0 +1,40 @@
+import type { CliIo } from "./io.js";
+
+export type CliCommand = (argv: string[], io: CliIo, env: NodeJS.ProcessEnv) => Promise<number>;
+
+export interface CliProgram {
+  name: string;
+  usage: string;
+  commands: Record<string, CliCommand>;
+  /** Errors that mean "the call's words are off": printed without a stack, exit 2. */
+  isUsageError(error: unknown): boolean;
+}
+
+/**
+ * Runs one subcommand of a CLI: usage on no command (exit 2) or `help` (exit 0), unknown command = 2,
+ * usage errors = 2, any other error = 1 with its message (never a stack trace).
+ */
+export async function dispatch(
+  program: CliProgram,
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(program.usage);
+    return name ? 0 : 2;
+  }
+  const command = Object.hasOwn(program.commands, name) ? program.commands[name] : undefined;
+  if (!command) {
+    io.stderr.write(`${program.name}: unknown command '${name}'\n${program.usage}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io, env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`${program.name} ${name}: ${message}\n`);
+    return program.isUsageError(error) ? 2 : 1;
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { dispatch, type CliProgram } from "../../src/cli/dispatch.js";
+import { UsageError } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+
+function sinks() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } },
+    out: () => out.join(""),
+    err: () => err.join(""),
+  };
+}
+
+const program: CliProgram = {
+  name: "tool",
+  usage: "usage: tool <cmd>\n",
+  commands: {
+    ok: async (argv, io) => (io.stdout.write(`ok ${argv.join(",")}\n`), 0),
+    bad: async () => {
+      throw new UsageError("--log is required");
+    },
+    broken: async () => {
+      throw new Error("disk full");
+    },
+  },
+  isUsageError: (e) => e instanceof UsageError,
+};
+
+describe("dispatch", () => {
+  it("runs the named command with the rest of argv", async () => {
+    const s = sinks();
+    expect(await dispatch(program, ["ok", "a", "b"], s.io)).toBe(0);
+    expect(s.out()).toBe("ok a,b\n");
+  });
+  it("prints usage: exit 2 without a command, 0 for help", async () => {
+    const s = sinks();
+    expect(await dispatch(program, [], s.io)).toBe(2);
+    expect(await dispatch(program, ["--help"], s.io)).toBe(0);
+    expect(s.out()).toBe("usage: tool <cmd>\nusage: tool <cmd>\n");
+  });
+  it("names an unknown command, including inherited object keys", async () => {
+    const s = sinks();
+    expect(await dispatch(program, ["toString"], s.io)).toBe(2);
+    expect(s.err()).toContain("tool: unknown command 'toString'");
+  });
+  it("exits 2 on usage errors and 1 on other errors, with the message and no stack", async () => {
+    const s = sinks();
+    expect(await dispatch(program, ["bad"], s.io)).toBe(2);
+    expect(await dispatch(program, ["broken"], s.io)).toBe(1);
+    expect(s.err()).toBe("tool bad: --log is required\ntool broken: disk full\n");
+  });
+});
+
+describe("orchestrator main", () => {
+  it("lists diagnose and fix", async () => {
+    const s = sinks();
+    expect(await main(["help"], s.io)).toBe(0);
+    expect(s.out()).toMatch(/diagnose --log FILE/);
+    expect(s.out()).toMatch(/fix --repo DIR --service NAME --log FILE/);
+  });
+  it("reports bad usage of a subcommand with exit 2", async () => {
+    const s = sinks();
+    expect(await main(["diagnose"], s.io)).toBe(2);
+    expect(s.err()).toMatch(/^orchestrator diagnose: .*--log/);
+  });
+});
