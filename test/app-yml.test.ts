@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { run } from "probot";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import orchestrator from "../src/index.js";
+import { startServer } from "../src/server.js";
 
 const manifest = parse(readFileSync(new URL("../app.yml", import.meta.url), "utf8")) as {
   default_events: string[];
@@ -54,19 +54,14 @@ describe("app.yml", () => {
     });
   });
 
-  it("is what Probot's setup page registers when APP_ID is not set", async () => {
+  it("is what `npm start`'s setup page registers when APP_ID is not set", async () => {
     const port = await freePort();
-    const server = await run(orchestrator, {
-      env: {
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        APP_ID: undefined,
-        PRIVATE_KEY: undefined,
-        NODE_ENV: "test",
-        LOG_LEVEL: "error",
-      },
-      updateEnv: (env: Record<string, string>) => env,
-    } as never);
+    const server = await startServer({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "test",
+      LOG_LEVEL: "error",
+    });
     try {
       const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
       expect(page).toContain("Register GitHub App");

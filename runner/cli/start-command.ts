@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
-import { pino, type DestinationStream } from "pino";
 import type { CliIo } from "../../src/cli/io.js";
+import { redactedLogger } from "../../src/redact/logger.js";
 import { redact, redactor } from "../../src/redact/redactor.js";
 import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
@@ -46,14 +46,11 @@ export async function startCommand(
   // Fail fast on a bad config; later passes re-read it (a deploy may change it).
   loadWorkspaceConfig(workspace);
 
-  const logger = pino(
-    {
-      level: env.LOG_LEVEL?.trim() || "info",
-      base: { name: "orchestrator-runner", pid: process.pid },
-      hooks: { streamWrite: (line) => redact(line) },
-    },
-    io.stdout as DestinationStream,
-  );
+  const logger = redactedLogger({
+    name: "orchestrator-runner",
+    level: env.LOG_LEVEL,
+    destination: io.stdout,
+  });
   const log: RunnerLog = logger;
   const client = (deps.createClient ?? defaultClient)(ghEnv, log);
   const runner = hostname();

@@ -1,0 +1,20 @@
+/**
+ * `npm start`: the Probot server with orchestrator loaded and a logger that redacts every line.
+ * Without APP_ID / PRIVATE_KEY, Probot serves its setup page, which registers the app from app.yml.
+ */
+import { run } from "probot";
+import { redactedLogger } from "./redact/logger.js";
+import { redactor } from "./redact/redactor.js";
+import orchestrator from "./index.js";
+
+export async function startServer(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Awaited<ReturnType<typeof run>>> {
+  redactor.addFromEnv(env);
+  const log = redactedLogger({ name: "orchestrator", level: env.LOG_LEVEL });
+  return run(orchestrator, { env, log } as Parameters<typeof run>[1]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await startServer();
+}
