@@ -9,7 +9,25 @@ COPY src ./src
 COPY runner ./runner
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+# The host-side runner: `docker build --target runner -t orchestrator-runner .` (see examples/).
+# It drives the host's Docker through the mounted socket, so it runs as root inside its container.
+FROM node:20-bookworm-slim AS runner
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends docker.io docker-compose git ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production RUNNER_STATE_DIR=/var/lib/orchestrator RUNNER_STATUS_PORT=8787
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.RUNNER_STATUS_PORT||8787)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "bin/orchestrator-runner.js"]
+CMD ["start"]
+
+# The app (default target).
+FROM node:20-bookworm-slim AS app
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
