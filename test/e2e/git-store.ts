@@ -145,16 +145,12 @@ export function openGitStore(dir: string): GitStore {
     },
     writeCommit({ tree, parents, message, author }) {
       const who = { name: author, email: `${author.replace(/\W/g, "")}@users.noreply.example` };
-      return text(
-        ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"],
-        message,
-        {
-          GIT_AUTHOR_NAME: who.name,
-          GIT_AUTHOR_EMAIL: who.email,
-          GIT_COMMITTER_NAME: who.name,
-          GIT_COMMITTER_EMAIL: who.email,
-        },
-      );
+      return text(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"], message, {
+        GIT_AUTHOR_NAME: who.name,
+        GIT_AUTHOR_EMAIL: who.email,
+        GIT_COMMITTER_NAME: who.name,
+        GIT_COMMITTER_EMAIL: who.email,
+      });
     },
     readRef(ref) {
       try {

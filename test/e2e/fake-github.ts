@@ -1,0 +1,222 @@
+/**
+ * An in-memory GitHub for the whole-loop tests: the few resources the app and the runner touch (pull
+ * requests, reviews, issue comments, check runs, deployments and their statuses, workflow runs and job
+ * logs, installation tokens), with the Git Data API backed by a real bare repository (git-store.ts).
+ * Served through persisted nock interceptors on the harness's validated scope, so every request is
+ * still checked against GitHub's OpenAPI description, and state flows between stages for real: what
+ * the app writes is what the runner later reads, and the other way round.
+ */
+import { randomUUID } from "node:crypto";
+import type { GitHubHarness } from "../helpers/github.js";
+import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js";
+import { deploymentJson, registerChecksAndDeployments, statusJson } from "./fake-deployments.js";
+import { notFound, registerGitData } from "./fake-git-data.js";
+import { headSha, pullJson, registerPulls } from "./fake-pulls.js";
+import { createRouter, installRouter, type FakeRequest, type FakeResponse } from "./fake-router.js";
+import {
+  REPO_PATH,
+  WEB,
+  createFakeState,
+  ok,
+  repoRoute,
+  type FakeCheckRun,
+  type FakeComment,
+  type FakeDeployment,
+  type FakeDeploymentStatus,
+  type FakePull,
+  type FakeReview,
+  type FakeRun,
+  type FakeState,
+} from "./fake-state.js";
+import type { GitStore, TreeEdit } from "./git-store.js";
+
+export type { FakeDeployment, FakeDeploymentStatus, FakePull, FakeReview, FakeRun } from "./fake-state.js";
+
+/** Where the job logs' pre-signed URLs point (GitHub answers the log request with a 302 there). */
+export const BLOB_HOST = "https://results-receiver.actions.example.test";
+
+export interface FakeGitHub {
+  readonly store: GitStore;
+  readonly pulls: readonly FakePull[];
+  readonly reviews: readonly FakeReview[];
+  readonly comments: readonly FakeComment[];
+  readonly checkRuns: readonly FakeCheckRun[];
+  readonly deployments: readonly FakeDeployment[];
+  /** Oldest first, across deployments. */
+  readonly statuses: readonly FakeDeploymentStatus[];
+  /** Every installation token minted, for "never leaks" assertions. */
+  readonly tokens: readonly string[];
+  /** Requests no route answered, and requests without valid credentials. */
+  readonly problems: string[];
+  addRun(run: FakeRun): void;
+  /** A reviewer submits a review of the PR's current head. */
+  review(pull: number, user: string, state: FakeReview["state"]): FakeReview;
+  /** Someone pushes a commit straight to the default branch (`null` deletes a file); returns its SHA. */
+  push(edits: Record<string, string | null>, message: string, author: string): string;
+  /** "Create a merge commit": merges the PR's head into its base, closes the PR; returns the merge SHA. */
+  merge(pull: number, by: string): string;
+  pull(number: number): FakePull;
+  /** The REST (and webhook) JSON of a PR, a deployment, a deployment status. */
+  pullJson(pull: FakePull): Record<string, unknown>;
+  deploymentJson(deployment: FakeDeployment): Record<string, unknown>;
+  statusJson(status: FakeDeploymentStatus): Record<string, unknown>;
+}
+
+export function createFakeGitHub(gh: GitHubHarness, store: GitStore, defaultBranch = "main"): FakeGitHub {
+  const state = createFakeState();
+  const router = createRouter((req) => authorize(req, state));
+  const logRouter = createRouter();
+
+  registerInstallation(router, state);
+  registerGitData(router, REPO_PATH, store, defaultBranch);
+  registerPulls(router, state, store);
+  registerChecksAndDeployments(router, state, store);
+  registerActions(router, logRouter, state);
+  installRouter(gh.github, router);
+  installRouter(gh.scope(BLOB_HOST), logRouter);
+
+  const fake: FakeGitHub = {
+    store,
+    pulls: state.pulls,
+    reviews: state.reviews,
+    comments: state.comments,
+    checkRuns: state.checkRuns,
+    deployments: state.deployments,
+    statuses: state.statuses,
+    tokens: state.tokens,
+    get problems() {
+      return [...state.problems, ...router.unhandled, ...logRouter.unhandled];
+    },
+    addRun(run) {
+      state.runs.push(run);
+    },
+    review(number, user, reviewState) {
+      const review: FakeReview = {
+        id: state.nextId(),
+        pull: number,
+        user,
+        state: reviewState,
+        commit_id: headSha(store, fake.pull(number)),
+        submitted_at: state.now(),
+      };
+      state.reviews.push(review);
+      return review;
+    },
+    push(edits, message, author) {
+      const head = store.readRef(`heads/${defaultBranch}`)!;
+      const treeEdits: TreeEdit[] = Object.entries(edits).map(([path, text]) => ({
+        path,
+        mode: "100644",
+        sha: text === null ? null : store.writeBlob(Buffer.from(text)),
+      }));
+      const tree = store.writeTree(store.readCommit(head)!.tree, treeEdits);
+      const sha = store.writeCommit({ tree, parents: [head], message, author });
+      store.writeRef(`heads/${defaultBranch}`, sha);
+      return sha;
+    },
+    merge(number, by) {
+      const pull = fake.pull(number);
+      if (pull.state !== "open") throw new Error(`#${number} is not open`);
+      const base = store.readRef(`heads/${pull.base.ref}`)!;
+      const head = headSha(store, pull);
+      const sha = store.writeCommit({
+        tree: store.mergeTree(base, head),
+        parents: [base, head],
+        message: `Merge pull request #${number} from ${TEST_OWNER}/${pull.head.ref}\n\n${pull.title}`,
+        author: by,
+      });
+      store.writeRef(`heads/${pull.base.ref}`, sha);
+      Object.assign(pull, {
+        head: { ...pull.head, sha: head },
+        state: "closed",
+        merged_at: state.now(),
+        merge_commit_sha: sha,
+        merged_by: by,
+      });
+      return sha;
+    },
+    pull(number) {
+      const pull = state.pulls.find((p) => p.number === number);
+      if (!pull) throw new Error(`the fake GitHub has no pull request #${number}`);
+      return pull;
+    },
+    pullJson: (pull) => pullJson(store, pull),
+    deploymentJson,
+    statusJson: (status) => statusJson(state, status),
+  };
+  return fake;
+}
+
+/** The App's installation on the repository, and installation tokens (recorded as minted). */
+function registerInstallation(router: ReturnType<typeof createRouter>, state: FakeState): void {
+  router.on("GET", repoRoute("/installation"), () =>
+    ok({ id: TEST_INSTALLATION_ID, account: { login: TEST_OWNER }, app_slug: "orchestrator" }),
+  );
+  router.on("POST", /^\/app\/installations\/(\d+)\/access_tokens$/, (req) => {
+    if (Number(req.params[0]) !== TEST_INSTALLATION_ID) return notFound();
+    const token = `ghs_${randomUUID().replace(/-/g, "")}E2E`;
+    state.tokens.push(token);
+    const permissions = { contents: "write", pull_requests: "write", issues: "write", checks: "write" };
+    return ok(
+      {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: { ...permissions, deployments: "write" },
+        repository_selection: "selected",
+      },
+      201,
+    );
+  });
+}
+
+/** Jobs of a workflow run, and their logs: a 302 to a pre-signed URL on the blob host. */
+function registerActions(
+  router: ReturnType<typeof createRouter>,
+  logRouter: ReturnType<typeof createRouter>,
+  state: FakeState,
+): void {
+  const job = (id: string | undefined) => state.runs.flatMap((r) => r.jobs).find((j) => j.id === Number(id));
+  router.on("GET", repoRoute("/actions/runs/(\\d+)/jobs"), (req) => {
+    const run = state.runs.find((r) => r.id === Number(req.params[0]));
+    if (!run) return notFound();
+    return ok({
+      total_count: run.jobs.length,
+      jobs: run.jobs.map((j) => ({
+        id: j.id,
+        run_id: run.id,
+        name: j.name,
+        status: "completed",
+        conclusion: j.conclusion,
+        head_sha: run.head_sha,
+        html_url: `${WEB}/actions/runs/${run.id}/job/${j.id}`,
+      })),
+    });
+  });
+  router.on("GET", repoRoute("/actions/jobs/(\\d+)/logs"), (req) => {
+    const found = job(req.params[0]);
+    if (!found) return notFound();
+    return { status: 302, headers: { location: `${BLOB_HOST}/logs/${found.id}.txt?sig=e2e-signature` } };
+  });
+  logRouter.on("GET", /^\/logs\/(\d+)\.txt$/, (req) => {
+    const found = job(req.params[0]);
+    if (!found || req.query.get("sig") !== "e2e-signature")
+      return { status: 403, body: "AuthenticationFailed" };
+    return { status: 200, body: found.log, headers: { "content-type": "text/plain" } };
+  });
+}
+
+/**
+ * Like GitHub: the App's JWT for App endpoints, a minted installation token for everything else.
+ * Anything else is a 401 and a recorded problem.
+ */
+function authorize(req: FakeRequest, state: FakeState): FakeResponse | null {
+  const auth = String(req.headers.authorization ?? "");
+  const appEndpoint = req.path.startsWith("/app/") || req.path.endsWith("/installation");
+  const valid = appEndpoint
+    ? /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(auth)
+    : state.tokens.some((t) => auth === `token ${t}` || auth === `bearer ${t}`);
+  if (valid) return null;
+  const what = appEndpoint ? "no App JWT" : "no installation token";
+  state.problems.push(`${req.method} ${req.path}: ${what} (${auth.slice(0, 12) || "none"})`);
+  return { status: 401, body: { message: "Bad credentials" } };
+}
