@@ -1,7 +1,9 @@
 /**
  * Deploy benchmark on the fixture stack with the real engine:
  *  1. the runner's local deploy vs. a plain script doing the same `git checkout` + `build` +
- *     `up -d --no-deps` + curl-until-healthy (the runner also journals, inspects and watches);
+ *     `up -d --no-deps` + curl-until-healthy, N times each (BENCH_RUNS, default 3), alternating;
+ *     medians of the totals and of each phase. The runner also waits for Docker health and watches
+ *     the container for its watch window, which the plain script does not: both ratios are printed.
  *  2. the time from a failed verification to the old version answering again (rollback).
  * Exported for bench/run.ts; `npx tsx bench/deploy.ts` runs it alone.
  */
@@ -10,13 +12,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { runDeploy } from "../runner/pipeline/deploy.js";
 import type { DeployReporter } from "../runner/pipeline/reporter.js";
 import { createStack } from "../test/runner/stack.js";
+import {
+  compare,
+  formatComparison,
+  runnerSample,
+  type DeployComparison,
+  type PlainPhase,
+  type RunnerPhase,
+  type Sample,
+} from "./deploy-report.js";
 
-export interface DeployBench {
-  runnerMs: number;
-  /** The part of runnerMs spent in the post-healthy watch window (the plain script has none). */
-  runnerWatchMs: number;
-  plainMs: number;
-  ratio: number;
+export interface DeployBench extends DeployComparison {
   /** From the failed verification to the previous version serving again. */
   rollbackMs: number;
 }
@@ -36,7 +42,17 @@ async function waitFor(read: () => Promise<string | null>, want: string, everyMs
   }
 }
 
+/** Runs per side; `BENCH_RUNS` overrides (at least 1). */
+function runsWanted(env: NodeJS.ProcessEnv): number {
+  const raw = env.BENCH_RUNS?.trim();
+  if (!raw) return 3;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a positive integer, got '${raw}'`);
+  return n;
+}
+
 export async function benchDeploy(log: (line: string) => void = console.log): Promise<DeployBench> {
+  const runs = runsWanted(process.env);
   const stack = await createStack("bench");
   try {
     stack.upInitial();
@@ -47,45 +63,62 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       stateDir: stack.stateDir,
       env: stack.env,
     };
-
-    // 1a. The runner.
-    stack.variant("v2", { "services/web/www/version": "v2\n" });
-    let t = Date.now();
-    const deployed = await runDeploy({ ...base, ref: "v2" });
-    const runnerMs = Date.now() - t;
-    if (deployed.status !== "success") throw new Error(`bench deploy failed: ${deployed.reason}`);
-    const runnerWatchMs = base.serviceConfig.health
-      ? Number(deployed.steps.find((s) => s.step === "verify")?.durationMs ?? 0)
-      : 0;
-
-    // 1b. A plain script doing the same work.
-    const v3 = stack.variant("v3", { "services/web/www/version": "v3\n" }, deployed.targetSha!);
     const compose = (...args: string[]) =>
       execFileSync("docker-compose", ["-p", stack.project, ...args], {
         cwd: stack.workspace,
         env: stack.env,
         stdio: "ignore",
       });
-    t = Date.now();
-    stack.git("checkout", "-q", "--detach", v3);
-    compose("build", "web");
-    compose("up", "-d", "--no-deps", "web");
-    const deadline = Date.now() + 60_000;
-    while (!curlOk(`${stack.url}/health`)) {
-      if (Date.now() > deadline)
-        throw new Error("plain script: the service did not become healthy within 60 s");
-      await sleep(100);
-    }
-    const plainMs = Date.now() - t;
-    stack.git("checkout", "-q", "--detach", deployed.targetSha!);
-    compose("up", "-d", "--no-deps", "--build", "web");
-    await waitFor(() => stack.get("/version"), "v2");
 
-    // 2. Rollback: a deploy whose health check fails; clock from the failed verify to v2 answering.
+    const runnerSamples: Sample<RunnerPhase>[] = [];
+    const plainSamples: Sample<PlainPhase>[] = [];
+    let deployedSha = stack.git("rev-parse", "HEAD");
+    let version = "v1";
+    // Alternate the two sides so that cache warmth and engine load hit both alike.
+    for (let i = 1; i <= runs; i++) {
+      // The runner: a new version each time, so the build really rebuilds a layer.
+      version = `r${i}`;
+      stack.variant(version, { "services/web/www/version": `${version}\n` }, deployedSha);
+      let t = Date.now();
+      const deployed = await runDeploy({ ...base, ref: version });
+      runnerSamples.push(runnerSample(Date.now() - t, deployed));
+      deployedSha = deployed.targetSha!;
+
+      // A plain script doing the same work, timed step by step.
+      const plainSha = stack.variant(`p${i}`, { "services/web/www/version": `p${i}\n` }, deployedSha);
+      const phases = {} as Record<PlainPhase, number>;
+      const timed = async (phase: PlainPhase, what: () => unknown) => {
+        const began = Date.now();
+        await what();
+        phases[phase] = Date.now() - began;
+      };
+      t = Date.now();
+      await timed("checkout", () => stack.git("checkout", "-q", "--detach", plainSha));
+      await timed("build", () => compose("build", "web"));
+      await timed("up", () => compose("up", "-d", "--no-deps", "web"));
+      await timed("curl until healthy", async () => {
+        const deadline = Date.now() + 60_000;
+        while (!curlOk(`${stack.url}/health`)) {
+          if (Date.now() > deadline)
+            throw new Error("plain script: the service did not become healthy within 60 s");
+          await sleep(100);
+        }
+      });
+      plainSamples.push({ totalMs: Date.now() - t, phases });
+      if ((await stack.get("/version")) !== `p${i}`) throw new Error(`plain script: p${i} is not serving`);
+
+      // Put the host back where the runner left it (untimed), or its next run would refuse.
+      stack.git("checkout", "-q", "--detach", deployedSha);
+      compose("up", "-d", "--no-deps", "--build", "web");
+      await waitFor(() => stack.get("/version"), version);
+    }
+    const comparison = compare(runnerSamples, plainSamples);
+
+    // Rollback: a deploy whose health check fails; clock from the failed verify to the old version answering.
     stack.variant(
       "broken",
-      { "services/web/www/health": null, "services/web/www/version": "v4\n" },
-      deployed.targetSha!,
+      { "services/web/www/health": null, "services/web/www/version": "broken\n" },
+      deployedSha,
     );
     let failedAt = 0;
     let servingAgainAt = 0;
@@ -98,7 +131,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
         if (event.step === "verify" && event.phase === "end" && !event.ok) {
           failedAt = Date.now();
           watcher = (async () => {
-            await waitFor(() => stack.get("/version"), "v2", 25);
+            await waitFor(() => stack.get("/version"), version, 25);
             servingAgainAt = Date.now();
           })();
         }
@@ -110,12 +143,9 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
     await watcher;
     const rollbackMs = servingAgainAt - failedAt;
 
-    const result = { runnerMs, runnerWatchMs, plainMs, ratio: runnerMs / plainMs, rollbackMs };
-    log(
-      `deploy: runner ${runnerMs} ms (verify incl. ${runnerWatchMs} ms watch) vs plain script ${plainMs} ms, ratio ${result.ratio.toFixed(2)}`,
-    );
+    for (const line of formatComparison(comparison)) log(line);
     log(`rollback: failed verification -> old version serving in ${rollbackMs} ms`);
-    return result;
+    return { ...comparison, rollbackMs };
   } finally {
     await stack.cleanup();
   }

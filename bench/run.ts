@@ -2,10 +2,12 @@
  * `npm run bench [-- name ...]`: runs the benchmark modules in sequence, or only the named ones.
  * Each module exports one async function; add new ones to BENCHMARKS.
  */
+import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
 
-const BENCHMARKS: Record<string, () => Promise<void>> = {
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
+  deploy: () => benchDeploy(),
 };
 
 const wanted = process.argv.slice(2);

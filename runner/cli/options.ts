@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
+import { CONFIG_PATH } from "../workspace/default-branch-config.js";
 import { RunnerUsageError } from "./args.js";
+
+export { CONFIG_PATH };
 
 /** State dir: `RUNNER_STATE_DIR`, else `.state/` in the current directory. */
 export function stateDirFrom(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -18,8 +21,10 @@ export function workspaceFrom(
   return resolve(cwd, explicit ?? (env.RUNNER_WORKSPACE?.trim() || "."));
 }
 
-export const CONFIG_PATH = ".github/orchestrator.yml";
-
+/**
+ * The config file as checked out in the workspace: for the local `deploy` command only. The
+ * long-running runner reads it from the default branch (workspace/default-branch-config.ts).
+ */
 export function loadWorkspaceConfig(workspace: string): OrchestratorConfig {
   const path = join(workspace, CONFIG_PATH);
   let text: string;

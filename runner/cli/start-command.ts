@@ -11,7 +11,8 @@ import { createPoller, type PollerOptions } from "../github/poller.js";
 import { startStatusServer, type RunnerHealth } from "../github/status-api.js";
 import { readRunnerEnv, RunnerConfigError, type RunnerGitHubEnv } from "../github/runner-env.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
-import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
+import { readDefaultBranchConfig } from "../workspace/default-branch-config.js";
+import { stateDirFrom, workspaceFrom } from "./options.js";
 
 export interface StartDeps {
   /** Replaces SIGTERM/SIGINT handling (tests abort it themselves). */
@@ -43,8 +44,13 @@ export async function startCommand(
   redactor.add(ghEnv.privateKey);
   const workspace = workspaceFrom(stringOption(args, "workspace"), env);
   const stateDir = stateDirFrom(env);
-  // Fail fast on a bad config; later passes re-read it (a deploy may change it).
-  loadWorkspaceConfig(workspace);
+  // Fail fast on a workspace without a readable default-branch config (local refs, no fetch yet);
+  // every pass fetches the default branch and reads it again.
+  try {
+    await readDefaultBranchConfig(workspace);
+  } catch (error) {
+    throw new RunnerUsageError(errorMessage(error));
+  }
 
   const logger = redactedLogger({
     name: "orchestrator-runner",
@@ -61,7 +67,15 @@ export async function startCommand(
     stateDir,
     workspace,
     gitRemote: ghEnv.gitRemote,
-    loadConfig: () => loadWorkspaceConfig(workspace),
+    loadConfig: async () => {
+      const read = await readDefaultBranchConfig(workspace, { fetch: true, token: await client.token() });
+      if (read.fetchError)
+        log.warn(
+          { branch: read.branch, sha: read.sha, err: redact(read.fetchError) },
+          "could not fetch the default branch; using the config at the last fetched commit",
+        );
+      return read.config;
+    },
     environments: ghEnv.environments,
     env,
     log,

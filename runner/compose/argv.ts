@@ -32,6 +32,11 @@ export function upArgv(target: ComposeTarget, service: string, options: { build:
   return [...base(target), "up", "-d", "--no-deps", ...(options.build ? [] : ["--no-build"]), service];
 }
 
+/** Stops the service's containers without removing them (their logs stay for the operator). */
+export function stopArgv(target: ComposeTarget, service: string): string[] {
+  return [...base(target), "stop", service];
+}
+
 /**
  * The project name Compose itself would derive: lowercase, only `[a-z0-9_-]`, starting with a letter
  * or digit. An explicit name that normalises to nothing is an error rather than a surprise.

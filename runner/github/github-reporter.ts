@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { redact } from "../../src/redact/redactor.js";
 import type { DeployResult, DeployStatus } from "../journal/events.js";
 import { readEvents, runDir } from "../journal/journal-file.js";
@@ -17,7 +15,6 @@ import {
 import { createStatus, type GitHubRepo } from "./deployments.js";
 import { errorMessage, type RunnerLog } from "./log.js";
 import {
-  containerLogTail,
   finalStatus,
   renderCheckOutput,
   renderDeployComment,
@@ -208,7 +205,6 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
         return;
       }
       const claim = claimFor(meta, result.service);
-      const logTail = result.status === "success" ? null : readLogTail(result.artifactsDir);
       const model: DeployCommentModel = {
         ...baseModel(meta, result.service),
         steps: result.steps.map((s) => ({
@@ -218,7 +214,6 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
           detail: s.detail,
         })),
         result,
-        logTail,
       };
       const { commentUrl, problems } = await publish(claim, model, result.status);
       if (!readClaim(stateDir, meta.deploymentId)?.finalStatusPosted) {
@@ -304,12 +299,4 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       settle(problems, "start failure report", meta.deploymentId);
     },
   };
-}
-
-function readLogTail(artifactsDir: string): string | null {
-  try {
-    return containerLogTail(readFileSync(join(artifactsDir, "verify.log"), "utf8"));
-  } catch {
-    return null;
-  }
 }

@@ -11,7 +11,10 @@ import { runDir } from "../journal/journal-file.js";
 import type { RunView } from "../journal/run-view.js";
 import { pidAlive } from "../lock/stale.js";
 import { runDeploy as realRunDeploy } from "../pipeline/deploy.js";
-import { reconcile as realReconcile } from "../pipeline/reconcile.js";
+import {
+  reconcile as realReconcile,
+  recoverInterruptedRun as realRecoverRun,
+} from "../pipeline/reconcile.js";
 import { reportResult } from "../pipeline/steps.js";
 import { githubMeta, readClaim, type GitHubRunMeta } from "./claims.js";
 import {
@@ -34,14 +37,19 @@ export interface PollerOptions {
   workspace: string;
   /** Where the workspace fetches deployment SHAs from (token in a header). */
   gitRemote: string;
-  /** Read on every pass, so a deployed config change takes effect without a restart. */
-  loadConfig: () => OrchestratorConfig;
+  /**
+   * Read on every pass, so a config change merged to the default branch takes effect without a
+   * restart (`start` reads it from the default branch, not from the checkout).
+   */
+  loadConfig: () => OrchestratorConfig | Promise<OrchestratorConfig>;
   /** RUNNER_ENVIRONMENT; null: every environment of the config's services. */
   environments: string[] | null;
   env: NodeJS.ProcessEnv;
   log: RunnerLog;
   runDeploy?: typeof realRunDeploy;
   reconcile?: typeof realReconcile;
+  /** Finishes a run whose runDeploy threw partway (default: recoverInterruptedRun). */
+  recoverRun?: typeof realRecoverRun;
 }
 
 export interface PassSummary {
@@ -69,6 +77,7 @@ export function createPoller(options: PollerOptions): Poller {
   const { gh, reporter, stateDir, log } = options;
   const runDeploy = options.runDeploy ?? realRunDeploy;
   const reconcile = options.reconcile ?? realReconcile;
+  const recoverRun = options.recoverRun ?? realRecoverRun;
   const etags = new Map<string, string>();
   // Deployments whose latest status is terminal never need another look (inactive stays terminal).
   const settled = new Set<number>();
@@ -111,7 +120,7 @@ export function createPoller(options: PollerOptions): Poller {
     };
     await reconcileOnce(summary);
     await retryUnreported(summary);
-    const config = options.loadConfig();
+    const config = await options.loadConfig();
     const environments = options.environments ?? [
       ...new Set(Object.values(config.services).map((s) => s.environment)),
     ];
@@ -245,8 +254,26 @@ export function createPoller(options: PollerOptions): Poller {
         throw error;
       }
       if (run) {
-        needsReconcile = true;
-        throw error;
+        // The deploy threw partway and could not finish its run itself. Finish it now (roll back if
+        // the service was touched, else mark it failed) and report it once, instead of leaving it
+        // unfinished until a restart; if even that fails, reconcile takes it on the next pass.
+        const err = redact(errorMessage(error));
+        log.error({ deploymentId: deployment.id, runId: run.runId, err }, "the deploy stopped with an error");
+        try {
+          const result = await recoverRun({ stateDir, reporter, env: options.env, runId: run.runId, error });
+          log.warn(
+            { deploymentId: deployment.id, runId: run.runId, status: result?.status },
+            "finished the interrupted run",
+          );
+          return;
+        } catch (recoveryError) {
+          log.error(
+            { deploymentId: deployment.id, runId: run.runId, err: redact(errorMessage(recoveryError)) },
+            "could not finish the interrupted run; the next pass reconciles it",
+          );
+          needsReconcile = true;
+          throw error;
+        }
       }
       const reason = redact(errorMessage(error));
       log.error({ deploymentId: deployment.id, err: reason }, "the deploy could not start");

@@ -25,8 +25,6 @@ export interface DeployCommentModel {
   runner: string;
   steps: StepRow[];
   result: DeployResult | null;
-  /** Last lines of the container's log, for failures. */
-  logTail?: string | null;
   /** Set when a newer deployment replaced this one before it ran. */
   supersededBy?: number;
   /** Set when the deploy could not start at all. */
@@ -77,8 +75,7 @@ export function renderDeployComment(model: DeployCommentModel): string {
   if (model.startError) parts.push(`The runner could not start the deploy: ${oneLine(model.startError)}`);
   if (model.result) parts.push(resultLine(model.result));
   if (model.steps.length > 0) parts.push(stepTable(model.steps));
-  if (model.result && model.result.status !== "success")
-    parts.push(...evidence(model.result, model.logTail ?? null));
+  if (model.result && model.result.status !== "success") parts.push(...evidence(model.result));
   return outbound(parts.join("\n\n"));
 }
 
@@ -99,12 +96,18 @@ export function stepTable(rows: StepRow[]): string {
   return lines.join("\n");
 }
 
-function evidence(result: DeployResult, logTail: string | null): string[] {
+/** The container log tails the pipeline carried in the result (redacted there, and again by outbound). */
+function evidence(result: DeployResult): string[] {
   const out: string[] = [];
   const failedProbes = failedProbeRows(result.verify);
   if (failedProbes) out.push(details("Failed probes", failedProbes, true));
-  if (logTail && logTail.trim())
-    out.push(details("Container log (last lines, redacted)", codeBlock(logTail.trim())));
+  const tail = result.verify?.logsTail?.trim();
+  if (tail) out.push(details("Container log (last lines, redacted)", codeBlock(lastLines(tail))));
+  const afterRollback = result.rollbackVerify?.logsTail?.trim();
+  if (afterRollback)
+    out.push(
+      details("Container log after the rollback (last lines, redacted)", codeBlock(lastLines(afterRollback))),
+    );
   if (result.status === "rolled_back" || result.status === "rollback_failed") out.push(rollbackLine(result));
   return out;
 }
@@ -198,28 +201,17 @@ export function renderCheckOutput(model: DeployCommentModel): {
   ].join("\n\n");
   const text = [
     model.steps.length > 0 ? stepTable(model.steps) : "",
-    ...(model.result && model.result.status !== "success"
-      ? evidence(model.result, model.logTail ?? null)
-      : []),
+    ...(model.result && model.result.status !== "success" ? evidence(model.result) : []),
   ]
     .filter(Boolean)
     .join("\n\n");
   return { title: outbound(title, 200), summary: outbound(summary), text: outbound(text) };
 }
 
-/**
- * The container log section the verifier writes into verify.log (`--- last N log lines of X ---`
- * up to the verdict), last section wins; null when there is none.
- */
-export function containerLogTail(verifyLog: string, maxLines = 40): string | null {
-  const sections = verifyLog.split(/^--- last \d+ log lines of .* ---$/m);
-  if (sections.length < 2) return null;
-  const body = sections
-    .at(-1)!
-    .split(/^verdict: /m)[0]!
-    .replace(/^\r?\n/, "")
-    .trimEnd();
-  return body ? body.split("\n").slice(-maxLines).join("\n") : null;
+const LOG_TAIL_LINES = 40;
+
+function lastLines(text: string, max = LOG_TAIL_LINES): string {
+  return text.split("\n").slice(-max).join("\n");
 }
 
 /**

@@ -9,6 +9,8 @@ export type StepName =
   | "rollback-tag"
   | "rollback-up"
   | "rollback-verify"
+  /** A failed first deploy: nothing to roll back to, so the new container is stopped. */
+  | "stop"
   | "restore-workspace";
 
 export type DeployStatus = "success" | "rolled_back" | "failed" | "refused" | "rollback_failed";
@@ -32,6 +34,11 @@ export interface ProbeSummary {
   phase: string;
   reason: string;
   probes: Array<{ at: string; kind: string; ok: boolean; detail: string }>;
+  /** The container's last log lines when verification failed, redacted (absent in older journals). */
+  logsTail?: string;
+  /** Start phase (until healthy) and watch window durations; absent in older journals. */
+  startMs?: number;
+  watchMs?: number;
 }
 
 export interface DeployResult {

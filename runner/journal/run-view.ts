@@ -106,7 +106,8 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
  *   workspace back and report a failure.
  * - `settle`: stopped after `up` started: verify what is running now; keep it if it is the new image
  *   and healthy, else roll back.
- * - `rollback`: stopped during the rollback: do the rollback again (every rollback step is idempotent).
+ * - `rollback`: stopped during the rollback (or while stopping a failed first deploy): do it again
+ *   (every rollback step is idempotent).
  */
 export type RecoveryAction = "none" | "report" | "abandon" | "settle" | "rollback";
 
@@ -114,7 +115,12 @@ export function recoveryAction(view: RunView): RecoveryAction {
   if (view.reported) return "none";
   if (view.result) return "report";
   const started = new Set(view.startedSteps);
-  if (started.has("rollback-tag") || started.has("rollback-up") || started.has("rollback-verify"))
+  if (
+    started.has("rollback-tag") ||
+    started.has("rollback-up") ||
+    started.has("rollback-verify") ||
+    started.has("stop")
+  )
     return "rollback";
   if (started.has("up")) return "settle";
   return "abandon";

@@ -26,6 +26,8 @@ import {
   showFile,
   workspaceState,
 } from "../workspace/git-workspace.js";
+import { markRunActive, markRunDone } from "./active-runs.js";
+import { finishInterrupted } from "./interrupted.js";
 import { silentReporter, type DeployReporter } from "./reporter.js";
 import type { RunContext } from "./run-context.js";
 import {
@@ -77,7 +79,9 @@ export function newRunId(service: string, at = new Date()): string {
 /**
  * Deploys one service: lock, check the workspace, record the rollback point, check out the target,
  * build, up, verify, and roll back on failure. Always resolves with a result (never throws for a
- * failed deploy); the result is journaled and reported exactly once.
+ * failed deploy); the result is journaled and reported exactly once. It throws only when no run could
+ * be journaled, when the report failed (the journal keeps the result for a retry), or when a run that
+ * threw partway could not be finished either (UnfinishedRunError; reconcile() finishes it later).
  */
 export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): Promise<DeployResult> {
   const env = request.env ?? process.env;
@@ -136,7 +140,15 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
       rollbackPoint: null,
       reconciled: false,
     };
-    return await deploySteps(ctx, request);
+    markRunActive(runId);
+    try {
+      return await deploySteps(ctx, request);
+    } catch (error) {
+      // Something outside a step threw: finish the run here rather than leave it for a restart.
+      return await finishInterrupted(ctx, error);
+    } finally {
+      markRunDone(runId);
+    }
   } finally {
     lock.release();
   }

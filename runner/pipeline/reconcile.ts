@@ -11,6 +11,8 @@ import { appendArtifact } from "../artifacts/artifacts.js";
 import { openWorkspace } from "../workspace/git-workspace.js";
 import { silentReporter, type DeployReporter } from "./reporter.js";
 import type { RunContext } from "./run-context.js";
+import { isRunActive } from "./active-runs.js";
+import { finishInterrupted } from "./interrupted.js";
 import { finishRun, reportResult, restoreWorkspace, rollback, summarizeVerify, verifyStep } from "./steps.js";
 
 export interface ReconcileOptions {
@@ -49,7 +51,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       });
       continue;
     }
-    if (start.pid === process.pid) continue; // our own run, in progress
+    // Our own run still in progress. One with our pid that is not active was left by a runDeploy
+    // that threw (its in-process finish failed too): finish it like a dead runner's.
+    if (start.pid === process.pid && isRunActive(listed.runId)) continue;
     const lock = await acquireServiceLock(options.stateDir, start.service, { runId: listed.runId });
     try {
       // Re-read under the lock: another reconciler may have finished it meanwhile.
@@ -74,27 +78,9 @@ async function recoverRun(
   const dir = runDir(options.stateDir, view.runId);
   if (action === "report") return reportResult(dir, view.result!, reporter);
 
-  const start = view.start!;
-  const env = options.env ?? process.env;
   await waitForOrphans(view, options.orphanWaitMs ?? 120_000);
-  const ctx: RunContext = {
-    runId: view.runId,
-    dir,
-    start,
-    compose: { flavor: start.flavor, project: start.project, files: view.composeFiles ?? start.composeFiles },
-    docker: options.docker ?? createDockerOps(env),
-    reporter,
-    git: openWorkspace(start.workspace),
-    env,
-    steps: [...view.endedSteps],
-    startedAt: Date.parse(start.at),
-    targetSha: view.targetSha,
-    previousSha: view.previousSha,
-    workspaceHeadBefore: view.workspaceHeadBefore,
-    serviceImage: view.serviceImage,
-    rollbackPoint: view.rollbackPoint ?? null,
-    reconciled: true,
-  };
+  const ctx = contextFromJournal(view, dir, options, reporter);
+  const start = view.start!;
   appendArtifact(
     dir,
     "rollback.log",
@@ -146,5 +132,58 @@ async function waitForOrphans(view: RunView, waitMs: number): Promise<void> {
   const until = Date.now() + waitMs;
   for (const { pid } of view.processes) {
     while (pidAlive(pid) && Date.now() < until) await sleep(200);
+  }
+}
+
+/** The run's context rebuilt from its journal, to finish it in a process that did not start it. */
+function contextFromJournal(
+  view: RunView,
+  dir: string,
+  options: ReconcileOptions,
+  reporter: DeployReporter,
+): RunContext {
+  const start = view.start!;
+  const env = options.env ?? process.env;
+  return {
+    runId: view.runId,
+    dir,
+    start,
+    compose: { flavor: start.flavor, project: start.project, files: view.composeFiles ?? start.composeFiles },
+    docker: options.docker ?? createDockerOps(env),
+    reporter,
+    git: openWorkspace(start.workspace),
+    env,
+    steps: [...view.endedSteps],
+    startedAt: Date.parse(start.at),
+    targetSha: view.targetSha,
+    previousSha: view.previousSha,
+    workspaceHeadBefore: view.workspaceHeadBefore,
+    serviceImage: view.serviceImage,
+    rollbackPoint: view.rollbackPoint ?? null,
+    reconciled: true,
+  };
+}
+
+/**
+ * Finishes one run of this process whose runDeploy threw before journaling a result (and could not
+ * finish it itself): roll back if the service was touched, else mark it failed; report once. For the
+ * poller, which otherwise would leave the run to the next restart. Returns null when there was
+ * nothing left to do (finished meanwhile, or still active).
+ */
+export async function recoverInterruptedRun(
+  options: ReconcileOptions & { runId: string; error: unknown },
+): Promise<DeployResult | null> {
+  const reporter = options.reporter ?? silentReporter;
+  const dir = runDir(options.stateDir, options.runId);
+  const listed = viewRun(options.runId, readEvents(dir));
+  if (!listed.start || isRunActive(options.runId) || recoveryAction(listed) === "none") return null;
+  const lock = await acquireServiceLock(options.stateDir, listed.start.service, { runId: options.runId });
+  try {
+    const view = viewRun(options.runId, readEvents(dir));
+    if (view.result) return view.reported ? null : reportResult(dir, view.result, reporter);
+    const ctx = { ...contextFromJournal(view, dir, options, reporter), reconciled: false };
+    return await finishInterrupted(ctx, options.error);
+  } finally {
+    lock.release();
   }
 }

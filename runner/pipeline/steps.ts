@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { buildArgv, upArgv } from "../compose/argv.js";
+import { buildArgv, stopArgv, upArgv } from "../compose/argv.js";
 import {
   appendArtifact,
   artifactPath,
@@ -150,9 +150,18 @@ export async function verifyStep(
   return { ok: outcome.ok, detail: outcome.detail, verify };
 }
 
+/** What the result keeps of a verification; the log tail is redacted here, before it is journaled. */
 export function summarizeVerify(verify: VerifyResult | null): ProbeSummary | null {
   if (!verify) return null;
-  return { ok: verify.ok, phase: verify.phase, reason: verify.reason, probes: verify.probes };
+  return {
+    ok: verify.ok,
+    phase: verify.phase,
+    reason: verify.reason,
+    probes: verify.probes,
+    ...(verify.logsTail.trim() ? { logsTail: redact(verify.logsTail.trimEnd()) } : {}),
+    startMs: verify.startMs,
+    watchMs: verify.watchMs,
+  };
 }
 
 export async function restoreWorkspace(ctx: RunContext): Promise<string | null> {
@@ -166,6 +175,48 @@ export async function restoreWorkspace(ctx: RunContext): Promise<string | null> 
 }
 
 /**
+ * A first deploy (no container before it) that failed: there is nothing to roll back to, and a
+ * version that failed verification must not keep serving, so its container is stopped (not removed:
+ * its logs stay for the operator).
+ */
+async function stopFirstDeploy(
+  ctx: RunContext,
+  why: string,
+  verify: ProbeSummary | null,
+): Promise<ResultFields> {
+  appendArtifact(
+    ctx.dir,
+    "rollback.log",
+    `no previous container to roll back to (first deploy): stopping the new one. ${why}`,
+  );
+  const stopped = await runStep(ctx, "stop", async () => {
+    const argv = stopArgv(ctx.compose, ctx.start.composeService);
+    const result = await composeCommand(ctx, "stop", argv, "rollback.log");
+    return result.exitCode === 0
+      ? { ok: true, detail: "new container stopped" }
+      : {
+          ok: false,
+          detail: `compose stop exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
+        };
+  });
+  const workspaceSha = await restoreWorkspace(ctx);
+  if (!stopped.ok) {
+    return {
+      status: "rollback_failed",
+      reason: `${why}; there was no previous container to roll back to, and stopping the new one failed (it may still be serving): ${stopped.detail}`,
+      verify,
+      workspaceSha,
+    };
+  }
+  return {
+    status: "failed",
+    reason: `${why}; there was no previous container to roll back to (first deploy), so the new container was stopped: the service is not running`,
+    verify,
+    workspaceSha,
+  };
+}
+
+/**
  * Puts the service back on the image it ran before: re-tag the old image id as the service's image,
  * `up --no-build`, verify, then move the workspace back. Every step is idempotent, so a restarted
  * runner can run it again from the top.
@@ -176,15 +227,7 @@ export async function rollback(
   verify: ProbeSummary | null,
 ): Promise<ResultFields> {
   const point = ctx.rollbackPoint;
-  if (!point || !ctx.serviceImage) {
-    const workspaceSha = await restoreWorkspace(ctx);
-    return {
-      status: "failed",
-      reason: `${why}; there was no previous container to roll back to`,
-      verify,
-      workspaceSha,
-    };
-  }
+  if (!point || !ctx.serviceImage) return stopFirstDeploy(ctx, why, verify);
   appendArtifact(
     ctx.dir,
     "rollback.log",

@@ -4,7 +4,13 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, factor: 2, maxMs: 5_000 };
+/**
+ * The verifier's first probe is immediate; retries start at 100 ms and grow gently to at most 1 s.
+ * A container usually turns healthy about one HEALTHCHECK interval after `up`, so long early gaps
+ * only add latency (the old 250 ms x2 schedule noticed a 1.1 s health at 1.75 s). A probe is one
+ * inspect and one GET, so even a 1 s cap over a 60 s timeout is cheap.
+ */
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, factor: 1.5, maxMs: 1_000 };
 
 /** Delay before retry number `attempt` (0-based): initial * factor^attempt, capped at maxMs. */
 export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {

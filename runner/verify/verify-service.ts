@@ -29,12 +29,17 @@ export interface VerifyResult {
   /** The container's last log lines when verification failed (raw; redact before it leaves). */
   logsTail: string;
   durationMs: number;
+  /** Time spent in the start phase (until healthy, or until it gave up). */
+  startMs: number;
+  /** Time spent in the watch window, including its closing HTTP probe (0 when it never got there). */
+  watchMs: number;
 }
 
 const LOG_TAIL_LINES = 40;
 
 export async function verifyService(docker: DockerOps, options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
+  let healthyAt: number | null = null;
   const probes: Probe[] = [];
   const record = (batch: Probe[]) => {
     for (const probe of batch) {
@@ -56,6 +61,7 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
       options.log?.(`--- last ${LOG_TAIL_LINES} log lines of ${container.name} ---\n${logsTail}`);
     }
     options.log?.(`verdict: ${ok ? "healthy" : "FAILED"} (${phase}) ${reason}`);
+    const ended = Date.now();
     return {
       ok,
       phase,
@@ -64,7 +70,9 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
       containerId: container?.id ?? null,
       imageId: container?.imageId ?? null,
       logsTail,
-      durationMs: Date.now() - started,
+      durationMs: ended - started,
+      startMs: (healthyAt ?? ended) - started,
+      watchMs: healthyAt === null ? 0 : ended - healthyAt,
     };
   };
 
@@ -95,6 +103,7 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
   }
 
   // Watch phase: the same container must stay up, not restart and not turn unhealthy.
+  healthyAt = Date.now();
   const baseline = container!;
   const watchEnd = Date.now() + options.watchMs;
   const interval = options.watchIntervalMs ?? 500;

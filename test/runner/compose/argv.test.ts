@@ -6,6 +6,7 @@ import {
   pluginProbeArgv,
   resolveComposeFiles,
   resolveProjectName,
+  stopArgv,
   upArgv,
   type ComposeTarget,
 } from "../../../runner/compose/argv.js";
@@ -117,5 +118,29 @@ describe("compose argv builders", () => {
   it("default image names differ between v1 and v2", () => {
     expect(defaultImageName("v1", "shop", "api")).toBe("shop_api");
     expect(defaultImageName("v2", "shop", "api")).toBe("shop-api");
+  });
+});
+
+describe("stopArgv", () => {
+  it("stops (does not remove) the one service, with the project and files", () => {
+    expect(stopArgv(v1, "api")).toEqual([
+      "docker-compose",
+      "-p",
+      "shop",
+      "-f",
+      "docker-compose.yml",
+      "-f",
+      "docker-compose.prod.yml",
+      "stop",
+      "api",
+    ]);
+    expect(stopArgv({ flavor: "v2", project: "p", files: [] }, "api")).toEqual([
+      "docker",
+      "compose",
+      "-p",
+      "p",
+      "stop",
+      "api",
+    ]);
   });
 });

@@ -212,6 +212,41 @@ export function fakePipeline(outcome: FakeOutcome) {
   return { run, calls };
 }
 
+/**
+ * Stands in for a runDeploy that throws partway: it journals the run start and `steps` as started,
+ * then throws `error` without a result, the way an unexpected failure outside a step would leave it.
+ */
+export function throwingPipeline(steps: StepTiming["step"][], error: Error) {
+  const runIds: string[] = [];
+  const run = async (request: DeployRequest): Promise<DeployResult> => {
+    const runId = newRunId(request.service);
+    runIds.push(runId);
+    const dir = createRunDir(request.stateDir, runId);
+    const at = new Date().toISOString();
+    appendEvent(dir, {
+      type: "run-start",
+      at,
+      runId,
+      service: request.service,
+      composeService: request.service,
+      ref: request.ref,
+      workspace: request.workspace,
+      project: "stack",
+      composeFiles: [],
+      flavor: "v2",
+      healthUrl: null,
+      timeoutMs: 1000,
+      watchMs: 1000,
+      pid: process.pid,
+      hostname: hostname(),
+      meta: request.meta ?? {},
+    });
+    for (const step of steps) appendEvent(dir, { type: "step-start", at, step });
+    throw error;
+  };
+  return { run, runIds };
+}
+
 /** The JSON body of a captured request. */
 export function json(body: string): Record<string, unknown> {
   return JSON.parse(body) as Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ROLLED_BACK_PREFIX, deployCheckName, deployCommentMarker } from "../../../src/deploy/contract.js";
@@ -20,6 +21,7 @@ import {
   tempStateDir,
   testClient,
   testConfig,
+  throwingPipeline,
   type CapturedLog,
   type FakeOutcome,
 } from "./fixtures.js";
@@ -260,9 +262,11 @@ describe("a deployment from claim to report", () => {
           { at: "2025-01-01T00:00:01Z", kind: "running", ok: true, detail: "running" },
           { at: "2025-01-01T00:00:02Z", kind: "http", ok: false, detail: "GET /health -> 500 | boom" },
         ],
+        logsTail: `starting\nconnecting with password ${secret}\nfatal: db down`,
       },
       rollbackVerify: { ok: true, phase: "watch", reason: "healthy for 10 s", probes: [] },
-      verifyLog: `probe lines\n--- last 50 log lines of stack-web-1 ---\nstarting\nconnecting with password ${secret}\nfatal: db down\nverdict: FAILED (http) GET /health -> 500\n`,
+      // The reporter takes the tail from the result, never by scraping the artifact.
+      verifyLog: `--- last 50 log lines of stack-web-1 ---\nscraped from verify.log\nverdict: FAILED\n`,
     });
 
     await p.pass();
@@ -275,6 +279,7 @@ describe("a deployment from claim to report", () => {
     expect(body).toContain("↩️ Deploy failed, rolled back");
     expect(body).toContain("GET /health -> 500 \\| boom");
     expect(body).toContain("fatal: db down");
+    expect(body).not.toContain("scraped from verify.log");
     expect(body).toContain(
       "the previous version (image `eeeeeeeeeeee`) is running again and verified healthy: healthy for 10 s",
     );
@@ -399,5 +404,101 @@ describe("GitHub failing during the final report", () => {
     expect(
       JSON.parse(readFileSync(join(stateDir, "github", "deployments", "101.json"), "utf8")),
     ).toMatchObject({ finalStatusPosted: true, commentId: 777 });
+  });
+});
+
+describe("a deploy that throws partway in a long-running poller", () => {
+  it("finishes the run at once (failed, nothing touched), reports it once, and not again later", async () => {
+    mockAuth(gh);
+    listDeployments().reply(200, [deployment(101, "web", { pr: null })], { etag: '"e1"' });
+    statuses(101).reply(200, []);
+    gh.github.post(`${REPO_PATH}/check-runs`).reply(201, { id: 900 });
+    postStatus(101).reply(201, {});
+    gh.github.patch(`${REPO_PATH}/check-runs/900`).reply(200, { id: 900 });
+    postStatus(101).reply(201, {});
+    listDeployments('"e1"').reply(304);
+    const client = testClient();
+    const pipeline = throwingPipeline(["prepare"], new Error("ENOSPC: no space left on device, write"));
+    const p = createPoller({
+      gh: client,
+      reporter: createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" }),
+      stateDir,
+      workspace: mkdtempSync(join(tmpdir(), "runner-ws-")),
+      gitRemote: "https://github.com/acme/stack.git",
+      loadConfig: testConfig,
+      environments: ["production"],
+      env: {},
+      log,
+      runDeploy: pipeline.run,
+    });
+
+    const first = await p.pass();
+    const second = await p.pass();
+
+    expect(first.deployed).toEqual([101]);
+    expect(second.notModified).toEqual(["production"]);
+    const [run] = allRuns(stateDir);
+    expect(run?.runId).toBe(pipeline.runIds[0]);
+    expect(run?.result?.status).toBe("failed");
+    expect(run?.result?.reason).toBe(
+      "the deploy stopped with an error during 'prepare': ENOSPC: no space left on device, write; the running container was not touched",
+    );
+    expect(run?.result?.reconciled).toBe(false);
+    expect(run?.reported).toBe(true);
+    const events = readEvents(runDir(stateDir, run!.runId));
+    expect(events.filter((e) => e.type === "result")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "reported")).toEqual([expect.objectContaining({ via: "github" })]);
+    // GitHub hears it once: in_progress at the claim, then one failure.
+    expect(statusBodies(101).map((b) => b.state)).toEqual(["in_progress", "failure"]);
+    expect(String(statusBodies(101)[1]!.description)).toContain(
+      "the deploy stopped with an error during 'prepare'",
+    );
+    expect(json(gh.sent("PATCH", `${REPO_PATH}/check-runs/900`).at(-1)!.body)).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+    });
+    expect(log.records.map((r) => r.msg)).toEqual(
+      expect.arrayContaining(["the deploy stopped with an error", "finished the interrupted run"]),
+    );
+  });
+
+  it("when the run cannot be finished either, rethrows and lets the next pass reconcile it", async () => {
+    mockAuth(gh);
+    listDeployments().reply(200, [deployment(101, "web", { pr: null })]);
+    statuses(101).reply(200, []);
+    gh.github.post(`${REPO_PATH}/check-runs`).reply(201, { id: 900 });
+    postStatus(101).reply(201, {});
+    listDeployments().reply(200, []);
+    const client = testClient();
+    const reconciled: string[] = [];
+    const pipeline = throwingPipeline(["prepare", "checkout", "build", "up"], new Error("boom"));
+    const p = createPoller({
+      gh: client,
+      reporter: createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" }),
+      stateDir,
+      workspace: "/srv/stack",
+      gitRemote: "https://github.com/acme/stack.git",
+      loadConfig: testConfig,
+      environments: ["production"],
+      env: {},
+      log,
+      runDeploy: pipeline.run,
+      recoverRun: async () => {
+        throw new Error("docker unreachable");
+      },
+      reconcile: async (opts) => {
+        reconciled.push(opts.stateDir);
+        return [];
+      },
+    });
+
+    await expect(p.pass()).rejects.toThrow("boom");
+    await p.pass();
+
+    // Once at the first pass, once more after the failure.
+    expect(reconciled).toEqual([stateDir, stateDir]);
+    expect(log.records.map((r) => r.msg)).toContain(
+      "could not finish the interrupted run; the next pass reconciles it",
+    );
   });
 });

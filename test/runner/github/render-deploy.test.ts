@@ -10,7 +10,6 @@ import { shortDescription } from "../../../runner/github/deployments.js";
 import {
   checkActions,
   checkConclusion,
-  containerLogTail,
   finalStatus,
   formatDuration,
   publicEnvironmentUrl,
@@ -118,27 +117,66 @@ describe("check run conclusion and buttons", () => {
   }
 });
 
-describe("containerLogTail", () => {
-  const table: Array<[string, string, string | null]> = [
-    ["no section", "probe ok\nverdict: healthy", null],
-    [
-      "one section",
-      "p1\n--- last 50 log lines of web-1 ---\nline a\nline b\nverdict: FAILED (http) x\n",
-      "line a\nline b",
-    ],
-    [
-      "the last section wins",
-      "--- last 50 log lines of web-1 ---\nold\nverdict: FAILED\n== verify after rollback ==\n--- last 50 log lines of web-1 ---\nnew\nverdict: FAILED\n",
-      "new",
-    ],
-    ["empty logs", "--- last 50 log lines of web-1 ---\nverdict: FAILED\n", null],
-  ];
-  for (const [name, log, expected] of table) {
-    it(name, () => expect(containerLogTail(log)).toBe(expected));
-  }
-  it("keeps only the last lines", () => {
+describe("container log evidence, from the result's verify summaries", () => {
+  const failedVerify = (logsTail?: string) => ({
+    ok: false,
+    phase: "start",
+    reason: "GET /health -> HTTP 404",
+    probes: [],
+    ...(logsTail === undefined ? {} : { logsTail }),
+  });
+
+  it("shows the tail the pipeline carried, in a code block", () => {
+    const body = renderDeployComment(
+      model({
+        result: result("rolled_back", "verification failed", {
+          verify: failedVerify("booting\nfatal: db down"),
+        }),
+      }),
+    );
+    expect(body).toContain(
+      "<summary>Container log (last lines, redacted)</summary>\n\n```\nbooting\nfatal: db down\n```",
+    );
+    expect(body).not.toContain("after the rollback");
+  });
+
+  it("keeps only the last 40 lines", () => {
     const lines = Array.from({ length: 100 }, (_, i) => `l${i}`).join("\n");
-    expect(containerLogTail(`--- last 100 log lines of w ---\n${lines}\n`, 3)).toBe("l97\nl98\nl99");
+    const body = renderDeployComment(
+      model({ result: result("failed", "x", { verify: failedVerify(lines) }) }),
+    );
+    expect(body).toContain("```\nl60\n");
+    expect(body).toContain("l99\n```");
+    expect(body).not.toMatch(/^l59$/m);
+  });
+
+  it("adds the log after a failed rollback as its own section", () => {
+    const body = renderDeployComment(
+      model({
+        result: result("rollback_failed", "x", {
+          verify: failedVerify("new version log"),
+          rollbackVerify: failedVerify("old version log"),
+        }),
+      }),
+    );
+    expect(body).toContain("Container log (last lines, redacted)</summary>\n\n```\nnew version log");
+    expect(body).toContain(
+      "Container log after the rollback (last lines, redacted)</summary>\n\n```\nold version log",
+    );
+  });
+
+  it("has no log section when there is no tail, or only whitespace", () => {
+    for (const verify of [failedVerify(), failedVerify("  \n ")]) {
+      const body = renderDeployComment(model({ result: result("failed", "x", { verify }) }));
+      expect(body).not.toContain("Container log");
+    }
+  });
+
+  it("check run text carries the same evidence", () => {
+    const out = renderCheckOutput(
+      model({ result: result("rolled_back", "x", { verify: failedVerify("fatal: db down") }) }),
+    );
+    expect(out.text).toContain("fatal: db down");
   });
 });
 
@@ -187,9 +225,10 @@ describe("renderDeployComment", () => {
   it("on success shows durations and no evidence", () => {
     const body = renderDeployComment(
       model({
-        result: result("success", "deployed bbbbbbbbbbbb: healthy"),
+        result: result("success", "deployed bbbbbbbbbbbb: healthy", {
+          verify: { ok: true, phase: "done", reason: "healthy", probes: [], logsTail: "x" },
+        }),
         steps: [{ step: "verify", state: "ok", durationMs: 800, detail: "ok" }],
-        logTail: "x",
       }),
     );
     expect(body).toContain("### ✅ Deployed: `web` to `production`");
@@ -222,11 +261,13 @@ describe("renderDeployComment", () => {
     const secret = "ghp_" + "x".repeat(36);
     const token = "installation-token-abcdef123";
     redactor.add(token);
-    const logTail = Array.from(
-      { length: 5000 },
-      (_, i) => `line ${i} ${token} ${secret} ${"y".repeat(20)}`,
+    // 40 lines survive the tail cut; make them long enough to overflow the comment anyway.
+    const logsTail = Array.from(
+      { length: 100 },
+      (_, i) => `line ${i} ${token} ${secret} ${"y".repeat(2000)}`,
     ).join("\n");
-    const body = renderDeployComment(model({ result: result("failed", `failed with ${token}`), logTail }));
+    const verify = { ok: false, phase: "start", reason: "x", probes: [], logsTail };
+    const body = renderDeployComment(model({ result: result("failed", `failed with ${token}`, { verify }) }));
     expect(body.length).toBeLessThanOrEqual(65_000);
     expect(body).not.toContain(token);
     expect(body).not.toContain(secret);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { deployCheckName, deployCommentMarker } from "../../../src/deploy/contract.js";
@@ -21,6 +20,7 @@ import {
   tempStateDir,
   testClient,
 } from "./fixtures.js";
+import { createGitOrigin, type GitOrigin } from "../git-origin.js";
 
 const gh = useGitHubHarness();
 
@@ -33,10 +33,12 @@ let workspace: string;
 let stateDir: string;
 let env: NodeJS.ProcessEnv;
 
+let repo: GitOrigin;
+
 beforeEach(() => {
-  workspace = mkdtempSync(join(tmpdir(), "runner-ws-"));
-  mkdirSync(join(workspace, ".github"));
-  writeFileSync(join(workspace, ".github", "orchestrator.yml"), CONFIG_YAML);
+  // The workspace is a clone: the runner reads the config from origin's default branch.
+  repo = createGitOrigin({ ".github/orchestrator.yml": CONFIG_YAML });
+  workspace = repo.workspace;
   stateDir = tempStateDir();
   env = {
     APP_ID: String(TEST_APP_ID),
@@ -69,11 +71,20 @@ describe("orchestrator-runner start: configuration", () => {
     });
   }
 
-  it("exits 2 when the workspace has no config", async () => {
+  it("exits 2 when the workspace is not a checkout, or its default branch has no config", async () => {
     const err = sink();
     const code = await main(["start", "--workspace", stateDir], { stdout: sink(), stderr: err }, env);
     expect(code).toBe(2);
-    expect(err.text()).toMatch(/no \.github\/orchestrator\.yml in /);
+    expect(err.text()).toContain(`workspace ${stateDir} is not a git checkout`);
+
+    // A config that exists only in the checkout does not count.
+    const bare = createGitOrigin({ "README.md": "hi\n" });
+    mkdirSync(join(bare.workspace, ".github"));
+    writeFileSync(join(bare.workspace, ".github/orchestrator.yml"), CONFIG_YAML);
+    const err2 = sink();
+    const code2 = await main(["start", "--workspace", bare.workspace], { stdout: sink(), stderr: err2 }, env);
+    expect(code2).toBe(2);
+    expect(err2.text()).toMatch(/no \.github\/orchestrator\.yml on origin\/main \(the default branch/);
   });
 
   it("exits 1 with the reason when the App is not installed", async () => {
@@ -222,5 +233,36 @@ describe("orchestrator-runner start: running", () => {
     expect(gh.sent("POST", `${REPO_PATH}/deployments/102/statuses`)).toHaveLength(0);
     expect(gh.sent("GET", `${REPO_PATH}/deployments`)).toHaveLength(1);
     expect(out.text()).toContain("runner stopped");
+  });
+
+  it("reads the config from origin's default branch, fetched on every pass, not from the checkout", async () => {
+    // The checkout is on a branch whose config would send the runner to a `qa` environment...
+    repo.git(workspace, "checkout", "-q", "-b", "loosen");
+    writeFileSync(
+      join(workspace, ".github/orchestrator.yml"),
+      "services:\n  web:\n    path: services/web\n    environment: qa\n",
+    );
+    repo.git(workspace, "commit", "-q", "-am", "loosen");
+    // ...while main, upstream, has moved worker to `canary` since the clone.
+    repo.pushMain({
+      ".github/orchestrator.yml": CONFIG_YAML.replace("environment: staging", "environment: canary"),
+    });
+    mockAuth(gh);
+    for (const environment of ["production", "canary"])
+      gh.github.get(`${REPO_PATH}/deployments`).query({ environment, per_page: "50" }).reply(200, []);
+    const everyEnvironment = { ...env };
+    delete everyEnvironment.RUNNER_ENVIRONMENT;
+
+    const code = await startCommand(["--once"], { stdout: sink(), stderr: sink() }, everyEnvironment, {
+      createClient: () => testClient(),
+    });
+
+    expect(code).toBe(0);
+    expect(
+      gh
+        .sent("GET", `${REPO_PATH}/deployments`)
+        .map((r) => new URL(r.path, "https://x").searchParams.get("environment")),
+    ).toEqual(["production", "canary"]);
+    expect(repo.git(workspace, "rev-parse", "--abbrev-ref", "HEAD")).toBe("loosen");
   });
 });

@@ -42,6 +42,8 @@ describe("recoveryAction: what a restarted runner does with a run", () => {
     [[start, ...started("prepare", "checkout", "build", "up")], "settle"],
     [[start, ...started("prepare", "build", "up", "verify")], "settle"],
     [[start, ...started("prepare", "build", "up", "verify", "rollback-tag")], "rollback"],
+    // A failed first deploy stopping its container: stop it again after a restart.
+    [[start, ...started("prepare", "build", "up", "verify", "stop")], "rollback"],
     [
       [
         start,

@@ -62,6 +62,10 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
       expect(result.verify?.probes.some((p) => p.kind === "http" && p.ok)).toBe(true);
       expect(result.verify?.probes.some((p) => p.kind === "docker-health" && p.ok)).toBe(true);
       expect(result.verify?.probes.some((p) => p.kind === "watch")).toBe(true);
+      // Start phase and watch window are timed apart (the fixture watches for 3 s).
+      expect(result.verify?.startMs).toBeGreaterThan(0);
+      expect(result.verify?.watchMs).toBeGreaterThanOrEqual(3000);
+      expect(result.verify).not.toHaveProperty("logsTail");
 
       // Reporter: a start and an end per step, one finish.
       expect(reporter.steps.filter((e) => e.phase === "start").map((e) => e.step)).toEqual([
