@@ -60,7 +60,13 @@ export async function startCommand(
   const log: RunnerLog = logger;
   const client = (deps.createClient ?? defaultClient)(ghEnv, log);
   const runner = hostname();
-  const reporter = createGitHubReporter({ gh: client, stateDir, log, runner });
+  const reporter = createGitHubReporter({
+    gh: client,
+    stateDir,
+    log,
+    runner,
+    dispatchRuntimeFailures: ghEnv.dispatchRuntimeFailures,
+  });
   const poller = createPoller({
     gh: client,
     reporter,

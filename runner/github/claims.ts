@@ -19,6 +19,8 @@ export interface DeploymentClaim {
   checkRunId?: number;
   /** Set once the final deployment status was accepted by GitHub: a retried report never posts it twice. */
   finalStatusPosted?: boolean;
+  /** When the runtime-failure `repository_dispatch` for this run was accepted: a restart never resends it. */
+  runtimeFailureDispatchedAt?: string;
 }
 
 /** The GitHub facts carried in the run's journal (`meta.github`), so a restarted runner can report. */

@@ -13,6 +13,7 @@ import {
   type GitHubRunMeta,
 } from "./claims.js";
 import { createStatus, type GitHubRepo } from "./deployments.js";
+import { sendRepositoryDispatch } from "./dispatch.js";
 import { errorMessage, type RunnerLog } from "./log.js";
 import {
   finalStatus,
@@ -21,6 +22,7 @@ import {
   stepRows,
   type DeployCommentModel,
 } from "./render-deploy.js";
+import { decideDispatch, RUNTIME_FAILURE_EVENT } from "./runtime-failure.js";
 import { upsertDeployCheck, upsertDeployComment } from "./surfaces.js";
 
 export interface GitHubReporterOptions {
@@ -31,6 +33,11 @@ export interface GitHubReporterOptions {
   runner: string;
   /** How long a step waits for its progress update before going on without it (default 5 s). */
   progressWaitMs?: number;
+  /**
+   * RUNNER_DISPATCH_RUNTIME_FAILURES (default true): when the new version crash-looped or exited
+   * during verification, send `orchestrator.runtime_failure` so the app diagnoses its log.
+   */
+  dispatchRuntimeFailures?: boolean;
 }
 
 export interface GitHubReporter extends DeployReporter {
@@ -56,6 +63,7 @@ export class ReportRetryError extends Error {
 export function createGitHubReporter(options: GitHubReporterOptions): GitHubReporter {
   const { gh, stateDir, log, runner } = options;
   const progressWaitMs = options.progressWaitMs ?? 5_000;
+  const dispatchRuntimeFailures = options.dispatchRuntimeFailures ?? true;
   const inflight = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   const finished = new Set<string>();
@@ -140,6 +148,36 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       throw new ReportRetryError(
         `${what} for deployment #${deploymentId} failed: ${redact(transient.map(errorMessage).join("; "))}`,
       );
+  }
+
+  /**
+   * Sends the runtime failure of a crashed deploy back to the app, at most once per deployment (the
+   * claim records it; a crash between GitHub accepting it and that write could resend it, which the
+   * app absorbs: its fix branch is named after the failure). Best effort: an error is logged and
+   * never fails the deploy's own report.
+   */
+  async function dispatchRuntimeFailure(meta: GitHubRunMeta, result: DeployResult): Promise<void> {
+    if (readClaim(stateDir, meta.deploymentId)?.runtimeFailureDispatchedAt) return;
+    const decision = decideDispatch(result, dispatchRuntimeFailures);
+    const ids = { runId: result.runId, deploymentId: meta.deploymentId, service: result.service };
+    if (!decision.send) {
+      if (result.status !== "success")
+        log.debug({ ...ids, reason: decision.reason }, `no runtime failure dispatch: ${decision.reason}`);
+      return;
+    }
+    try {
+      await sendRepositoryDispatch(gh, RUNTIME_FAILURE_EVENT, decision.payload);
+      updateClaim(stateDir, meta.deploymentId, { runtimeFailureDispatchedAt: new Date().toISOString() });
+      log.info(
+        { ...ids, kind: decision.crash.kind, logBytes: Buffer.byteLength(decision.payload.log) },
+        `sent ${RUNTIME_FAILURE_EVENT} for ${result.service}: ${redact(decision.crash.evidence)}`,
+      );
+    } catch (error) {
+      log.error(
+        { ...ids, err: redact(errorMessage(error)) },
+        `could not send ${RUNTIME_FAILURE_EVENT}; the deploy report is not affected`,
+      );
+    }
   }
 
   async function progress(runId: string): Promise<void> {
@@ -233,6 +271,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
           problems.push(error);
         }
       }
+      await dispatchRuntimeFailure(meta, result);
       settle(problems, "final report", meta.deploymentId);
       finished.delete(result.runId);
     },

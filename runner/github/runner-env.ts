@@ -20,6 +20,8 @@ export interface RunnerGitHubEnv {
   pollIntervalMs: number;
   /** Loopback status API port, or null when RUNNER_STATUS_PORT is unset. */
   statusPort: number | null;
+  /** RUNNER_DISPATCH_RUNTIME_FAILURES: send `orchestrator.runtime_failure` when a deploy crash-loops. */
+  dispatchRuntimeFailures: boolean;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 15_000;
@@ -80,6 +82,11 @@ export function readRunnerEnv(
     environments: environments && environments.length > 0 ? environments : null,
     pollIntervalMs: pollIntervalFrom(env.RUNNER_POLL_INTERVAL),
     statusPort: portFrom(env.RUNNER_STATUS_PORT),
+    dispatchRuntimeFailures: switchFrom(
+      "RUNNER_DISPATCH_RUNTIME_FAILURES",
+      env.RUNNER_DISPATCH_RUNTIME_FAILURES,
+      true,
+    ),
   };
 }
 
@@ -132,4 +139,18 @@ function portFrom(text: string | undefined): number | null {
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     throw new RunnerConfigError(`RUNNER_STATUS_PORT must be a port number 1-65535, got '${value}'`);
   return port;
+}
+
+const ON = new Set(["1", "true", "yes", "on"]);
+const OFF = new Set(["0", "false", "no", "off"]);
+
+/** An on/off variable: 1/0, true/false, yes/no, on/off (any case); unset or empty means `fallback`. */
+export function switchFrom(name: string, text: string | undefined, fallback: boolean): boolean {
+  const value = text?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (ON.has(value)) return true;
+  if (OFF.has(value)) return false;
+  throw new RunnerConfigError(
+    `${name} must be one of 1, 0, true, false, yes, no, on, off; got '${text?.trim()}'`,
+  );
 }

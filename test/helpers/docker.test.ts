@@ -7,7 +7,11 @@ const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", imp
 
 /** Runs the probe suite in a child vitest with Docker pointed at a socket that does not exist. */
 function runProbe(requireDocker: boolean) {
-  const env = { ...process.env, DOCKER_HOST: "unix:///nonexistent/orchestrator-test.sock", NO_COLOR: "1" };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DOCKER_HOST: "unix:///nonexistent/orchestrator-test.sock",
+    NO_COLOR: "1",
+  };
   if (requireDocker) env.REQUIRE_DOCKER = "1";
   else delete env.REQUIRE_DOCKER;
   const result = spawnSync(

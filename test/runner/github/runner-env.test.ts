@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pollIntervalFrom, readRunnerEnv } from "../../../runner/github/runner-env.js";
+import { pollIntervalFrom, readRunnerEnv, switchFrom } from "../../../runner/github/runner-env.js";
 
 const KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----";
 const base = { APP_ID: "123", PRIVATE_KEY: KEY, RUNNER_REPO: "acme/stack" };
@@ -16,6 +16,7 @@ describe("readRunnerEnv", () => {
       environments: null,
       pollIntervalMs: 15_000,
       statusPort: null,
+      dispatchRuntimeFailures: true,
     });
   });
 
@@ -30,6 +31,7 @@ describe("readRunnerEnv", () => {
         RUNNER_ENVIRONMENT: "production, staging,production",
         RUNNER_POLL_INTERVAL: "2m",
         RUNNER_STATUS_PORT: "9100",
+        RUNNER_DISPATCH_RUNTIME_FAILURES: "off",
       },
       (path) => (path === "/keys/app.pem" ? KEY.replace(/\n/g, "\\n") : ""),
     );
@@ -40,6 +42,7 @@ describe("readRunnerEnv", () => {
       environments: ["production", "staging"],
       pollIntervalMs: 120_000,
       statusPort: 9100,
+      dispatchRuntimeFailures: false,
     });
   });
 
@@ -78,6 +81,11 @@ describe("readRunnerEnv", () => {
       { ...base, RUNNER_STATUS_PORT: "70000" },
       /RUNNER_STATUS_PORT must be a port number 1-65535, got '70000'/,
     ],
+    [
+      "a dispatch switch that is not on/off",
+      { ...base, RUNNER_DISPATCH_RUNTIME_FAILURES: "sometimes" },
+      /RUNNER_DISPATCH_RUNTIME_FAILURES must be one of 1, 0, true, false, yes, no, on, off; got 'sometimes'/,
+    ],
   ];
   for (const [name, env, message] of refusals) {
     it(`refuses ${name}`, () => {
@@ -86,6 +94,29 @@ describe("readRunnerEnv", () => {
           throw new Error("ENOENT: no such file");
         }),
       ).toThrow(message);
+    });
+  }
+});
+
+describe("switchFrom", () => {
+  const table: Array<[string | undefined, boolean, boolean | RegExp]> = [
+    [undefined, true, true],
+    ["  ", false, false],
+    ["1", false, true],
+    ["TRUE", false, true],
+    ["yes", false, true],
+    [" On ", false, true],
+    ["0", true, false],
+    ["false", true, false],
+    ["No", true, false],
+    ["off", true, false],
+    ["2", true, /X must be one of .*; got '2'/],
+    ["enabled", true, /got 'enabled'/],
+  ];
+  for (const [input, fallback, expected] of table) {
+    it(`${JSON.stringify(input)} (default ${fallback}) -> ${String(expected)}`, () => {
+      if (typeof expected === "boolean") expect(switchFrom("X", input, fallback)).toBe(expected);
+      else expect(() => switchFrom("X", input, fallback)).toThrow(expected);
     });
   }
 });

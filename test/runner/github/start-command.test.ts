@@ -21,6 +21,7 @@ import {
   testClient,
 } from "./fixtures.js";
 import { createGitOrigin, type GitOrigin } from "../git-origin.js";
+import { container, verified } from "./verified.js";
 
 const gh = useGitHubHarness();
 
@@ -70,6 +71,18 @@ describe("orchestrator-runner start: configuration", () => {
       expect(gh.requests).toHaveLength(0);
     });
   }
+
+  it("exits 2 naming RUNNER_DISPATCH_RUNTIME_FAILURES when it is not an on/off value", async () => {
+    const err = sink();
+    const code = await main(
+      ["start"],
+      { stdout: sink(), stderr: err },
+      { ...env, RUNNER_DISPATCH_RUNTIME_FAILURES: "maybe" },
+    );
+    expect(code).toBe(2);
+    expect(err.text()).toMatch(/RUNNER_DISPATCH_RUNTIME_FAILURES must be one of 1, 0, true, false/);
+    expect(gh.requests).toHaveLength(0);
+  });
 
   it("exits 2 when the workspace is not a checkout, or its default branch has no config", async () => {
     const err = sink();
@@ -264,5 +277,39 @@ describe("orchestrator-runner start: running", () => {
         .map((r) => new URL(r.path, "https://x").searchParams.get("environment")),
     ).toEqual(["production", "canary"]);
     expect(repo.git(workspace, "rev-parse", "--abbrev-ref", "HEAD")).toBe("loosen");
+  });
+});
+
+describe("orchestrator-runner start: RUNNER_DISPATCH_RUNTIME_FAILURES", () => {
+  it.each([
+    [undefined, 1],
+    ["off", 0],
+  ])("set to %s, a crash-looping deploy sends %i runtime failure(s)", async (value, expected) => {
+    mockAuth(gh);
+    gh.github
+      .get(`${REPO_PATH}/deployments`)
+      .query(true)
+      .reply(200, [deployment(101, "web", { pr: null })]);
+    gh.github.get(`${REPO_PATH}/deployments/101/statuses`).query(true).reply(200, []);
+    gh.github.post(`${REPO_PATH}/check-runs`).reply(201, { id: 900 });
+    gh.github.post(`${REPO_PATH}/deployments/101/statuses`).times(2).reply(201, {});
+    gh.github.patch(`${REPO_PATH}/check-runs/900`).reply(200, { id: 900 });
+    if (expected > 0) gh.github.post(`${REPO_PATH}/dispatches`).reply(204);
+    const verify = await verified({
+      find: [container({ status: "exited", running: false, exitCode: 1, restartPolicy: "no" })],
+      logs: "ModuleNotFoundError: No module named 'yaml'",
+    });
+    const pipeline = fakePipeline({ status: "failed", reason: "verification failed", verify });
+
+    const code = await startCommand(
+      ["--once"],
+      { stdout: sink(), stderr: sink() },
+      { ...env, ...(value ? { RUNNER_DISPATCH_RUNTIME_FAILURES: value } : {}) },
+      { createClient: () => testClient(), runDeploy: pipeline.run },
+    );
+
+    expect(code).toBe(0);
+    expect(gh.sent("POST", `${REPO_PATH}/dispatches`)).toHaveLength(expected);
+    expect(allRuns(stateDir)[0]?.reported).toBe(true);
   });
 });
