@@ -28,7 +28,7 @@ CMD ["start"]
 
 # The app (default target).
 FROM node:20-bookworm-slim AS app
-ENV NODE_ENV=production PORT=3000
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

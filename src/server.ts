@@ -11,7 +11,7 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Awaited<ReturnType<typeof run>>> {
   redactor.addFromEnv(env);
-  const log = redactedLogger({ name: "orchestrator", level: env.LOG_LEVEL });
+  const log = redactedLogger({ level: env.LOG_LEVEL });
   return run(orchestrator, { env, log } as Parameters<typeof run>[1]);
 }
 

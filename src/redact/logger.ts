@@ -6,13 +6,14 @@ import { redact } from "./redactor.js";
  * neither the app nor the runner can log a token, a PEM or a secret env value.
  */
 export function redactedLogger(options: {
-  name: string;
+  /** Omit when the library adds its own `name` to child loggers (Probot does). */
+  name?: string;
   level?: string | undefined;
   destination?: { write(line: string): unknown };
 }): Logger {
   return pino(
     {
-      name: options.name,
+      ...(options.name ? { name: options.name } : {}),
       level: options.level?.trim() || "info",
       hooks: { streamWrite: (line) => redact(line) },
     },
