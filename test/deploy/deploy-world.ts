@@ -3,36 +3,21 @@
  * one function per GitHub conversation, so app tests read as a story.
  */
 import type { ApplicationFunction } from "probot";
-import { defaultDeps } from "../../src/app/deps.js";
-import { registerDeployHandlers } from "../../src/app/handlers/deploy-handlers.js";
-import { registerHandlers } from "../../src/app/register.js";
 import type { DeploymentPayload } from "../../src/deploy/contract.js";
-import { deployCommands } from "../../src/deploy/commands/deploy-commands.js";
+import orchestrator from "../../src/index.js";
 import { renderMetaMarker } from "../../src/render/meta-marker.js";
 import type { GitHubHarness } from "../helpers/github.js";
 import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
+import { TWO_SERVICES } from "./config.js";
 
 export const R = `/repos/${TEST_OWNER}/${TEST_REPO}`;
 
-export const DEPLOY_CONFIG = `
-services:
-  api:
-    path: services/api
-    environment: production
-    protected: true
-    approvers: [alice]
-  web:
-    path: services/web
-    environment: staging
-deploy:
-  required_contexts: [ci/build]
-`;
+/** Two services: `api` protected (approver alice, production), `web` (staging); one required context. */
+export const DEPLOY_CONFIG = TWO_SERVICES;
 
 /** The whole app as production wires it: the fix half's handlers with the deploy commands, plus ours. */
-export const wholeApp: ApplicationFunction = (app) => {
-  registerHandlers(app, defaultDeps({ commands: deployCommands }));
-  registerDeployHandlers(app);
-};
+/** The production entry: the fix half and the deploy half, wired as `npm start` wires them. */
+export const wholeApp: ApplicationFunction = orchestrator;
 
 export const sha = (c: string): string => c.repeat(40).slice(0, 40);
 
