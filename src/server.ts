@@ -2,6 +2,7 @@
  * `npm start`: the Probot server with orchestrator loaded and a logger that redacts every line.
  * Without APP_ID / PRIVATE_KEY, Probot serves its setup page, which registers the app from app.yml.
  */
+import { pathToFileURL } from "node:url";
 import { run } from "probot";
 import { redactedLogger } from "./redact/logger.js";
 import { redactor } from "./redact/redactor.js";
@@ -15,6 +16,6 @@ export async function startServer(
   return run(orchestrator, { env, log } as Parameters<typeof run>[1]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await startServer();
 }

@@ -15,8 +15,12 @@ commands:
   runs [--service S] [--limit N] [--json] the run journal, newest first
   reconcile                               finish and report runs a killed runner left behind
 
-environment: RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJECT_NAME, COMPOSE_FILE,
-             DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe)
+environment:
+  all commands  RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJECT_NAME, COMPOSE_FILE,
+                DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe), LOG_LEVEL
+  start         APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, RUNNER_REPO (owner/name), RUNNER_ENVIRONMENT,
+                RUNNER_POLL_INTERVAL, RUNNER_STATUS_PORT, RUNNER_DISPATCH_RUNTIME_FAILURES, GHE_HOST
+exit codes: 0 ok, 1 failed or refused, 2 usage, 3 rolled back, 4 rollback failed
 `;
 
 const PROGRAM: CliProgram = {

@@ -25,7 +25,7 @@ export function registryVersions(opts: RegistryOptions = {}): VersionLookup {
     try {
       response = await doFetch(url, { headers: { accept: "application/json" } });
     } catch (error) {
-      throw new Error(`could not look up ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`could not look up ${what} at ${url}: ${networkReason(error)}`);
     }
     if (response.status === 404) throw new Error(`${what} does not exist (404 from ${url})`);
     if (!response.ok) throw new Error(`could not look up ${what}: HTTP ${response.status} from ${url}`);
@@ -67,4 +67,12 @@ export async function requireLatest(
     throw new Error(`${registry} reports no released version of '${name}', so it cannot be pinned`);
   }
   return version;
+}
+
+/** `fetch failed` says nothing; its cause (ENOTFOUND, ECONNREFUSED, a TLS error) says what to fix. */
+function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? ((cause as { code?: string }).code ?? cause.message) : null;
+  return detail ? `${error.message} (${detail}): is the registry reachable from here?` : error.message;
 }

@@ -132,6 +132,7 @@ describeDocker("the whole loop on real Docker, with a broken health check", () =
 
     expect(fake.problems).toEqual([]);
     const outbound = outboundText(gh, fake, [pass]);
+    expect(fake.tokens.length, "the app and the runner minted installation tokens").toBeGreaterThan(0);
     for (const token of fake.tokens) expect(outbound).not.toContain(token);
   }, 120_000);
 });

@@ -52,13 +52,18 @@ describeDocker("a failed FIRST deploy on real Docker (compose v1)", () => {
         ["restore-workspace", true],
       ]);
       // Stopped, not removed, and `restart: always` does not bring it back.
-      const list = await new Docker().listContainers({
-        all: true,
-        filters: { label: [`com.docker.compose.project=${stack.project}`, "com.docker.compose.service=web"] },
-      });
-      expect(list).toHaveLength(1);
-      expect(list[0]!.State).toBe("exited");
+      const stateOf = async () =>
+        (
+          await new Docker().listContainers({
+            all: true,
+            filters: {
+              label: [`com.docker.compose.project=${stack.project}`, "com.docker.compose.service=web"],
+            },
+          })
+        ).map((c) => c.State);
+      expect(await stateOf()).toEqual(["exited"]);
       await new Promise((r) => setTimeout(r, 1500));
+      expect(await stateOf()).toEqual(["exited"]);
       expect(await stack.get("/version")).toBeNull();
       expect(stack.git("rev-parse", "HEAD")).toBe(before);
       expect(readFileSync(join(result.artifactsDir, "rollback.log"), "utf8")).toMatch(
