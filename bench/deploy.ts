@@ -56,13 +56,6 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
   const stack = await createStack("bench");
   try {
     stack.upInitial();
-    const base = {
-      service: "web",
-      serviceConfig: stack.serviceConfig(),
-      workspace: stack.workspace,
-      stateDir: stack.stateDir,
-      env: stack.env,
-    };
     const compose = (...args: string[]) =>
       execFileSync("docker-compose", ["-p", stack.project, ...args], {
         cwd: stack.workspace,
@@ -80,7 +73,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       version = `r${i}`;
       stack.variant(version, { "services/web/www/version": `${version}\n` }, deployedSha);
       let t = Date.now();
-      const deployed = await runDeploy({ ...base, ref: version });
+      const deployed = await runDeploy(stack.deployRequest(version));
       runnerSamples.push(runnerSample(Date.now() - t, deployed));
       deployedSha = deployed.targetSha!;
 
@@ -137,7 +130,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
         }
       },
     };
-    const rolled = await runDeploy({ ...base, ref: "broken" }, { reporter });
+    const rolled = await runDeploy(stack.deployRequest("broken"), { reporter });
     if (rolled.status !== "rolled_back" || !watcher)
       throw new Error(`bench rollback did not happen: ${rolled.status} ${rolled.reason}`);
     await watcher;

@@ -12,7 +12,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { afterEach, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import orchestrator from "../../src/index.js";
 import { startCommand } from "../../runner/cli/start-command.js";
 import { createInstallationClient } from "../../runner/github/installation-client.js";
 import { TEST_APP_ID, TEST_OWNER, TEST_REPO, testPrivateKey, type GitHubHarness } from "../helpers/github.js";
@@ -214,4 +215,26 @@ export function outboundText(gh: GitHubHarness, fake: FakeGitHub, runner: Runner
     ...fake.statuses.map((s) => s.description),
     ...runner.map((r) => r.stdout + r.stderr),
   ].join("\n");
+}
+
+/**
+ * Registers the hooks of one whole-loop suite: the fixture stack built once (and cleaned up), the
+ * production app loaded into the harness before each test, local traffic let through. Returns a getter
+ * for the stack, valid inside tests.
+ */
+export function useLoopWorld(gh: GitHubHarness, name: string): () => LoopStack {
+  let world: LoopStack | undefined;
+  beforeAll(async () => {
+    world = await createLoopStack(name);
+  });
+  afterAll(async () => {
+    releaseNetwork();
+    await world?.stack.cleanup();
+  });
+  beforeEach(() => gh.load(orchestrator));
+  allowLocalTraffic(gh);
+  return () => {
+    if (!world) throw new Error("the loop stack is not built (beforeAll failed?)");
+    return world;
+  };
 }

@@ -7,44 +7,31 @@
  * for review someone pushes a commit to main that drops the health page (and bumps the version). The
  * merge commit, which is what gets deployed, carries both.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import orchestrator from "../../src/index.js";
+import { expect, it } from "vitest";
 import { revertOfferMarker } from "../../src/app/handlers/deploy-revert-offer.js";
 import { ROLLED_BACK_PREFIX, deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
 import { describeDocker } from "../helpers/docker.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { createFakeGitHub } from "./fake-github.js";
 import {
-  allowLocalTraffic,
-  releaseNetwork,
   APPROVER,
   ENVIRONMENT,
   REQUIREMENTS_BEFORE,
-  createLoopStack,
   failingCiRun,
   mockPyPI,
   outboundText,
   runnerPass,
-  type LoopStack,
+  useLoopWorld,
 } from "./loop-world.js";
 import { deploymentStatusEvents, pullClosed, reviewSubmitted, workflowRunFailed } from "./webhooks.js";
 
 const gh = useGitHubHarness();
 
 describeDocker("the whole loop on real Docker, with a broken health check", () => {
-  let world: LoopStack;
-  beforeAll(async () => {
-    world = await createLoopStack("looprb");
-  });
-  afterAll(async () => {
-    releaseNetwork();
-    await world?.stack.cleanup();
-  });
-  beforeEach(() => gh.load(orchestrator));
-  allowLocalTraffic(gh);
+  const world = useLoopWorld(gh, "looprb");
 
   it("failing CI -> fix PR -> approval -> merge that breaks health -> runner rolls back -> evidence + revert offer", async () => {
-    const { stack, origin, baseSha } = world;
+    const { stack, origin, baseSha } = world();
     const fake = createFakeGitHub(gh, origin);
     mockPyPI(gh);
     expect(await stack.get("/version")).toBe("v1");

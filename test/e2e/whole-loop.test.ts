@@ -3,24 +3,21 @@
  * deployment -> runner on real Docker -> success comment. GitHub is the in-memory fake (state flows
  * between stages for real, every request OpenAPI-validated); Docker, git and compose are real.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import orchestrator from "../../src/index.js";
+import { expect, it } from "vitest";
 import { deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
 import { describeDocker } from "../helpers/docker.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { createFakeGitHub } from "./fake-github.js";
 import {
-  allowLocalTraffic,
-  releaseNetwork,
   APPROVER,
   ENVIRONMENT,
   PYYAML_LATEST,
   REQUIREMENTS_BEFORE,
-  createLoopStack,
   failingCiRun,
   mockPyPI,
   outboundText,
   runnerPass,
+  useLoopWorld,
   type LoopStack,
 } from "./loop-world.js";
 import { deploymentStatusEvents, pullClosed, reviewSubmitted, workflowRunFailed } from "./webhooks.js";
@@ -37,19 +34,10 @@ function hasCommit(stack: LoopStack["stack"], sha: string): boolean {
 }
 
 describeDocker("the whole loop on real Docker", () => {
-  let world: LoopStack;
-  beforeAll(async () => {
-    world = await createLoopStack("loopok");
-  });
-  afterAll(async () => {
-    releaseNetwork();
-    await world?.stack.cleanup();
-  });
-  beforeEach(() => gh.load(orchestrator));
-  allowLocalTraffic(gh);
+  const world = useLoopWorld(gh, "loopok");
 
   it("failing CI -> fix PR -> approval -> merge -> deployment -> runner deploys on Docker -> success comment", async () => {
-    const { stack, origin, baseSha } = world;
+    const { stack, origin, baseSha } = world();
     const fake = createFakeGitHub(gh, origin);
     mockPyPI(gh);
     expect(await stack.get("/requirements.txt")).toBe(REQUIREMENTS_BEFORE.trim());

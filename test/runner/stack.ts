@@ -19,6 +19,9 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { parseConfigText } from "../../src/config/parse.js";
 import type { ServiceConfig } from "../../src/config/schema.js";
+import type { runDeploy } from "../../runner/pipeline/deploy.js";
+
+type DeployRequest = Parameters<typeof runDeploy>[0];
 
 const FIXTURE = new URL("../fixtures/stacks/httpd/", import.meta.url).pathname;
 const BUSYBOX = "/usr/bin/busybox";
@@ -35,6 +38,8 @@ export interface Stack {
   /** Commits edits on a new branch from `from` (default main) and returns its SHA; HEAD is put back. */
   variant(branch: string, edits: Record<string, string | null>, from?: string): string;
   serviceConfig(): ServiceConfig;
+  /** The `runDeploy` request for the `web` service of this stack at `ref`. */
+  deployRequest(ref: string): DeployRequest;
   /** Brings the service up at HEAD with plain compose (the state a runner finds on the host). */
   upInitial(): void;
   /** GET a path on the service; null when it does not answer. */
@@ -124,6 +129,9 @@ export async function createStack(name: string): Promise<Stack> {
       const parsed = parseConfigText(readFileSync(join(workspace, ".github/orchestrator.yml"), "utf8"));
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
       return parsed.config.services.web!;
+    },
+    deployRequest(ref) {
+      return { service: "web", serviceConfig: this.serviceConfig(), ref, workspace, stateDir, env };
     },
     upInitial() {
       execFileSync("docker-compose", ["-p", project, "up", "-d", "--build", "web"], {

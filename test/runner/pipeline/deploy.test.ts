@@ -30,12 +30,7 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
   });
 
   const request = (ref: string, extra: Partial<Parameters<typeof runDeploy>[0]> = {}) => ({
-    service: "web",
-    serviceConfig: stack.serviceConfig(),
-    ref,
-    workspace: stack.workspace,
-    stateDir: stack.stateDir,
-    env: stack.env,
+    ...stack.deployRequest(ref),
     ...extra,
   });
 

@@ -45,17 +45,7 @@ describeDocker("runDeploy throwing partway, in-process (compose v1)", () => {
       const reporter = recordingReporter();
       failures.armed = true;
 
-      const result = await runDeploy(
-        {
-          service: "web",
-          serviceConfig: stack.serviceConfig(),
-          ref: "v2",
-          workspace: stack.workspace,
-          stateDir: stack.stateDir,
-          env: stack.env,
-        },
-        { reporter },
-      );
+      const result = await runDeploy(stack.deployRequest("v2"), { reporter });
 
       expect(failures.armed).toBe(false); // the failure did fire
       expect(result.status, result.reason).toBe("rolled_back");

@@ -32,17 +32,7 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       stack.variant("no-health", { "services/web/www/health": null, "services/web/www/version": "v2\n" });
       const reporter = recordingReporter();
 
-      const result = await runDeploy(
-        {
-          service: "web",
-          serviceConfig: stack.serviceConfig(),
-          ref: "no-health",
-          workspace: stack.workspace,
-          stateDir: stack.stateDir,
-          env: stack.env,
-        },
-        { reporter },
-      );
+      const result = await runDeploy(stack.deployRequest("no-health"), { reporter });
 
       expect(result.status, result.reason).toBe("rolled_back");
       expect(await stack.get("/version")).toBe("v1");
