@@ -3,6 +3,9 @@ import { join } from "node:path";
 import type { CliIo } from "../../src/cli/io.js";
 import { redact } from "../../src/redact/redactor.js";
 import { allRuns } from "../journal/history.js";
+import { runDir } from "../journal/journal-file.js";
+import type { RunView } from "../journal/run-view.js";
+import { serviceStatuses, type ServiceStatus } from "../journal/service-status.js";
 import { reconcile } from "../pipeline/reconcile.js";
 import { parseArgs, positiveIntOption, RunnerUsageError, stringOption } from "./args.js";
 import { terminalReporter } from "./deploy-command.js";
@@ -30,27 +33,29 @@ function heldLocks(stateDir: string): Array<{ service: string; owner: string }> 
     });
 }
 
-/** `status [--json]`: the latest run per service, held locks, runs that need reconciling. */
+/** `status [--json]`: per service what is live and the last failed attempt; held locks; runs to reconcile. */
 export async function statusCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const args = parseArgs(argv, [], ["json"]);
   if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
   const stateDir = stateDirFrom(env);
+  const exists = existsSync(stateDir);
   const runs = allRuns(stateDir);
+  const locks = heldLocks(stateDir);
   if (args.options.has("json")) {
-    const latest: Record<string, unknown> = {};
-    for (const run of runs)
-      if (run.start)
-        latest[run.start.service] = {
-          runId: run.runId,
-          status: run.status,
-          targetSha: run.targetSha,
-          reported: run.reported,
-        };
-    io.stdout.write(
-      redact(`${JSON.stringify({ stateDir, services: latest, locks: heldLocks(stateDir) }, null, 2)}\n`),
-    );
+    const services: Record<string, Omit<ServiceStatus, "service">> = {};
+    for (const { service, ...rest } of serviceStatuses(runs)) services[service] = rest;
+    const needsReconcile = runs
+      .filter((run) => !run.reported)
+      .map((run) => ({
+        runId: run.runId,
+        service: run.start?.service ?? null,
+        finished: !!run.result,
+        step: run.result ? null : (run.openStep ?? run.startedSteps.at(-1) ?? null),
+      }));
+    const body = { stateDir, exists, empty: runs.length === 0, services, locks, needsReconcile };
+    io.stdout.write(redact(`${JSON.stringify(body, null, 2)}\n`));
   } else {
-    io.stdout.write(redact(renderStatus(runs, heldLocks(stateDir))));
+    io.stdout.write(redact(renderStatus({ path: stateDir, exists }, runs, locks)));
   }
   return 0;
 }
@@ -61,24 +66,44 @@ export async function runsCommand(argv: string[], io: CliIo, env: NodeJS.Process
   if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
   const service = stringOption(args, "service");
   const limit = positiveIntOption(args, "limit", 20);
-  const runs = allRuns(stateDirFrom(env))
+  const stateDir = stateDirFrom(env);
+  const runs = allRuns(stateDir)
     .filter((run) => !service || run.start?.service === service)
     .reverse()
     .slice(0, limit);
   if (args.options.has("json")) {
-    const rows = runs.map((run) => ({
-      runId: run.runId,
-      service: run.start?.service ?? null,
-      status: run.status,
-      targetSha: run.targetSha,
-      reported: run.reported,
-      result: run.result,
-    }));
-    io.stdout.write(redact(`${JSON.stringify(rows, null, 2)}\n`));
+    io.stdout.write(
+      redact(
+        `${JSON.stringify(
+          runs.map((run) => runRow(stateDir, run)),
+          null,
+          2,
+        )}\n`,
+      ),
+    );
   } else {
     io.stdout.write(redact(renderRuns(runs)));
   }
   return 0;
+}
+
+/** One `runs --json` row: the same keys for every run, null where the journal has no value yet. */
+export function runRow(stateDir: string, run: RunView) {
+  return {
+    runId: run.runId,
+    service: run.start?.service ?? null,
+    ref: run.start?.ref ?? null,
+    status: run.status,
+    targetSha: run.targetSha,
+    previousSha: run.previousSha,
+    startedAt: run.start?.at ?? null,
+    finishedAt: run.result?.finishedAt ?? null,
+    durationMs: run.result?.durationMs ?? null,
+    reason: run.result?.reason ?? null,
+    step: run.result ? null : (run.openStep ?? run.startedSteps.at(-1) ?? null),
+    reported: run.reported,
+    artifactsDir: runDir(stateDir, run.runId),
+  };
 }
 
 /** `reconcile`: finish and report runs a killed runner left behind. */

@@ -15,11 +15,3 @@ export function lastDeployedSha(stateDir: string, service: string): string | nul
   }
   return null;
 }
-
-/** Where the runner last left a workspace's HEAD (refusals moved nothing), so that a hand-moved checkout is noticed. */
-export function lastWorkspaceSha(stateDir: string, workspace: string): string | null {
-  const runs = allRuns(stateDir).filter(
-    (r) => r.start?.workspace === workspace && r.result?.workspaceSha && r.result.status !== "refused",
-  );
-  return runs.at(-1)?.result?.workspaceSha ?? null;
-}

@@ -15,7 +15,7 @@ import { writeArtifact } from "../artifacts/artifacts.js";
 import { createDockerOps, type DockerOps } from "../docker/docker-ops.js";
 import type { RunStart } from "../journal/events.js";
 import { appendEvent, createRunDir } from "../journal/journal-file.js";
-import { lastDeployedSha, lastWorkspaceSha } from "../journal/history.js";
+import { allRuns, lastDeployedSha } from "../journal/history.js";
 import { acquireServiceLock, type LockOptions } from "../lock/service-lock.js";
 import {
   checkoutDetached,
@@ -24,8 +24,9 @@ import {
   openWorkspace,
   resolveCommit,
   showFile,
-  workspaceState,
+  workspaceHead,
 } from "../workspace/git-workspace.js";
+import { moveRefusal, runnerPlacedShas, uncommittedRefusal } from "../workspace/workspace-guard.js";
 import { markRunActive, markRunDone } from "./active-runs.js";
 import { finishInterrupted } from "./interrupted.js";
 import { silentReporter, type DeployReporter } from "./reporter.js";
@@ -220,19 +221,12 @@ function describePoint(ctx: RunContext): string {
 /** Checks the workspace and the compose file and records the rollback point; returns a refusal or null. */
 async function prepare(ctx: RunContext, request: DeployRequest): Promise<string | null> {
   await ctx.docker.ping();
-  const state = await workspaceState(ctx.git);
+  // The workspace may be anywhere (new commits, another branch); only what a deploy would lose stops it.
+  const state = await workspaceHead(ctx.git);
   ctx.workspaceHeadBefore = state.head;
-  if (state.dirty.length > 0) {
-    const sample = state.dirty.slice(0, 5).join("; ");
-    return `workspace ${ctx.start.workspace} has uncommitted changes (${sample}${state.dirty.length > 5 ? "; ..." : ""}); commit, stash or discard them first — nothing was touched`;
-  }
-  if (state.ahead > 0) {
-    return `workspace branch ${state.branch} has ${state.ahead} local commit(s) its upstream does not have (diverged); reset it to the upstream first — nothing was touched`;
-  }
-  const expected = lastWorkspaceSha(request.stateDir, ctx.start.workspace);
-  if (expected && expected !== state.head) {
-    return `workspace HEAD is ${state.head.slice(0, 12)} but the runner last left it at ${expected.slice(0, 12)} (moved by hand: diverged); check out ${expected.slice(0, 12)} again — nothing was touched`;
-  }
+  ctx.workspaceBranchBefore = state.branch;
+  const uncommitted = await uncommittedRefusal(ctx.git, ctx.start.workspace);
+  if (uncommitted) return uncommitted;
 
   let target = await resolveCommit(ctx.git, request.ref);
   if (!target && request.fetch) {
@@ -243,6 +237,14 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
   if (!target) {
     return `ref '${request.ref}' is not in the workspace${request.fetch ? ` and fetching it from ${request.fetch.remote} did not bring it` : " (no remote to fetch from in local mode)"}`;
   }
+  const moving = await moveRefusal(ctx.git, {
+    workspace: ctx.start.workspace,
+    ref: request.ref,
+    head: state.head,
+    target,
+    runnerPlaced: runnerPlacedShas(allRuns(request.stateDir), ctx.start.workspace),
+  });
+  if (moving) return moving;
   ctx.targetSha = target;
   ctx.previousSha = lastDeployedSha(request.stateDir, ctx.start.service) ?? state.head;
 

@@ -19,6 +19,8 @@ export interface RunContext {
   targetSha: string | null;
   previousSha: string | null;
   workspaceHeadBefore: string | null;
+  /** The branch checked out before the run (null: detached); a restore goes back onto it. */
+  workspaceBranchBefore?: string | null;
   serviceImage: string | null;
   rollbackPoint: RollbackPoint | null;
   reconciled: boolean;

@@ -10,7 +10,7 @@ import type { DeployResult, ProbeSummary, StepName } from "../journal/events.js"
 import { appendEvent } from "../journal/journal-file.js";
 import { run, type RunResult } from "../process/run.js";
 import { verifyService, type VerifyResult } from "../verify/verify-service.js";
-import { checkoutDetached } from "../workspace/git-workspace.js";
+import { returnHead } from "../workspace/git-workspace.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { ResultFields, RunContext } from "./run-context.js";
 
@@ -168,8 +168,7 @@ export async function restoreWorkspace(ctx: RunContext): Promise<string | null> 
   const back = ctx.workspaceHeadBefore;
   if (!back) return null;
   const outcome = await runStep(ctx, "restore-workspace", async () => {
-    await checkoutDetached(ctx.git, back);
-    return { ok: true, detail: `workspace back at ${back.slice(0, 12)}` };
+    return { ok: true, detail: await returnHead(ctx.git, back, ctx.workspaceBranchBefore ?? null) };
   });
   return outcome.ok ? back : ctx.targetSha;
 }

@@ -2,15 +2,6 @@ import { simpleGit, type SimpleGit } from "simple-git";
 import { redactor } from "../../src/redact/redactor.js";
 
 /** The compose project checkout the runner deploys from. Thin wrapper over simple-git. */
-export interface WorkspaceState {
-  head: string;
-  branch: string | null;
-  /** `git status --porcelain` lines (ignored files excluded). */
-  dirty: string[];
-  /** Local commits the upstream does not have (0 without an upstream). */
-  ahead: number;
-}
-
 export function openWorkspace(dir: string, options: { token?: string } = {}): SimpleGit {
   const config: string[] = [];
   if (options.token) {
@@ -22,23 +13,87 @@ export function openWorkspace(dir: string, options: { token?: string } = {}): Si
   return simpleGit({ baseDir: dir, config });
 }
 
-export async function workspaceState(git: SimpleGit): Promise<WorkspaceState> {
+/** Where HEAD is: its commit, and the branch checked out (null when detached). */
+export async function workspaceHead(git: SimpleGit): Promise<{ head: string; branch: string | null }> {
   if (!(await git.checkIsRepo())) throw new Error("the workspace is not a git checkout");
   const head = (await git.revparse(["HEAD"])).trim();
-  const branchRaw = (await git.raw(["rev-parse", "--abbrev-ref", "HEAD"])).trim();
-  const status = await git.raw(["status", "--porcelain", "--untracked-files=normal"]);
-  let ahead = 0;
-  try {
-    ahead = Number((await git.raw(["rev-list", "--count", "@{upstream}..HEAD"])).trim()) || 0;
-  } catch {
-    ahead = 0; // no upstream configured
+  const branch = (await git.raw(["rev-parse", "--abbrev-ref", "HEAD"])).trim();
+  return { head, branch: branch === "HEAD" ? null : branch };
+}
+
+/** Tracked files with uncommitted changes, staged or not. Untracked and ignored files are not listed. */
+export async function trackedChanges(git: SimpleGit): Promise<string[]> {
+  const out = await git.raw([
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--untracked-files=no",
+    "--ignore-submodules=none",
+  ]);
+  const fields = out.split("\0");
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    // A rename or copy is followed by its source path.
+    if (entry[0] === "R" || entry[0] === "C") i++;
   }
-  return {
+  return paths;
+}
+
+/**
+ * Commits reachable from `head` that no branch, tag or remote-tracking ref holds, and that are not
+ * reachable from `known` either (commits the runner itself checked out, e.g. fetched deployment SHAs).
+ * Moving HEAD away would leave them reachable only through the reflog.
+ */
+export async function unheldCommits(
+  git: SimpleGit,
+  head: string,
+  known: string[],
+): Promise<Array<{ sha: string; subject: string }>> {
+  const out = await git.raw([
+    "log",
+    "--ignore-missing",
+    "--format=%H%x00%s",
     head,
-    branch: branchRaw === "HEAD" ? null : branchRaw,
-    dirty: status.split("\n").filter((line) => line.trim()),
-    ahead,
-  };
+    "--not",
+    "--branches",
+    "--tags",
+    "--remotes",
+    ...known,
+    "--",
+  ]);
+  return out
+    .split("\n")
+    .filter((line) => line.includes("\0"))
+    .map((line) => {
+      const [sha, subject] = line.split("\0", 2) as [string, string];
+      return { sha, subject };
+    });
+}
+
+/** Paths the target commit adds relative to `head` (a checkout of the target would write them). */
+export async function pathsAdded(git: SimpleGit, head: string, target: string): Promise<string[]> {
+  const out = await git.raw(["diff", "--name-only", "--no-renames", "-z", "--diff-filter=A", head, target]);
+  return out.split("\0").filter(Boolean);
+}
+
+/**
+ * Puts HEAD back at `sha`: on `branch` when one was checked out and it still points there, else
+ * detached. Does nothing when HEAD is there already, so a branch checkout is never turned into a
+ * detached HEAD for no reason.
+ */
+export async function returnHead(git: SimpleGit, sha: string, branch: string | null): Promise<string> {
+  const now = await workspaceHead(git);
+  if (now.head === sha && (!branch || now.branch === branch))
+    return `workspace already at ${sha.slice(0, 12)}`;
+  if (branch && (await resolveCommit(git, `refs/heads/${branch}`)) === sha) {
+    await git.raw(["checkout", "--quiet", branch, "--"]);
+    return `workspace back on ${branch} at ${sha.slice(0, 12)}`;
+  }
+  await checkoutDetached(git, sha);
+  return `workspace back at ${sha.slice(0, 12)}`;
 }
 
 /** The commit a ref names, or null when this checkout does not have it. */
