@@ -133,19 +133,24 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
   );
 
   it(
-    "refuses a dirty workspace and touches nothing",
+    "refuses uncommitted changes to a tracked file and touches nothing; untracked files do not block",
     async () => {
       const before = stack.git("rev-parse", "HEAD");
       const running = await containerId(stack);
+      const tracked = join(stack.workspace, "services/web/www/version");
+      const original = readFileSync(tracked, "utf8");
+      writeFileSync(tracked, "hand edit\n");
       const stray = join(stack.workspace, "services/web/www/stray.txt");
-      writeFileSync(stray, "hand edit\n");
+      writeFileSync(stray, "scratch\n");
       try {
         const result = await runDeploy(request("main"));
         expect(result.status).toBe("refused");
-        expect(result.reason).toContain("uncommitted changes");
-        expect(result.reason).toContain("stray.txt");
+        expect(result.reason).toContain("uncommitted changes to tracked files: services/web/www/version;");
+        expect(result.reason).not.toContain("stray.txt");
         expect(result.steps.map((s) => s.step)).toEqual(["prepare"]);
+        expect(readFileSync(tracked, "utf8")).toBe("hand edit\n");
       } finally {
+        writeFileSync(tracked, original);
         rmSync(stray);
       }
       expect(await containerId(stack)).toBe(running);
@@ -171,17 +176,16 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
   );
 
   it(
-    "refuses a workspace whose HEAD was moved by hand since the last deploy",
+    "a clean workspace whose HEAD was moved by hand deploys the ref asked for",
     async () => {
-      const left = stack.git("rev-parse", "HEAD");
-      stack.git("checkout", "-q", "--detach", "main");
-      try {
-        const result = await runDeploy(request("main"));
-        expect(result.status).toBe("refused");
-        expect(result.reason).toContain(`the runner last left it at ${left.slice(0, 12)}`);
-      } finally {
-        stack.git("checkout", "-q", "--detach", left);
-      }
+      const running = await containerId(stack);
+      stack.git("checkout", "-q", "main");
+      const result = await runDeploy(request("HEAD"));
+      expect(result.status, result.reason).toBe("success");
+      expect(result.targetSha).toBe(stack.git("rev-parse", "main"));
+      expect(stack.git("symbolic-ref", "HEAD")).toBe("refs/heads/main");
+      expect(await containerId(stack)).not.toBe(running);
+      expect(await stack.get("/version")).toBe("v1");
     },
     T,
   );
