@@ -11,7 +11,8 @@ commands:
   deploy <service> [--workspace DIR] [--ref REF] [--project NAME] [--file F]...
                                           build, restart, verify and (on failure) roll back one service
                                           locally; exit 0 deployed, 3 rolled back, 4 rollback failed, 1 failed
-  status [--json]                         latest run per service, held locks, runs needing reconcile
+  status [--json]                         per service the live version and the last failed attempt,
+                                          held locks, runs needing reconcile
   runs [--service S] [--limit N] [--json] the run journal, newest first
   reconcile                               finish and report runs a killed runner left behind
 
