@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../runner/cli/main.js";
+import type { RunStart } from "../../../runner/journal/events.js";
+import { appendEvent, createRunDir } from "../../../runner/journal/journal-file.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { createStack, type Stack } from "../stack.js";
 import { runCli } from "./run-cli.js";
@@ -148,4 +151,73 @@ describeDocker("status after a rollback (CLI process, real Docker)", () => {
     },
     T,
   );
+});
+
+describe("runs --json and status --json for a run without a result", () => {
+  it("give every key, null where the journal has no value yet", async () => {
+    const state = mkdtempSync(join(tmpdir(), "runs-json-"));
+    try {
+      const runId = "20260101T000000000Z-web-cccccc";
+      const start: RunStart = {
+        type: "run-start",
+        at: "2026-01-01T00:00:00.000Z",
+        runId,
+        service: "web",
+        composeService: "web",
+        ref: "feature",
+        workspace: "/ws",
+        project: "p",
+        composeFiles: [],
+        flavor: "v1",
+        healthUrl: null,
+        timeoutMs: 1,
+        watchMs: 1,
+        pid: 999_999,
+        hostname: "elsewhere",
+        meta: {},
+      };
+      const dir = createRunDir(state, runId);
+      appendEvent(dir, start);
+      appendEvent(dir, { type: "step-start", at: "x", step: "build" });
+      let out = "";
+      const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => {} } };
+      expect(await main(["runs", "--json"], io, { RUNNER_STATE_DIR: state })).toBe(0);
+      expect(JSON.parse(out)).toEqual([
+        {
+          runId,
+          service: "web",
+          ref: "feature",
+          status: "in progress",
+          targetSha: null,
+          previousSha: null,
+          startedAt: "2026-01-01T00:00:00.000Z",
+          finishedAt: null,
+          durationMs: null,
+          reason: null,
+          step: "build",
+          reported: false,
+          artifactsDir: dir,
+        },
+      ]);
+      out = "";
+      expect(await main(["status", "--json"], io, { RUNNER_STATE_DIR: state })).toBe(0);
+      expect(JSON.parse(out)).toEqual({
+        stateDir: state,
+        exists: true,
+        empty: false,
+        services: {
+          web: {
+            state: "none",
+            live: null,
+            lastFailure: null,
+            inProgress: { runId, ref: "feature", sha: null, step: "build", startedAt: start.at },
+          },
+        },
+        locks: [],
+        needsReconcile: [{ runId, service: "web", finished: false, step: "build" }],
+      });
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
 });
