@@ -6,7 +6,7 @@ import { formatConfigErrors, parseConfigText } from "../config/parse.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
 import { planFix } from "../patch/plan.js";
 import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
-import { registrySettings } from "../patch/registry-settings.js";
+import { registrySettings, type RegistrySettingsInput } from "../patch/registry-settings.js";
 import type { VersionLookup } from "../patch/versions.js";
 import { redact } from "../redact/redactor.js";
 import { localRepoReader } from "../repo/local-reader.js";
@@ -27,9 +27,8 @@ export interface FixCommandDeps {
   versions?: VersionLookup;
   /** Existence and first-release lookups (default: the user's registries, cached for this run). */
   registry?: PackageRegistry;
-  /** Environment and home folder the registry settings are read from (default: the process's). */
-  env?: NodeJS.ProcessEnv;
-  home?: string;
+  /** Where the registry settings are read from (default: the process's env, home and /etc files). */
+  settings?: Omit<RegistrySettingsInput, "projectNpmrc">;
   now?: Date;
 }
 
@@ -115,8 +114,8 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
     deps.registry ??
     packageRegistry({
       endpoints: registrySettings({
-        env: deps.env ?? process.env,
-        ...(deps.home ? { home: deps.home } : {}),
+        env: process.env,
+        ...deps.settings,
         projectNpmrc: [join(repoDir, service.path, ".npmrc"), join(repoDir, ".npmrc")],
       }).endpoints,
     });

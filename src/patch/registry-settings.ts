@@ -15,6 +15,8 @@ export interface RegistrySettingsInput {
   home?: string;
   /** Project .npmrc files, most specific first (the CLI passes the service folder's and the repository's). */
   projectNpmrc?: string[];
+  /** The machine-wide pip.conf files. Default: /etc/xdg/pip/pip.conf, /etc/pip.conf. */
+  globalPipFiles?: string[];
   /** File reader; returns null when the file does not exist. */
   read?: (path: string) => string | null;
 }
@@ -38,8 +40,7 @@ export function registrySettings(input: RegistrySettingsInput): RegistrySettings
     env.PIP_CONFIG_FILE,
     join(xdgConfig, "pip", "pip.conf"),
     join(home, ".pip", "pip.conf"),
-    "/etc/xdg/pip/pip.conf",
-    "/etc/pip.conf",
+    ...(input.globalPipFiles ?? ["/etc/xdg/pip/pip.conf", "/etc/pip.conf"]),
   ].filter((f): f is string => Boolean(f) && f !== "/dev/null");
   for (const file of pipFiles) {
     if (pypi) break;
