@@ -21,6 +21,8 @@ export const DEFAULT_ALLOW = [
   "yarn.lock",
 ];
 
+const REDIRECT = "package-manager configs can redirect installs to another registry and are never changed";
+
 /**
  * Files no fix may ever change, whatever `allow` says: deploy wiring, CI, secrets and keys, and the
  * package-manager configs that can point installs at another registry. Matched regardless of case.
@@ -40,9 +42,10 @@ export const ALWAYS_REFUSE: { pattern: string; rule: string }[] = [
     pattern: "{.npmrc,.pypirc,.netrc,.git-credentials,.dockercfg}",
     rule: "credential files are never changed",
   },
+  { pattern: ".yarnrc*", rule: REDIRECT },
   {
-    pattern: "{.yarnrc,.yarnrc.*,.pnpmfile.cjs,.pnpmfile.mjs,.pnpmfile.js,pip.conf,pip.ini,.condarc,.bunfig.toml,bunfig.toml}",
-    rule: "package-manager configs can redirect installs to another registry and are never changed",
+    pattern: "{.pnpmfile.cjs,.pnpmfile.mjs,.pnpmfile.js,pip.conf,pip.ini,.condarc,bunfig.toml,.bunfig.toml}",
+    rule: REDIRECT,
   },
   { pattern: "**/.docker/config.json", rule: "credential files are never changed" },
   { pattern: "**/.git/**", rule: "git internals are never changed" },
