@@ -144,7 +144,10 @@ function npmFacts(body: unknown): { latest: string | null; firstPublished: Date 
   const stamps = Object.entries(time)
     .filter(([key]) => key !== "modified")
     .map(([, value]) => value);
-  return { latest: typeof version === "string" && version ? version : null, firstPublished: oldest(dates(stamps)) };
+  return {
+    latest: typeof version === "string" && version ? version : null,
+    firstPublished: oldest(dates(stamps)),
+  };
 }
 
 function dates(values: unknown[]): Date[] {

@@ -94,7 +94,9 @@ export function npmrcRegistry(text: string, env: NodeJS.ProcessEnv): string | nu
     const match = /^\s*registry\s*=\s*(\S+)\s*$/.exec(raw);
     if (match) found = match[1]!.replace(/^["']|["']$/g, "");
   }
-  return found === null ? null : found.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => env[name] ?? "");
+  return found === null
+    ? null
+    : found.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => env[name] ?? "");
 }
 
 /** The PyPI JSON API lives beside the simple index: `https://host/simple/` -> `https://host`. */

@@ -22,14 +22,18 @@ export async function writeInsideRepo(root: string, relative: string, text: stri
   }
   const linked = await linkedSegment(root, relative);
   if (linked !== null)
-    throw new Error(`refusing to write '${relative}': ${linked} is a symlink, and fixes never write through one`);
+    throw new Error(
+      `refusing to write '${relative}': ${linked} is a symlink, and fixes never write through one`,
+    );
 
   const target = join(root, relative);
   await mkdir(dirname(target), { recursive: true });
   const realRoot = await realpath(root);
   const realParent = await realpath(dirname(target));
   if (realParent !== realRoot && !realParent.startsWith(`${realRoot}${sep}`)) {
-    throw new Error(`refusing to write '${relative}': its folder resolves to ${realParent}, outside ${realRoot}`);
+    throw new Error(
+      `refusing to write '${relative}': its folder resolves to ${realParent}, outside ${realRoot}`,
+    );
   }
   let handle;
   try {

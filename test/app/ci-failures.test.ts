@@ -49,7 +49,12 @@ function failedCheck(name: string, slug = "circleci-checks"): WebhookPayload<"ch
 describe("CI failures", () => {
   const gh = useGitHubHarness();
   beforeEach(() =>
-    gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }))),
+    gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
+      ),
+    ),
   );
 
   it("workflow_run failure with auto_fix: streams each failed job's log and opens the fix PR", async () => {

@@ -68,7 +68,9 @@ function mockFailureOnPr(gh: ReturnType<typeof useGitHubHarness>, log = YAML_LOG
 describe("issue_comment commands", () => {
   const gh = useGitHubHarness();
   const versions = { latest: async () => "6.0.2" };
-  beforeEach(() => gh.load((app) => registerHandlers(app, defaultDeps({ versions, registry: publishedRegistry() }))));
+  beforeEach(() =>
+    gh.load((app) => registerHandlers(app, defaultDeps({ versions, registry: publishedRegistry() }))),
+  );
 
   it("fix on a PR: reads the failed job log (302 to the log store), opens one labelled PR with checks, answers once", async () => {
     const token = gh.mintToken();
@@ -257,7 +259,12 @@ describe("issue_comment commands", () => {
 describe("issue_comment safety", () => {
   const gh = useGitHubHarness();
   beforeEach(() =>
-    gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "1.0" }, registry: publishedRegistry() }))),
+    gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "1.0" }, registry: publishedRegistry() }),
+      ),
+    ),
   );
 
   it("answers an unauthorized commenter once, without eyes and without doing anything", async () => {
@@ -357,7 +364,12 @@ describe("issue_comment safety", () => {
   it("never lets planted secrets reach any outbound request or log line", async () => {
     const envSecret = "hunter2-database-password-value";
     process.env.DATABASE_PASSWORD = envSecret;
-    await gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() })));
+    await gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
+      ),
+    );
     delete process.env.DATABASE_PASSWORD;
     const planted = {
       ghs: "ghs_" + "Z9y8X7w6V5u4T3s2R1q0".repeat(2),

@@ -53,7 +53,11 @@ describe("orchestrator fix", () => {
   it("prints the diagnosis, the summary and the unified diff without touching files", async () => {
     nockPyPI("PyYAML", { ageDays: 3000, version: "6.0.2" });
     const t = io();
-    const code = await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io, isolated());
+    const code = await fixCommand(
+      ["--repo", repo, "--service", "api", "--log", log(YAML_LOG)],
+      t.io,
+      isolated(),
+    );
     expect(code).toBe(0);
     expect(t.stdout()).toContain("diagnosis: missing Python module 'yaml'");
     expect(t.stdout()).toContain("Add PyYAML==6.0.2 to services/api/requirements/prod.txt");
@@ -166,7 +170,9 @@ describe("orchestrator fix", () => {
       "services:\n  api:\n    path: ../x\n    colour: red\n",
     );
     const t = io();
-    expect(await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io, isolated())).toBe(2);
+    expect(
+      await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io, isolated()),
+    ).toBe(2);
     expect(t.stderr()).toContain("`services.api.path`");
     expect(t.stderr()).toContain("colour");
   });

@@ -25,7 +25,11 @@ export function pypiDocument(name: string, versions: Array<{ version: string; up
     ];
   }
   return {
-    info: { name, version: versions[versions.length - 1]!.version, package_url: `https://pypi.org/project/${name}/` },
+    info: {
+      name,
+      version: versions[versions.length - 1]!.version,
+      package_url: `https://pypi.org/project/${name}/`,
+    },
     releases,
     urls: [],
   };
@@ -95,7 +99,8 @@ export function publishedRegistry(
       firstPublished: daysAgo(options.ageDays ?? 3650),
       page:
         ecosystem === "pypi" ? `https://pypi.org/project/${name}/` : `https://www.npmjs.com/package/${name}`,
-      source: ecosystem === "pypi" ? `https://pypi.org/pypi/${name}/json` : `https://registry.npmjs.org/${name}`,
+      source:
+        ecosystem === "pypi" ? `https://pypi.org/pypi/${name}/json` : `https://registry.npmjs.org/${name}`,
     };
   };
   return {

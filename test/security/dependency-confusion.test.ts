@@ -84,11 +84,7 @@ describe("dependency confusion: the planner proposes only published, settled pac
 
   it("honours a configured policy.min_release_age", async () => {
     nockPyPI("yaml-utils", { ageDays: 3 });
-    const result = await plan(
-      "fresh",
-      python("yaml_utils", "yaml-utils"),
-      stackConfig("2d"),
-    );
+    const result = await plan("fresh", python("yaml_utils", "yaml-utils"), stackConfig("2d"));
     expect(result).toMatchObject({ ok: true, packageCheck: { name: "yaml-utils", ageDays: 3 } });
   });
 
@@ -137,9 +133,18 @@ describe("dependency confusion: the planner proposes only published, settled pac
     const scoped = await plan("web", node("@acme/internal-ui"));
     const unpublished = await plan("web", node("left-padd"));
     const fresh = await plan("web", node("expresss"));
-    expect(scoped).toMatchObject({ ok: false, reason: expect.stringContaining("does not exist on the npm registry") });
-    expect(unpublished).toMatchObject({ ok: false, reason: expect.stringContaining("'left-padd' does not exist") });
-    expect(fresh).toMatchObject({ ok: false, reason: expect.stringContaining("policy.min_release_age (14d)") });
+    expect(scoped).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("does not exist on the npm registry"),
+    });
+    expect(unpublished).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("'left-padd' does not exist"),
+    });
+    expect(fresh).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("policy.min_release_age (14d)"),
+    });
   });
 
   it("fails closed when the registry cannot be asked, or reports no publish date", async () => {

@@ -136,7 +136,8 @@ describe("fork pull requests never open a fix by themselves", () => {
   it("a same-repository run naming a brand-new package opens nothing and logs why", async () => {
     gh.mintToken();
     mockConfig(gh, configText(true));
-    const log = "#5 [api 3/4] RUN python -c 'import app'\nModuleNotFoundError: No module named 'yaml_tools'\n";
+    const log =
+      "#5 [api 3/4] RUN python -c 'import app'\nModuleNotFoundError: No module named 'yaml_tools'\n";
     mockRunJobs(gh, 31, [{ id: 7, name: "build (api)", conclusion: "failure", log }]);
     mockDefaultHead(gh);
     const branch = fixBranch("api", fixFingerprint("api", { kind: "python_module", package: "yaml_tools" }));

@@ -98,9 +98,13 @@ describe("registry settings, read as pip and npm read them", () => {
 
 describe("lookups go to the configured mirror", () => {
   it("sends a mirror URL's credentials as a Basic header and never prints them", async () => {
-    nockPyPI("PyYAML", { ageDays: 3000, base: "https://pypi.mirror.example", path: "/root" })
-      .matchHeader("authorization", `Basic ${Buffer.from("ci:s3cr3t-pass").toString("base64")}`);
-    const registry = packageRegistry({ endpoints: { pypi: "https://ci:s3cr3t-pass@pypi.mirror.example/root" } });
+    nockPyPI("PyYAML", { ageDays: 3000, base: "https://pypi.mirror.example", path: "/root" }).matchHeader(
+      "authorization",
+      `Basic ${Buffer.from("ci:s3cr3t-pass").toString("base64")}`,
+    );
+    const registry = packageRegistry({
+      endpoints: { pypi: "https://ci:s3cr3t-pass@pypi.mirror.example/root" },
+    });
     const facts = await registry.facts("pypi", "PyYAML");
     expect(facts).toMatchObject({
       page: "https://pypi.mirror.example/root/pypi/PyYAML/json",
@@ -125,7 +129,9 @@ describe("lookups go to the configured mirror", () => {
       settings: { env, home, globalPipFiles: [] },
     });
     expect(code).toBe(0);
-    expect(out.join("")).toContain("registry: PyYAML exists on PyPI (https://pypi.corp.example/pypi/PyYAML/json)");
+    expect(out.join("")).toContain(
+      "registry: PyYAML exists on PyPI (https://pypi.corp.example/pypi/PyYAML/json)",
+    );
   });
 
   it("orchestrator fix asks the registry of the service's .npmrc", async () => {
@@ -135,7 +141,10 @@ describe("lookups go to the configured mirror", () => {
     nockNpm("lodash", { ageDays: 4000, version: "4.17.21", base: "https://npm.corp.example" });
     const out: string[] = [];
     const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => undefined } };
-    const logFile = file(join(work, "build.log"), "Error: Cannot find module 'lodash/merge'\nRequire stack:\n- /app/server.js\n");
+    const logFile = file(
+      join(work, "build.log"),
+      "Error: Cannot find module 'lodash/merge'\nRequire stack:\n- /app/server.js\n",
+    );
     const code = await fixCommand(["--repo", repo, "--service", "web", "--log", logFile], io, {
       settings: { env: {}, home, globalPipFiles: [] },
     });

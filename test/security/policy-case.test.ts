@@ -10,7 +10,9 @@ import type { FileChange } from "../../src/patch/types.js";
 import { evaluatePolicy } from "../../src/policy/evaluate.js";
 
 function config() {
-  const result = validateConfig({ services: { api: { path: "services/api", allow: ["**", ".*", "**/.*"] } } });
+  const result = validateConfig({
+    services: { api: { path: "services/api", allow: ["**", ".*", "**/.*"] } },
+  });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
 }

@@ -5,7 +5,16 @@
  * the CLI checks every segment with lstat and the real path before it writes, opening with O_NOFOLLOW.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
@@ -53,7 +62,10 @@ describe("policy: a link at any prefix refuses the path", () => {
   });
 
   it("a submodule on the way (mode 160000, type commit)", () => {
-    const tree: TreeEntry[] = [folder("services"), { path: "services/api/vendor", mode: "160000", type: "commit" }];
+    const tree: TreeEntry[] = [
+      folder("services"),
+      { path: "services/api/vendor", mode: "160000", type: "commit" },
+    ];
     expect(decide("services/api/vendor/requirements.txt", tree)).toMatchObject({
       allowed: false,
       reasons: [expect.stringContaining("its folder services/api/vendor is a submodule (mode 160000)")],
@@ -132,7 +144,10 @@ describe("orchestrator fix --write never writes outside the repository", () => {
 
   async function attack(): Promise<{ code: number; stdout: string }> {
     const out: string[] = [];
-    const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
+    const io = {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => out.push(t) },
+    };
     const log = join(work, "build.log");
     writeFileSync(log, "ModuleNotFoundError: No module named 'yaml'\n");
     const code = await fixCommand(["--repo", repo, "--service", "api", "--log", log, "--write"], io, {
