@@ -420,7 +420,7 @@ describe("issue_comment safety", () => {
     const answer = mockAnswer(gh, 1);
     await gh.receive("issue_comment", comment("/orchestrator fix api"));
     expect(answer()).toMatch(
-      /nothing to fix for `api`:\n- workflow CI, job build api: .*stopped reading at 2 KiB, the size cap/,
+      /nothing to fix for `api`:\n- `workflow CI, job build api: .*stopped reading at 2 KiB, the size cap/,
     );
   });
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Diagnosis, Finding } from "../../src/diagnose/types.js";
+import { answerNothingToFix, answerOutcome } from "../../src/render/answers.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
 import { neutralise, safeUrl, userCode } from "../../src/render/text.js";
 
@@ -168,5 +169,34 @@ describe("a fork's names cannot inject markdown into what the bot writes", () =>
     const body = renderPrBody(story());
     expect(body).toContain("](https://github.com/acme/stack/actions/runs/1/job/2)");
     expect(body).toContain("[PyPI](https://pypi.org/project/PyYAML/), first published 2006-05-12");
+  });
+});
+
+describe("command answers carry no markdown from job names or log names", () => {
+  it("nothing to fix: each failed job's line is inline code", () => {
+    const answer = answerNothingToFix("alice", "api", [
+      `workflow ${HOSTILE_WORKFLOW}, job ${HOSTILE_JOB}: no missing dependency in this log`,
+    ]);
+    const { prose } = renderedProse(answer);
+    expect(prose).not.toContain("evil.example");
+    expect(prose.replace("@alice", "")).not.toMatch(/@[A-Za-z0-9]/);
+    expect(answer).not.toContain("<!-- orchestrator-meta");
+  });
+
+  it("a refused fix for a scoped npm name from a log mentions nobody", () => {
+    const s = story();
+    const reason = "'@acme/sre' does not exist on the npm registry";
+    const answer = answerOutcome(
+      {
+        kind: "refused",
+        service: "api",
+        finding: s.finding,
+        reason: `refused: ${reason}`,
+        refusals: [reason],
+      },
+      "alice",
+    );
+    expect(answer.replace("@alice", "")).not.toMatch(/@acme/);
+    expect(answer).toContain("@\u200Bacme/sre");
   });
 });
