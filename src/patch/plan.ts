@@ -62,8 +62,11 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   if ("reason" in chosen) return { ok: false, reason: chosen.reason };
   const { path, patcher } = chosen;
 
-  const mode = fullTree.find((e) => e.path === path)?.mode ?? "100644";
-  const early = pathRefusals(path, mode, serviceName, service, fullTree);
+  // A truncated tree may hide a link on the way: the reader then lists the folders along the path.
+  const along = (await repo.entriesAlong?.(path)) ?? [];
+  const checked = along.length > 0 ? [...fullTree, ...along] : fullTree;
+  const mode = checked.findLast((e) => e.path === path)?.mode ?? "100644";
+  const early = pathRefusals(path, mode, serviceName, service, checked);
   if (early.length > 0)
     return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
 
@@ -92,7 +95,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
     return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
 
   const changes: FileChange[] = [{ path, before, after: outcome.text, mode }];
-  const policy = evaluatePolicy(changes, serviceName, service, config, fullTree);
+  const policy = evaluatePolicy(changes, serviceName, service, config, checked);
   if (!policy.allowed) {
     return { ok: false, reason: `refused by policy: ${policy.reasons.join("; ")}`, refusals: policy.reasons };
   }

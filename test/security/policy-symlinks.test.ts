@@ -119,6 +119,43 @@ describe("planner over a GitHub-style tree with a symlinked folder", () => {
   });
 });
 
+describe("planner over a truncated GitHub tree", () => {
+  it("asks the reader for the folders along the path and refuses the hidden link", async () => {
+    const files: Record<string, string> = {
+      "services/api/Dockerfile":
+        "FROM python:3.12-slim\nCOPY requirements/ ./requirements/\nRUN pip install -r requirements/prod.txt\n",
+    };
+    // The truncated listing shows the Dockerfile but not the link next to it.
+    const tree: TreeEntry[] = [folder("services"), folder("services/api"), blob("services/api/Dockerfile")];
+    const asked: string[] = [];
+    const repo: RepoReader = {
+      readFile: async (path) => files[path] ?? null,
+      listTree: async () => tree,
+      entriesAlong: async (path) => {
+        asked.push(path);
+        return [folder("services"), folder("services/api"), blob("services/api/requirements", "120000")];
+      },
+    };
+    const cfg = config();
+    const result = await planFix(
+      {
+        kind: "python_module",
+        missing: "yaml",
+        package: "PyYAML",
+        ecosystem: "pypi",
+        evidence: [],
+        diagnoser: "python-module",
+      },
+      { serviceName: "api", service: cfg.services.api!, config: cfg, repo, registry: publishedRegistry() },
+    );
+    expect(asked).toEqual(["services/api/requirements/prod.txt"]);
+    expect(result).toMatchObject({
+      ok: false,
+      refusals: [expect.stringContaining("its folder services/api/requirements is a symlink")],
+    });
+  });
+});
+
 describe("orchestrator fix --write never writes outside the repository", () => {
   let work = "";
   let repo = "";
