@@ -4,8 +4,8 @@ import type { RepoClient } from "../github/types.js";
 import { reportInvalidConfig } from "./config-check.js";
 import { loadConfig } from "./load-config.js";
 import { upsertCheckRun } from "../github/check-runs.js";
-import { codeBlock, details } from "../render/text.js";
-import type { FailureLog } from "./failures.js";
+import { codeBlock, details, neutralise, userCode } from "../render/text.js";
+import { ownFailures, type FailureLog } from "./failures.js";
 import { diagnoseAll, FIX_CHECK, loadBase, proposeFix, type FixEnv } from "./fix-service.js";
 import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
@@ -25,6 +25,9 @@ export async function autoFix(
     client.log.info("no failed jobs with logs in this run: nothing to diagnose");
     return;
   }
+  // Whoever opens a pull request writes its CI log; a fork's run never opens a fix by itself.
+  failures = await ownFailures(client, failures);
+  if (failures.length === 0) return;
   const base = await loadBase(client);
   const diagnosed = await diagnoseAll(env, base, failures);
   const done = new Set<string>();
@@ -51,9 +54,9 @@ export async function autoFix(
         output: {
           title: "Could not tell which service failed",
           summary:
-            `${d.failure.label}: \`${finding.package}\` is missing, but ${match.reason}. ` +
+            `${userCode(d.failure.label)}: ${userCode(finding.package)} is missing, but ${match.reason}. ` +
             "Comment `/orchestrator fix <service>` on a pull request or issue to fix it for one service.",
-          text: details("Evidence", codeBlock(finding.evidence.join("\n"))),
+          text: details("Evidence", codeBlock(neutralise(finding.evidence.join("\n")))),
         },
         ...(d.failure.url ? { detailsUrl: d.failure.url } : {}),
       });

@@ -5,8 +5,11 @@ import type { CommandHandler } from "../commands/types.js";
 import type { CommandName } from "../commands/parse.js";
 import { planFix } from "../patch/plan.js";
 import type { FileChange, RepoReader } from "../patch/types.js";
-import { registryVersions, type VersionLookup } from "../patch/versions.js";
+import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
+import { registrySettings } from "../patch/registry-settings.js";
+import type { VersionLookup } from "../patch/versions.js";
 import type { PolicyDecision } from "../policy/evaluate.js";
+import type { PackageCheck } from "../policy/package-check.js";
 
 /** A log as the diagnosers read it: a stream (job logs can be hundreds of MB) or a string. */
 export type LogInput = AsyncIterable<Buffer | string> | string;
@@ -17,7 +20,14 @@ export type DiagnoseLogFn = (
 ) => Promise<Diagnosis>;
 
 export type PlanResult =
-  | { ok: true; changes: FileChange[]; diff: string; summary: string; policy: PolicyDecision }
+  | {
+      ok: true;
+      changes: FileChange[];
+      diff: string;
+      summary: string;
+      policy: PolicyDecision;
+      packageCheck: PackageCheck | null;
+    }
   | { ok: false; reason: string; refusals?: string[] };
 
 export type PlanFixFn = (
@@ -28,6 +38,8 @@ export type PlanFixFn = (
     config: OrchestratorConfig;
     repo: RepoReader;
     versions?: VersionLookup;
+    registry?: PackageRegistry;
+    now?: Date;
   },
 ) => Promise<PlanResult>;
 
@@ -39,6 +51,8 @@ export interface AppDeps {
   diagnoseLog: DiagnoseLogFn;
   planFix: PlanFixFn;
   versions: VersionLookup;
+  /** PyPI / npm existence and first-release lookups (the dependency-confusion check), cached. */
+  registry: PackageRegistry;
   clock: { now(): Date };
   /** Command handlers that replace or add to the built-in ones (the deploy half plugs in here). */
   commands?: Partial<Record<CommandName, CommandHandler>>;
@@ -46,11 +60,21 @@ export interface AppDeps {
   maxFailedJobs?: number;
 }
 
+/** Registry answers are reused this long by the app (a package's first release date does not change). */
+export const REGISTRY_CACHE_TTL_MS = 15 * 60 * 1000;
+
 export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+  const registry =
+    overrides.registry ??
+    packageRegistry({
+      endpoints: registrySettings({ env: process.env }).endpoints,
+      ttlMs: REGISTRY_CACHE_TTL_MS,
+    });
   return {
     diagnoseLog,
     planFix,
-    versions: registryVersions(),
+    versions: registry,
+    registry,
     clock: { now: () => new Date() },
     ...overrides,
   };

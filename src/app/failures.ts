@@ -10,6 +10,13 @@ export interface FailureLog {
   /** Job or check name, used to map the failure to a service. */
   name: string;
   headSha: string;
+  /**
+   * Where the failing code came from. "fork": a pull request from another repository, whose author
+   * controls the log, so no fix is opened automatically. "unknown": the event did not say (check runs of
+   * other CI): the automatic path asks whether the commit is the head of a branch of this repository.
+   * Absent for reports that do not come from CI (the runner's runtime failures).
+   */
+  origin?: { kind: "base" } | { kind: "fork"; repository: string | null } | { kind: "unknown" };
   open(): Promise<LogInput>;
 }
 
@@ -20,11 +27,27 @@ export interface RunRef {
   name?: string | null;
   html_url: string;
   head_sha: string;
+  /** The repository the run's code came from (a fork for a fork's pull request); null when deleted. */
+  head_repository?: { id?: number; full_name?: string } | null;
+  repository?: { id?: number; full_name?: string };
+}
+
+/** Whether a workflow run built a fork's code: its head repository is not the repository it ran in. */
+export function runOrigin(client: Pick<RepoClient, "owner" | "repo">, run: RunRef): FailureLog["origin"] {
+  if (run.head_repository === undefined) return { kind: "unknown" };
+  const head = run.head_repository;
+  if (head === null) return { kind: "fork", repository: null };
+  const same =
+    head.id !== undefined && run.repository?.id !== undefined
+      ? head.id === run.repository.id
+      : (head.full_name ?? "").toLowerCase() === `${client.owner}/${client.repo}`.toLowerCase();
+  return same ? { kind: "base" } : { kind: "fork", repository: head.full_name ?? null };
 }
 
 /** The failed jobs of one workflow run, each with a streaming log. */
 export async function failedJobsOfRun(client: RepoClient, run: RunRef, max: number): Promise<FailureLog[]> {
   const { octokit, owner, repo } = client;
+  const origin = runOrigin(client, run);
   const { data } = await octokit.rest.actions.listJobsForWorkflowRun({
     owner,
     repo,
@@ -40,6 +63,7 @@ export async function failedJobsOfRun(client: RepoClient, run: RunRef, max: numb
       url: job.html_url ?? run.html_url,
       name: job.name,
       headSha: run.head_sha,
+      origin,
       open: () => streamJobLog(client, job.id),
     }));
 }
@@ -49,6 +73,8 @@ export interface CheckRunRef {
   html_url: string | null;
   head_sha: string;
   output: { title: string | null; summary: string | null; text: string | null };
+  /** The webhook's pull requests (GitHub leaves out those from forks, so empty proves nothing). */
+  pull_requests?: Array<{ head: { repo: { id: number } }; base: { repo: { id: number } } }>;
 }
 
 /** A failed check run from another CI: its log is what it reported (title, summary, text). */
@@ -59,8 +85,56 @@ export function checkRunFailure(check: CheckRunRef): FailureLog {
     url: check.html_url,
     name: check.name,
     headSha: check.head_sha,
+    origin: (check.pull_requests ?? []).some((pr) => pr.head.repo.id !== pr.base.repo.id)
+      ? { kind: "fork", repository: null }
+      : { kind: "unknown" },
     open: async () => text,
   };
+}
+
+/**
+ * The failures the automatic path may act on: never a fork's. A failure of unknown origin counts as the
+ * repository's own only when its commit is the head of one of the repository's branches (only someone
+ * who can push put it there); a fork's commits are on no branch here. Each skip is logged, never posted.
+ */
+export async function ownFailures(client: RepoClient, failures: FailureLog[]): Promise<FailureLog[]> {
+  const onBranch = new Map<string, Promise<boolean>>();
+  const headOfBranch = (sha: string) => {
+    let answer = onBranch.get(sha);
+    if (!answer) {
+      answer = client.octokit.rest.repos
+        .listBranchesForHeadCommit({ owner: client.owner, repo: client.repo, commit_sha: sha })
+        .then(
+          ({ data }) => data.length > 0,
+          (error: unknown) => {
+            client.log.warn(
+              { sha, err: error instanceof Error ? error.message : String(error) },
+              "could not tell which branches point at the failing commit: treating it as a fork's",
+            );
+            return false;
+          },
+        );
+      onBranch.set(sha, answer);
+    }
+    return answer;
+  };
+  const own: FailureLog[] = [];
+  for (const failure of failures) {
+    const origin = failure.origin;
+    let fork: string | null | false = false;
+    if (origin?.kind === "fork") fork = origin.repository ?? "a fork";
+    else if (origin?.kind === "unknown" && !(failure.headSha && (await headOfBranch(failure.headSha))))
+      fork = "a commit on no branch of this repository";
+    if (fork === false) {
+      own.push(failure);
+      continue;
+    }
+    client.log.info(
+      { failure: failure.label, headSha: failure.headSha, from: fork },
+      "failure from a fork's pull request: not opening a fix automatically (a maintainer can comment /orchestrator fix <service>)",
+    );
+  }
+  return own;
 }
 
 /**

@@ -167,6 +167,8 @@ export async function proposeFix(
     config,
     repo: base.reader,
     versions: deps.versions,
+    registry: deps.registry,
+    now: deps.clock.now(),
   });
   if (!plan.ok) {
     log.info(
@@ -197,6 +199,7 @@ export async function proposeFix(
     finding,
     diff: plan.diff,
     summary: plan.summary,
+    packageCheck: plan.packageCheck,
     approvers: serviceConfig.approvers ?? null,
     baseSha: base.head.sha,
     baseBranch: client.defaultBranch,

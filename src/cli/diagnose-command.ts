@@ -11,11 +11,26 @@ import { UsageError, type CliIo } from "./io.js";
 const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
 
   --log FILE   the build or CI log to read (streamed; large files are fine)
-  --json       print one JSON object: {fixable, kind, package, ecosystem, evidence}
+  --json       print one JSON object: {fixable, kind, package, ecosystem, registry_checked,
+               registry_note, evidence}
   --repo DIR   the repository checkout: its files mark the project's own modules, and the maps and
                max_log_bytes of DIR/.github/orchestrator.yml apply
 `;
 const CONFIG_PATH = ".github/orchestrator.yml";
+
+/**
+ * diagnose never asks a registry (it works offline), so it says that the name is unchecked: the name
+ * comes from the log, and only `orchestrator fix` and the app check it exists and is old enough.
+ */
+export function registryNote(diagnosis: Diagnosis): string | null {
+  const finding = diagnosis.finding;
+  if (!finding) return null;
+  if (finding.ecosystem === "pypi" || finding.ecosystem === "npm") {
+    const where = finding.ecosystem === "pypi" ? "PyPI" : "the npm registry";
+    return `not checked: diagnose works offline; orchestrator fix and the app propose '${finding.package}' only if it exists on ${where} and its first release is older than policy.min_release_age`;
+  }
+  return "not needed: system packages come only from the built-in map";
+}
 const WALK_LIMIT = 200_000;
 const WALK_SKIP = new Set([".git", "node_modules", ".venv", "venv", "__pycache__"]);
 
@@ -63,6 +78,8 @@ export function toJson(diagnosis: Diagnosis) {
     kind: finding?.kind ?? null,
     package: finding?.package ?? null,
     ecosystem: finding?.ecosystem ?? null,
+    registry_checked: false,
+    registry_note: registryNote(diagnosis),
     evidence: diagnosis.evidence.map(redact),
   };
 }
@@ -75,6 +92,8 @@ export function renderSummary(diagnosis: Diagnosis): string {
     const families = Object.entries(finding.systemPackages).map(([family, name]) => `${family}: ${name}`);
     lines.push(`  packages: ${families.join(", ")}`);
   }
+  const note = registryNote(diagnosis);
+  if (note) lines.push(`  registry: ${note}`);
   if (diagnosis.serviceHints.length > 0)
     lines.push(`services named in the log: ${diagnosis.serviceHints.join(", ")}`);
   if (diagnosis.evidence.length > 0) {

@@ -1,25 +1,35 @@
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatConfigErrors, parseConfigText } from "../config/parse.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
 import { planFix } from "../patch/plan.js";
+import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
+import { registrySettings, type RegistrySettingsInput } from "../patch/registry-settings.js";
 import type { VersionLookup } from "../patch/versions.js";
 import { redact } from "../redact/redactor.js";
 import { localRepoReader } from "../repo/local-reader.js";
+import { writeInsideRepo } from "../repo/safe-write.js";
 import { UsageError, type CliIo } from "./io.js";
 
 export const FIX_USAGE = `usage: orchestrator fix --repo DIR --service NAME --log FILE [--write]
 
 Diagnoses a build log, plans the allow-listed fix for one service of the checkout in DIR (config from
 DIR/.github/orchestrator.yml) and prints the unified diff. --write applies it to the files instead.
-Exit codes: 0 fixed or nothing to fix, 2 bad input, 3 refused by policy.
+A PyPI / npm package is proposed only if it exists on its registry and its first release is older than
+policy.min_release_age (registries from PIP_INDEX_URL / pip.conf and npm_config_registry / .npmrc).
+Exit codes: 0 fixed or nothing to fix, 2 bad input, 3 refused by policy (or by the registry check).
 `;
 
 export interface FixCommandDeps {
-  /** Version lookups for pinned files (default: PyPI and the npm registry). */
+  /** Version lookups for pinned files (default: the registry client below). */
   versions?: VersionLookup;
+  /** Existence and first-release lookups (default: the user's registries, cached for this run). */
+  registry?: PackageRegistry;
+  /** Where the registry settings are read from (default: the process's env, home and /etc files). */
+  settings?: Omit<RegistrySettingsInput, "projectNpmrc">;
+  now?: Date;
 }
 
 export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps = {}): Promise<number> {
@@ -100,12 +110,23 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
     err(`warning: the log points at ${diagnosis.serviceHints.join(", ")}, not at '${serviceName}'\n`);
   }
 
+  const registry =
+    deps.registry ??
+    packageRegistry({
+      endpoints: registrySettings({
+        env: process.env,
+        ...deps.settings,
+        projectNpmrc: [join(repoDir, service.path, ".npmrc"), join(repoDir, ".npmrc")],
+      }).endpoints,
+    });
   const plan = await planFix(diagnosis.finding, {
     serviceName,
     service,
     config,
     repo,
+    registry,
     ...(deps.versions ? { versions: deps.versions } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
   });
   if (!plan.ok) {
     if (plan.refusals) {
@@ -117,15 +138,24 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
   }
 
   out(`${plan.summary}\n`);
+  const check = plan.packageCheck;
+  if (check) {
+    out(
+      `registry: ${check.name} exists on ${check.registry} (${check.page}), first published ${check.firstPublished} (${check.ageDays} days ago; policy.min_release_age is ${check.minReleaseAge})\n`,
+    );
+  }
   if (!values.write) {
     out(`\n${plan.diff}`);
     return 0;
   }
   for (const change of plan.changes) {
-    // Paths passed the policy (relative, inside the service folder, no '..'), so joining is safe.
-    const target = join(repoDir, change.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, change.after);
+    // The policy checked the tree; the write checks the disk again (symlinks, real path inside DIR).
+    try {
+      await writeInsideRepo(repoDir, change.path, change.after);
+    } catch (error) {
+      err(`orchestrator fix: ${(error as Error).message}\n`);
+      return 3;
+    }
     out(`wrote ${change.path}\n`);
   }
   return 0;

@@ -135,9 +135,19 @@ export const configSchema = z
           .positive()
           .default(200)
           .describe("Most added+removed lines in one fix."),
+        min_release_age: z
+          .union([
+            z.number().int().nonnegative(),
+            z.string().regex(/^\d+[dhm]$/, "use a duration such as 14d, 36h or 90m"),
+          ])
+          .default("14d")
+          .describe(
+            "A proposed PyPI / npm package must exist and its first release be at least this old " +
+              "(days as a number, or `14d`, `36h`, `90m`). Guards against dependency confusion.",
+          ),
       })
       .strict()
-      .default({ max_files: 5, max_changed_lines: 200 }),
+      .default({ max_files: 5, max_changed_lines: 200, min_release_age: "14d" }),
     deploy: z
       .object({
         required_contexts: z

@@ -8,11 +8,13 @@ import type { RepoClient } from "./types.js";
 export function createGitDataReader(client: RepoClient, treeSha: string): RepoReader {
   const { octokit, owner, repo, log } = client;
   let tree: Promise<TreeEntry[]> | null = null;
+  let truncated = false;
   const blobShas = new Map<string, string>();
 
   const loadTree = (): Promise<TreeEntry[]> => {
     tree ??= (async () => {
       const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha, recursive: "1" });
+      truncated = data.truncated;
       if (data.truncated)
         log.warn({ treeSha }, "repository tree is truncated; files beyond the limit are invisible to fixes");
       const entries: TreeEntry[] = [];
@@ -34,6 +36,24 @@ export function createGitDataReader(client: RepoClient, treeSha: string): RepoRe
       const entries = await loadTree();
       const prefix = normalizeDir(dir);
       return prefix === "" ? entries : entries.filter((e) => e.path.startsWith(prefix));
+    },
+    /** Only for a truncated tree: one non-recursive tree request per folder along the path. */
+    async entriesAlong(path: string): Promise<TreeEntry[]> {
+      await loadTree();
+      if (!truncated) return [];
+      const out: TreeEntry[] = [];
+      let sha = treeSha;
+      let prefix = "";
+      for (const segment of path.split("/")) {
+        const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha });
+        const item = data.tree.find((e) => e.path === segment);
+        if (!item?.mode || (item.type !== "blob" && item.type !== "tree" && item.type !== "commit")) break;
+        prefix = prefix === "" ? segment : `${prefix}/${segment}`;
+        out.push({ path: prefix, mode: item.mode, type: item.type });
+        if (item.type !== "tree" || !item.sha) break;
+        sha = item.sha;
+      }
+      return out;
     },
     async readFile(path: string): Promise<string | null> {
       await loadTree();

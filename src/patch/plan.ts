@@ -2,12 +2,14 @@ import { posix } from "node:path";
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { Finding } from "../diagnose/types.js";
 import { evaluatePolicy, pathRefusals, type PolicyDecision } from "../policy/evaluate.js";
+import { checkPackage, type PackageCheck } from "../policy/package-check.js";
 import { pipRequirementFiles } from "./dockerfile-pip.js";
 import type { DependencyRequest, Patcher } from "./patcher.js";
 import { getPatcher } from "./registry.js";
 import type { FileChange, RepoReader, TreeEntry } from "./types.js";
 import { renderDiff } from "./unified-diff.js";
-import { registryVersions, type VersionLookup } from "./versions.js";
+import { packageRegistry, type PackageRegistry } from "./registry-lookup.js";
+import type { VersionLookup } from "./versions.js";
 
 export interface PlanOptions {
   serviceName: string;
@@ -15,12 +17,24 @@ export interface PlanOptions {
   config: OrchestratorConfig;
   /** Repository at the base commit (local checkout or GitHub). */
   repo: RepoReader;
-  /** Default: live registries via fetch. */
+  /** Version pins. Default: `registry`. */
   versions?: VersionLookup;
+  /** Existence and first-release checks of PyPI / npm names. Default: the public registries, uncached. */
+  registry?: PackageRegistry;
+  /** The clock for `policy.min_release_age`. Default: now. */
+  now?: Date;
 }
 
 export type FixPlan =
-  | { ok: true; changes: FileChange[]; diff: string; summary: string; policy: PolicyDecision }
+  | {
+      ok: true;
+      changes: FileChange[];
+      diff: string;
+      summary: string;
+      policy: PolicyDecision;
+      /** Where the package was checked and when it was first published; null for system packages. */
+      packageCheck: PackageCheck | null;
+    }
   | { ok: false; reason: string; refusals?: string[] };
 
 interface Target {
@@ -37,18 +51,36 @@ interface Target {
  */
 export async function planFix(finding: Finding, options: PlanOptions): Promise<FixPlan> {
   const { serviceName, service, config, repo } = options;
-  const versions = options.versions ?? registryVersions();
+  const registry = options.registry ?? packageRegistry();
+  const versions = options.versions ?? registry;
   const folder = serviceFolder(service);
-  const tree = await repo.listTree(folder);
+  // The whole tree, not only the service folder: a symlinked parent folder is an entry above it.
+  const fullTree = await repo.listTree("");
+  const tree = folder === "" ? fullTree : fullTree.filter((e) => e.path.startsWith(`${folder}/`));
 
   const chosen = await chooseTarget(finding, folder, service, tree, repo);
   if ("reason" in chosen) return { ok: false, reason: chosen.reason };
   const { path, patcher } = chosen;
 
-  const mode = tree.find((e) => e.path === path)?.mode ?? "100644";
-  const early = pathRefusals(path, mode, serviceName, service);
+  // A truncated tree may hide a link on the way: the reader then lists the folders along the path.
+  const along = (await repo.entriesAlong?.(path)) ?? [];
+  const checked = along.length > 0 ? [...fullTree, ...along] : fullTree;
+  const mode = checked.findLast((e) => e.path === path)?.mode ?? "100644";
+  const early = pathRefusals(path, mode, serviceName, service, checked);
   if (early.length > 0)
     return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
+
+  // Dependency confusion: the name came from a log; only an existing, not brand-new package is proposed.
+  // System packages come from the built-in map only, so there is nothing to look up.
+  let packageCheck: PackageCheck | null = null;
+  if (finding.ecosystem === "pypi" || finding.ecosystem === "npm") {
+    const verdict = await checkPackage(registry, finding.ecosystem, finding.package, {
+      minReleaseAge: config.policy.min_release_age,
+      now: options.now ?? new Date(),
+    });
+    if (!verdict.ok) return { ok: false, reason: `refused: ${verdict.reason}`, refusals: [verdict.reason] };
+    packageCheck = verdict.check;
+  }
 
   const before = chosen.exists ? await repo.readFile(path) : null;
   if (chosen.exists && before === null)
@@ -63,7 +95,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
     return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
 
   const changes: FileChange[] = [{ path, before, after: outcome.text, mode }];
-  const policy = evaluatePolicy(changes, serviceName, service, config);
+  const policy = evaluatePolicy(changes, serviceName, service, config, checked);
   if (!policy.allowed) {
     return { ok: false, reason: `refused by policy: ${policy.reasons.join("; ")}`, refusals: policy.reasons };
   }
@@ -75,7 +107,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   const summary =
     `${verb} ${outcome.added} ${before === null ? "as" : "to"} ${path} for missing ${describe(finding)}.\n` +
     notes.map((n) => `- ${n}`).join("\n");
-  return { ok: true, changes, diff: renderDiff(changes), summary, policy };
+  return { ok: true, changes, diff: renderDiff(changes), summary, policy, packageCheck };
 }
 
 async function chooseTarget(

@@ -13,6 +13,11 @@ export interface RepoReader {
   readFile(path: string): Promise<string | null>;
   /** Every entry below `dir` (recursive), with git modes. */
   listTree(dir: string): Promise<TreeEntry[]>;
+  /**
+   * The entries of each prefix of `path` that `listTree` may have left out (GitHub truncates very large
+   * recursive trees), so the policy still sees a symlink or submodule on the way. Optional.
+   */
+  entriesAlong?(path: string): Promise<TreeEntry[]>;
 }
 
 /** One file as a fix would change it. */

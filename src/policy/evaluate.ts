@@ -1,7 +1,8 @@
 import { diffLines } from "diff";
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
-import type { FileChange } from "../patch/types.js";
+import type { FileChange, TreeEntry } from "../patch/types.js";
 import { matchesGlob } from "./glob.js";
+import { linkRefusals } from "./links.js";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reasons: string[] };
 
@@ -20,7 +21,12 @@ export const DEFAULT_ALLOW = [
   "yarn.lock",
 ];
 
-/** Files no fix may ever change, whatever `allow` says: deploy wiring, CI, secrets and keys. */
+const REDIRECT = "package-manager configs can redirect installs to another registry and are never changed";
+
+/**
+ * Files no fix may ever change, whatever `allow` says: deploy wiring, CI, secrets and keys, and the
+ * package-manager configs that can point installs at another registry. Matched regardless of case.
+ */
 export const ALWAYS_REFUSE: { pattern: string; rule: string }[] = [
   { pattern: "docker-compose*.{yml,yaml}", rule: "compose files are never changed by a fix" },
   { pattern: "compose*.{yml,yaml}", rule: "compose files are never changed by a fix" },
@@ -36,6 +42,11 @@ export const ALWAYS_REFUSE: { pattern: string; rule: string }[] = [
     pattern: "{.npmrc,.pypirc,.netrc,.git-credentials,.dockercfg}",
     rule: "credential files are never changed",
   },
+  { pattern: ".yarnrc*", rule: REDIRECT },
+  {
+    pattern: "{.pnpmfile.cjs,.pnpmfile.mjs,.pnpmfile.js,pip.conf,pip.ini,.condarc,bunfig.toml,.bunfig.toml}",
+    rule: REDIRECT,
+  },
   { pattern: "**/.docker/config.json", rule: "credential files are never changed" },
   { pattern: "**/.git/**", rule: "git internals are never changed" },
   { pattern: ".gitmodules", rule: "submodule wiring is never changed" },
@@ -46,13 +57,15 @@ const SUBMODULE = "160000";
 
 /**
  * Decides whether a change set may be committed for `serviceName`. Pure: no I/O, same answer for the same
- * input. Every reason names the file and the rule that refused it.
+ * input. Every reason names the file and the rule that refused it. `tree` is the repository tree at the
+ * base commit (every entry, from the root): a symlink or submodule at any prefix of a path refuses it.
  */
 export function evaluatePolicy(
   changes: FileChange[],
   serviceName: string,
   service: ServiceConfig,
   config: OrchestratorConfig,
+  tree: TreeEntry[] = [],
 ): PolicyDecision {
   const reasons: string[] = [];
   if (changes.length === 0) reasons.push(`(change set): empty; a fix must change at least one file`);
@@ -61,7 +74,7 @@ export function evaluatePolicy(
   for (const change of changes) {
     if (seen.has(change.path)) reasons.push(`${change.path}: appears twice in the change set`);
     seen.add(change.path);
-    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service));
+    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service, tree));
   }
 
   const { max_files, max_changed_lines } = config.policy;
@@ -88,6 +101,7 @@ export function pathRefusals(
   mode: string,
   serviceName: string,
   service: ServiceConfig,
+  tree: TreeEntry[] = [],
 ): string[] {
   const unsafe = unsafePathReason(path);
   if (unsafe) return [`${JSON.stringify(path)}: ${unsafe}`];
@@ -96,9 +110,10 @@ export function pathRefusals(
   if (mode === SYMLINK) reasons.push(`${path}: is a symlink (mode 120000); fixes never change symlinks`);
   if (mode === SUBMODULE)
     reasons.push(`${path}: is a submodule (mode 160000); fixes never change submodules`);
+  if (mode !== SYMLINK && mode !== SUBMODULE) reasons.push(...linkRefusals(path, tree));
 
   for (const { pattern, rule } of ALWAYS_REFUSE) {
-    if (matchesGlob(path, pattern)) {
+    if (matchesGlob(path, pattern, { nocase: true })) {
       reasons.push(`${path}: ${rule} (matches '${pattern}')`);
       break;
     }

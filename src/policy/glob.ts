@@ -3,7 +3,7 @@
  * path segment, `**` spans segments, `{a,b}` alternates. A pattern without '/' matches the file name at
  * any depth, as in .gitignore, so `*.lock` covers `sub/x.lock` too.
  */
-export function globToRegExp(pattern: string): RegExp {
+export function globToRegExp(pattern: string, options: GlobOptions = {}): RegExp {
   let re = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -33,12 +33,17 @@ export function globToRegExp(pattern: string): RegExp {
       re += escapeRegExp(c);
     }
   }
-  return new RegExp(`^${re}$`);
+  return new RegExp(`^${re}$`, options.nocase ? "i" : "");
 }
 
-export function matchesGlob(path: string, pattern: string): boolean {
+export interface GlobOptions {
+  /** Match regardless of case (hard refusals: `.ENV` is as secret as `.env`). */
+  nocase?: boolean;
+}
+
+export function matchesGlob(path: string, pattern: string, options: GlobOptions = {}): boolean {
   const target = pattern.includes("/") ? path : (path.split("/").pop() ?? path);
-  return globToRegExp(pattern.replace(/^\.\//, "")).test(target);
+  return globToRegExp(pattern.replace(/^\.\//, ""), options).test(target);
 }
 
 function escapeRegExp(s: string): string {

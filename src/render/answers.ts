@@ -1,7 +1,7 @@
 import type { ConfigError } from "../config/parse.js";
 import type { FixOutcome } from "../app/fix-service.js";
 import { renderPlan } from "./fix-story.js";
-import { codeBlock, escapeHtml, inlineCode } from "./text.js";
+import { codeBlock, escapeHtml, inlineCode, neutralise, userCode } from "./text.js";
 
 /** The one answer to a command, for each way it can end. Pure. */
 
@@ -19,8 +19,8 @@ export function answerOutcome(outcome: FixOutcome, sender: string): string {
       );
     case "refused":
       return [
-        `@${sender} no fix for ${inlineCode(outcome.service)}: ${escapeHtml(outcome.reason)}. No branch was created.`,
-        ...outcome.refusals.map((r) => `- ${escapeHtml(r)}`),
+        `@${sender} no fix for ${inlineCode(outcome.service)}: ${neutralise(escapeHtml(outcome.reason))}. No branch was created.`,
+        ...outcome.refusals.map((r) => `- ${neutralise(escapeHtml(r))}`),
       ].join("\n");
     case "planned":
       return `@${sender} ${renderPlan(outcome.story)}`;
@@ -30,7 +30,8 @@ export function answerOutcome(outcome: FixOutcome, sender: string): string {
 export function answerNothingToFix(sender: string, service: string, why: string[]): string {
   return [
     `@${sender} nothing to fix for ${inlineCode(service)}:`,
-    ...why.map((w) => `- ${escapeHtml(w)}`),
+    // Each line names the failed job, whose name a fork's pull request chooses.
+    ...why.map((w) => `- ${userCode(w)}`),
   ].join("\n");
 }
 

@@ -1,6 +1,7 @@
 import type { Diagnosis, Finding } from "../diagnose/types.js";
+import type { PackageCheck } from "../policy/package-check.js";
 import { renderMetaMarker, type FixMeta } from "./meta-marker.js";
-import { codeBlock, details, escapeHtml, inlineCode } from "./text.js";
+import { codeBlock, details, escapeHtml, inlineCode, neutralise, safeUrl, userCode } from "./text.js";
 
 /** What a fix PR, its check run and a `plan` answer tell: the same story, rendered for each surface. */
 export interface FixStory {
@@ -15,6 +16,8 @@ export interface FixStory {
   diff: string;
   /** One line from the planner, e.g. "add PyYAML to services/api/requirements.txt". */
   summary: string;
+  /** The registry check of the package (PyPI / npm); null or absent for system packages. */
+  packageCheck?: PackageCheck | null;
   /** Configured approvers, or null for the default (write access). */
   approvers: string[] | null;
   baseSha: string;
@@ -39,8 +42,10 @@ export function whoMustApprove(approvers: string[] | null): string {
   return approvers.map((a) => (a.startsWith("@") ? `a member of ${inlineCode(a)}` : `@${a}`)).join(", ");
 }
 
+/** The label holds workflow and job names, which a fork's pull request chooses: always inline code. */
 function failedLine(failure: FailureRef): string {
-  return failure.url ? `[${escapeHtml(failure.label)}](${failure.url})` : escapeHtml(failure.label);
+  const url = safeUrl(failure.url);
+  return url ? `[${userCode(failure.label)}](${url})` : userCode(failure.label);
 }
 
 function evidenceBlock(diagnosis: Diagnosis, finding: Finding): string {
@@ -50,7 +55,18 @@ function evidenceBlock(diagnosis: Diagnosis, finding: Finding): string {
   );
   return details(
     `Evidence (${lines.length} line${lines.length === 1 ? "" : "s"} from the log)`,
-    codeBlock(lines.join("\n")),
+    codeBlock(neutralise(lines.join("\n"))),
+  );
+}
+
+/** Where the name was checked, linked, and when it was first published. */
+function registryLine(check: PackageCheck | null | undefined): string {
+  if (!check) return "";
+  const page = safeUrl(check.page);
+  const where = page ? `[${check.registry}](${page})` : check.registry;
+  return (
+    `- registry: ${inlineCode(check.name)} exists on ${where}, first published ${check.firstPublished.slice(0, 10)} ` +
+    `(${check.ageDays} days ago; \`policy.min_release_age\` is ${inlineCode(check.minReleaseAge)})`
   );
 }
 
@@ -62,9 +78,10 @@ function diagnosisLines(story: FixStory): string {
         .join(", ")})`
     : "";
   return [
-    `- missing: ${inlineCode(finding.missing)} (${finding.kind.replace("_", " ")})`,
-    `- provided by: ${inlineCode(finding.package)} from ${finding.ecosystem}${alternatives}`,
-    `- diagnoser: ${inlineCode(finding.diagnoser)}; ${escapeHtml(story.diagnosis.reason)}`,
+    `- missing: ${userCode(finding.missing)} (${finding.kind.replace("_", " ")})`,
+    `- provided by: ${userCode(finding.package)} from ${finding.ecosystem}${alternatives}`,
+    registryLine(story.packageCheck),
+    `- diagnoser: ${inlineCode(finding.diagnoser)}; ${userCode(story.diagnosis.reason)}`,
     story.diagnosis.truncated
       ? `- note: the log was only read in part (${story.diagnosis.bytesRead} bytes)`
       : "",
@@ -102,7 +119,7 @@ export function renderPrBody(story: FixStory): string {
     `### Diagnosis`,
     diagnosisLines(story),
     `### The fix`,
-    `${escapeHtml(story.summary)} (based on ${inlineCode(story.baseBranch)} at ${inlineCode(story.baseSha.slice(0, 7))}).`,
+    `${neutralise(escapeHtml(story.summary))} (based on ${userCode(story.baseBranch)} at ${inlineCode(story.baseSha.slice(0, 7))}).`,
     codeBlock(story.diff, "diff"),
     `### What merging will do`,
     mergeEffect(story),
@@ -110,7 +127,7 @@ export function renderPrBody(story: FixStory): string {
     `An approving review on the current head commit by ${whoMustApprove(story.approvers)}. ` +
       "The `orchestrator / approval` check turns green then; a new push resets it.",
     "",
-    `<sub>Opened by orchestrator. Same failure again updates nothing: this PR (branch ${inlineCode(story.branch)}) stays the one fix.</sub>`,
+    `<sub>Opened by orchestrator. Same failure again updates nothing: this PR (branch ${userCode(story.branch)}) stays the one fix.</sub>`,
     renderMetaMarker(meta),
   ].join("\n\n");
 }
@@ -125,8 +142,8 @@ export function renderFixCheck(story: FixStory): CheckOutput {
   return {
     title: `Add ${story.finding.package} for ${story.service}`,
     summary: [
-      `${failedLine(story.failure)} failed: ${inlineCode(story.finding.missing)} is missing.`,
-      `${escapeHtml(story.summary)}.`,
+      `${failedLine(story.failure)} failed: ${userCode(story.finding.missing)} is missing.`,
+      `${neutralise(escapeHtml(story.summary))}.`,
       mergeEffect(story),
       `Approval: ${whoMustApprove(story.approvers)}.`,
     ].join("\n\n"),
@@ -146,7 +163,7 @@ export function renderPlan(story: FixStory): string {
     `${failedLine(story.failure)} failed.`,
     diagnosisLines(story),
     evidenceBlock(story.diagnosis, story.finding),
-    `${escapeHtml(story.summary)}:`,
+    `${neutralise(escapeHtml(story.summary))}:`,
     codeBlock(story.diff, "diff"),
     `Run \`/orchestrator fix ${story.service}\` to open this as a pull request.`,
   ].join("\n\n");

@@ -28,6 +28,40 @@ export function inlineCode(text: string): string {
   return `\`${text.replace(/[`\r\n]/g, " ")}\``;
 }
 
+/**
+ * Text a fork or a log controls (workflow, job and step names, branch names, paths and lines from logs),
+ * rendered as inline code: the backtick fence is longer than any backtick run inside, so the text cannot
+ * close the span and nothing in it renders as a link, image, heading or HTML; `@mentions` and `<!--` are
+ * neutralised too, for the surfaces that show text unrendered (titles, commit messages, notifications).
+ */
+export function userCode(text: string): string {
+  const flat = neutralise(text.replace(/\r\n?|\n/g, " "));
+  if (flat.length === 0) return "_(empty)_";
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  // A span that starts or ends with a backtick (or a space) needs a space of padding, which GitHub strips.
+  const pad = /^[` ]|[` ]$/.test(flat) ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** Zero-width space after `@` of a would-be mention and inside `<!--`, so neither does anything. */
+export function neutralise(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200B").replace(/<!--/g, "<\u200B!--");
+}
+
+/** A link target that cannot break out of `(...)` or be a `javascript:` URL; null when it is not http(s). */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+  return parsed.toString().replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

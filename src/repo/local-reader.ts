@@ -21,8 +21,11 @@ export function localRepoReader(dir: string): RepoReader {
 
   return {
     async readFile(path) {
-      const full = join(dir, checkRelative(path));
+      const relative = checkRelative(path);
+      const full = join(dir, relative);
       try {
+        // A symlinked parent folder would read a file outside the checkout into a diff.
+        if ((await linkedSegment(dir, relative)) !== null) return null;
         const info = await lstat(full);
         if (!info.isFile()) return null; // symlinks and folders are not files to patch
         return await readFile(full, "utf8");
@@ -42,6 +45,25 @@ export function localRepoReader(dir: string): RepoReader {
       return withFolders(files, prefix);
     },
   };
+}
+
+/**
+ * The first segment of `relative` below `dir` that is a symlink (lstat, one segment at a time), or null.
+ * Segments that do not exist yet are fine: a fix may create a file in a new folder.
+ */
+export async function linkedSegment(dir: string, relative: string): Promise<string | null> {
+  const segments = relative.split("/").filter((s) => s !== "" && s !== ".");
+  for (let i = 1; i <= segments.length; i++) {
+    const prefix = segments.slice(0, i).join("/");
+    try {
+      if ((await lstat(join(dir, prefix))).isSymbolicLink()) return prefix;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw error;
+    }
+  }
+  return null;
 }
 
 function checkRelative(path: string): string {

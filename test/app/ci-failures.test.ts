@@ -13,6 +13,7 @@ import {
   mockRunJobs,
   R,
 } from "../helpers/fix-world.js";
+import { publishedRegistry } from "../helpers/registry.js";
 
 const HEAD = "9".repeat(40);
 const BRANCH = fixBranch("api", fixFingerprint("api", { kind: "python_module", package: "PyYAML" }));
@@ -48,7 +49,12 @@ function failedCheck(name: string, slug = "circleci-checks"): WebhookPayload<"ch
 describe("CI failures", () => {
   const gh = useGitHubHarness();
   beforeEach(() =>
-    gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "6.0.2" } }))),
+    gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
+      ),
+    ),
   );
 
   it("workflow_run failure with auto_fix: streams each failed job's log and opens the fix PR", async () => {
@@ -64,7 +70,7 @@ describe("CI failures", () => {
     const pr = mockOpenPull(gh, BRANCH, 50);
     await gh.receive("workflow_run", failedRun());
     expect(pr.prBody()).toContain(
-      "[workflow CI, job build (api)](https://github.com/acme/stack/actions/runs/31/job/7)",
+      "[`workflow CI, job build (api)`](https://github.com/acme/stack/actions/runs/31/job/7)",
     );
     expect(gh.requests.filter((r) => r.origin.startsWith("https://pipelines"))).toHaveLength(1);
     expect(gh.messages()).toContain("automatic fix: opened");
@@ -148,12 +154,16 @@ describe("CI failures", () => {
   it("check_run failure from other CI: its output text is the log", async () => {
     gh.mintToken();
     mockConfig(gh, configText(true));
+    // Check runs do not say where the commit came from: it must be the head of a branch here.
+    gh.github
+      .get(`${R}/commits/${HEAD}/branches-where-head`)
+      .reply(200, [{ name: "feature", commit: { sha: HEAD, url: "" }, protected: false }]);
     mockDefaultHead(gh);
     mockPullsForBranch(gh, BRANCH, []);
     mockCommit(gh, BRANCH);
     const pr = mockOpenPull(gh, BRANCH, 51);
     await gh.receive("check_run", failedCheck("docker build api"));
-    expect(pr.prBody()).toContain("[check docker build api](https://circleci.example/job/1)");
+    expect(pr.prBody()).toContain("[`check docker build api`](https://circleci.example/job/1)");
   });
 
   it.each([
@@ -181,7 +191,7 @@ describe("CI failures", () => {
     mockCommit(gh, BRANCH);
     const pr = mockOpenPull(gh, BRANCH, 52);
     await gh.receive("repository_dispatch", payload as never);
-    expect(pr.prBody()).toContain("runtime failure of api reported by the runner failed for service `api`");
+    expect(pr.prBody()).toContain("`runtime failure of api reported by the runner` failed for service `api`");
   });
 
   it("repository_dispatch with a malformed payload or another action is ignored with a reason", async () => {

@@ -3,6 +3,7 @@ import { defaultDeps } from "../../src/app/deps.js";
 import { fixBranch, fixFingerprint } from "../../src/app/fingerprint.js";
 import { registerHandlers } from "../../src/app/register.js";
 import { parseMetaMarker } from "../../src/render/meta-marker.js";
+import { publishedRegistry } from "../helpers/registry.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import {
   API_FILES,
@@ -67,7 +68,9 @@ function mockFailureOnPr(gh: ReturnType<typeof useGitHubHarness>, log = YAML_LOG
 describe("issue_comment commands", () => {
   const gh = useGitHubHarness();
   const versions = { latest: async () => "6.0.2" };
-  beforeEach(() => gh.load((app) => registerHandlers(app, defaultDeps({ versions }))));
+  beforeEach(() =>
+    gh.load((app) => registerHandlers(app, defaultDeps({ versions, registry: publishedRegistry() }))),
+  );
 
   it("fix on a PR: reads the failed job log (302 to the log store), opens one labelled PR with checks, answers once", async () => {
     const token = gh.mintToken();
@@ -87,7 +90,7 @@ describe("issue_comment commands", () => {
     );
     const body = pr.prBody();
     expect(body).toContain(
-      "[workflow CI, job build api](https://github.com/acme/stack/actions/runs/77/job/501)",
+      "[`workflow CI, job build api`](https://github.com/acme/stack/actions/runs/77/job/501)",
     );
     expect(body).toMatch(
       /<details>\n<summary>Evidence \(3 lines from the log\)<\/summary>[\s\S]*ModuleNotFoundError: No module named 'yaml'/,
@@ -256,7 +259,12 @@ describe("issue_comment commands", () => {
 describe("issue_comment safety", () => {
   const gh = useGitHubHarness();
   beforeEach(() =>
-    gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "1.0" } }))),
+    gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "1.0" }, registry: publishedRegistry() }),
+      ),
+    ),
   );
 
   it("answers an unauthorized commenter once, without eyes and without doing anything", async () => {
@@ -356,7 +364,12 @@ describe("issue_comment safety", () => {
   it("never lets planted secrets reach any outbound request or log line", async () => {
     const envSecret = "hunter2-database-password-value";
     process.env.DATABASE_PASSWORD = envSecret;
-    await gh.load((app) => registerHandlers(app, defaultDeps({ versions: { latest: async () => "6.0.2" } })));
+    await gh.load((app) =>
+      registerHandlers(
+        app,
+        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
+      ),
+    );
     delete process.env.DATABASE_PASSWORD;
     const planted = {
       ghs: "ghs_" + "Z9y8X7w6V5u4T3s2R1q0".repeat(2),
@@ -407,7 +420,7 @@ describe("issue_comment safety", () => {
     const answer = mockAnswer(gh, 1);
     await gh.receive("issue_comment", comment("/orchestrator fix api"));
     expect(answer()).toMatch(
-      /nothing to fix for `api`:\n- workflow CI, job build api: .*stopped reading at 2 KiB, the size cap/,
+      /nothing to fix for `api`:\n- `workflow CI, job build api: .*stopped reading at 2 KiB, the size cap/,
     );
   });
 

@@ -39,6 +39,8 @@ describe("orchestrator diagnose --json", () => {
       kind: "system_package",
       package: "zlib1g-dev",
       ecosystem: "debian",
+      registry_checked: false,
+      registry_note: "not needed: system packages come only from the built-in map",
       evidence: ["fatal error: zlib.h: No such file or directory"],
     });
     expect(run.stderr()).toBe("");

@@ -6,6 +6,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixCommand } from "../../src/cli/fix-command.js";
 import { UsageError } from "../../src/cli/io.js";
+import { nockPyPI } from "../helpers/registry.js";
 
 const STACK = join(import.meta.dirname, "../fixtures/repos/stack");
 const YAML_LOG =
@@ -29,6 +30,11 @@ function log(text: string): string {
   return path;
 }
 
+/** Registry settings from nowhere but the test: no env, an empty home, no machine-wide pip.conf. */
+function isolated() {
+  return { settings: { env: {}, home: work, globalPipFiles: [] } };
+}
+
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), "orchestrator-fix-cli-"));
@@ -45,11 +51,13 @@ afterAll(() => nock.enableNetConnect());
 
 describe("orchestrator fix", () => {
   it("prints the diagnosis, the summary and the unified diff without touching files", async () => {
-    nock("https://pypi.org")
-      .get("/pypi/PyYAML/json")
-      .reply(200, { info: { version: "6.0.2" } });
+    nockPyPI("PyYAML", { ageDays: 3000, version: "6.0.2" });
     const t = io();
-    const code = await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io);
+    const code = await fixCommand(
+      ["--repo", repo, "--service", "api", "--log", log(YAML_LOG)],
+      t.io,
+      isolated(),
+    );
     expect(code).toBe(0);
     expect(t.stdout()).toContain("diagnosis: missing Python module 'yaml'");
     expect(t.stdout()).toContain("Add PyYAML==6.0.2 to services/api/requirements/prod.txt");
@@ -74,6 +82,7 @@ describe("orchestrator fix", () => {
         "--write",
       ],
       t.io,
+      isolated(),
     );
     expect(code).toBe(0);
     expect(t.stdout()).toContain("wrote services/native/Dockerfile\n");
@@ -96,6 +105,7 @@ describe("orchestrator fix", () => {
         log(`token ${secret}\nModuleNotFoundError: No module named 'app.settings' ${secret}\n`),
       ],
       t.io,
+      isolated(),
     );
     expect(code).toBe(0);
     expect(t.stdout()).toMatch(/^nothing to fix: /);
@@ -103,10 +113,12 @@ describe("orchestrator fix", () => {
   });
 
   it("exits 0 when the dependency is already declared", async () => {
+    nockPyPI("fastapi", { ageDays: 3000 });
     const t = io();
     const code = await fixCommand(
       ["--repo", repo, "--service", "api", "--log", log("ModuleNotFoundError: No module named 'fastapi'\n")],
       t.io,
+      isolated(),
     );
     expect(code).toBe(0);
     expect(t.stdout()).toContain(
@@ -123,6 +135,7 @@ describe("orchestrator fix", () => {
     const code = await fixCommand(
       ["--repo", repo, "--service", "native", "--log", log("ModuleNotFoundError: No module named 'yaml'\n")],
       t.io,
+      isolated(),
     );
     expect(code).toBe(3);
     expect(t.stdout()).toContain(
@@ -132,7 +145,7 @@ describe("orchestrator fix", () => {
 
   it("warns when the log points at another service", async () => {
     const t = io();
-    await fixCommand(["--repo", repo, "--service", "bare", "--log", log(YAML_LOG)], t.io);
+    await fixCommand(["--repo", repo, "--service", "bare", "--log", log(YAML_LOG)], t.io, isolated());
     expect(t.stderr()).toContain("warning: the log points at api, not at 'bare'");
   });
 
@@ -157,7 +170,9 @@ describe("orchestrator fix", () => {
       "services:\n  api:\n    path: ../x\n    colour: red\n",
     );
     const t = io();
-    expect(await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io)).toBe(2);
+    expect(
+      await fixCommand(["--repo", repo, "--service", "api", "--log", log(YAML_LOG)], t.io, isolated()),
+    ).toBe(2);
     expect(t.stderr()).toContain("`services.api.path`");
     expect(t.stderr()).toContain("colour");
   });
@@ -174,7 +189,7 @@ describe("orchestrator fix", () => {
 
   it("prints usage for --help", async () => {
     const t = io();
-    expect(await fixCommand(["--help"], t.io)).toBe(0);
+    expect(await fixCommand(["--help"], t.io, isolated())).toBe(0);
     expect(t.stdout()).toContain("usage: orchestrator fix --repo DIR --service NAME --log FILE [--write]");
   });
 });

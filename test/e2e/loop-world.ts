@@ -14,6 +14,7 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import orchestrator from "../../src/index.js";
+import { pypiDocument } from "../helpers/registry.js";
 import { startCommand } from "../../runner/cli/start-command.js";
 import { createInstallationClient } from "../../runner/github/installation-client.js";
 import { TEST_APP_ID, TEST_OWNER, TEST_REPO, testPrivateKey, type GitHubHarness } from "../helpers/github.js";
@@ -148,11 +149,20 @@ export function failingCiRun(headSha: string): FakeRun {
   };
 }
 
-/** PyPI's JSON API for PyYAML: requirements.txt pins, so the patcher looks the version up. */
+/**
+ * PyPI's JSON API for PyYAML: one answer serves the dependency-confusion check (the package exists, its
+ * first release is years old) and the version pin (requirements.txt pins).
+ */
 export function mockPyPI(gh: GitHubHarness): void {
   gh.scope("https://pypi.org")
     .get("/pypi/PyYAML/json")
-    .reply(200, { info: { name: "PyYAML", version: PYYAML_LATEST } });
+    .reply(
+      200,
+      pypiDocument("PyYAML", [
+        { version: "3.05", uploaded: new Date("2006-05-12T08:00:00Z") },
+        { version: PYYAML_LATEST, uploaded: new Date("2024-08-06T00:00:00Z") },
+      ]),
+    );
 }
 
 export interface RunnerPass {

@@ -9,6 +9,7 @@ import type { OrchestratorConfig } from "../../src/config/schema.js";
 import type { Finding } from "../../src/diagnose/types.js";
 import { planFix, type FixPlan } from "../../src/patch/plan.js";
 import { localRepoReader } from "../../src/repo/local-reader.js";
+import { nockNpm, nockPyPI } from "../helpers/registry.js";
 
 const STACK = join(import.meta.dirname, "../fixtures/repos/stack");
 
@@ -52,8 +53,8 @@ function plan(service: string, finding: Finding, dir = STACK, config = loadConfi
     repo: localRepoReader(dir),
   });
 }
-const pypi = (name: string, version: string) =>
-  nock("https://pypi.org").get(`/pypi/${name}/json`).reply(200, { info: { version } });
+// Every PyPI / npm name is checked on its registry (existence, first release age), pinned or not.
+const pypi = (name: string, version = "1.0.0") => nockPyPI(name, { ageDays: 3000, version });
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -95,6 +96,7 @@ describe("planFix over the fixture stack", () => {
   });
 
   it("python: creates the requirements file a Dockerfile copies and installs when it is missing", async () => {
+    pypi("PyYAML");
     const result = await plan("fresh", python("yaml", "PyYAML"));
     if (!result.ok) throw new Error(result.reason);
     expect(result.changes).toEqual([
@@ -115,6 +117,7 @@ describe("planFix over the fixture stack", () => {
   });
 
   it("python: says nothing to fix when the distribution is already listed", async () => {
+    pypi("FastAPI");
     const result = await plan("api", python("fastapi", "FastAPI"));
     expect(result).toEqual({
       ok: false,
@@ -123,6 +126,7 @@ describe("planFix over the fixture stack", () => {
   });
 
   it("python: explains hash-pinned requirements cannot be patched offline", async () => {
+    pypi("PyYAML");
     const result = await plan("hashed", python("yaml", "PyYAML"));
     expect(result).toEqual({
       ok: false,
@@ -133,9 +137,7 @@ describe("planFix over the fixture stack", () => {
   });
 
   it("node: adds the package to package.json in sorted order with the file's caret style", async () => {
-    nock("https://registry.npmjs.org")
-      .get("/lodash")
-      .reply(200, { "dist-tags": { latest: "4.17.21" } });
+    nockNpm("lodash", { ageDays: 4000, version: "4.17.21" });
     const result = await plan("web", node("lodash/merge", "lodash"));
     if (!result.ok) throw new Error(result.reason);
     expect(result.changes[0]!.path).toBe("web/package.json");

@@ -31,6 +31,7 @@ export async function onCheckRun(context: Context<"check_run.completed">, deps: 
       summary: check.output.summary ?? null,
       text: check.output.text ?? null,
     },
+    pull_requests: check.pull_requests,
   });
   await autoFix({ client, config, deps }, [failure]);
 }
