@@ -10,6 +10,8 @@ export interface DeploymentInfo {
   environment: string;
   payload: unknown;
   createdAt: string;
+  /** Who created it: the runner acts only on deployments of the App's bot. */
+  creator: { login: string; type?: string } | null;
 }
 
 export type DeploymentState =
@@ -58,6 +60,7 @@ export async function listDeployments(
       environment: d.environment,
       payload: d.payload,
       createdAt: d.created_at,
+      creator: d.creator ? { login: d.creator.login, type: d.creator.type } : null,
     }));
     return {
       notModified: false,

@@ -1,4 +1,5 @@
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
+import type { Trust } from "../deploy/app-identity.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import type { CommandHandler } from "../commands/types.js";
@@ -44,9 +45,14 @@ export interface AppDeps {
   commands?: Partial<Record<CommandName, CommandHandler>>;
   /** At most this many failed jobs / check runs are read per failure. */
   maxFailedJobs?: number;
+  /** The app's bot and signing key (src/app/trust.ts); registerHandlers fills it in from the Probot app. */
+  trust: Trust;
 }
 
-export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+/** AppDeps before registration: the trust comes from the Probot instance the handlers are loaded into. */
+export type AppDepsInput = Omit<AppDeps, "trust"> & { trust?: Trust };
+
+export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDepsInput {
   return {
     diagnoseLog,
     planFix,
