@@ -37,8 +37,19 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
     return;
   }
   const payload = parsePayload(deployment.payload);
-  if (!payload) {
-    log.warn("a rolled-back status on a deployment without a signed orchestrator payload: ignoring it");
+  if (!payload || payload.service !== service) {
+    log.warn(
+      { task: deployment.task },
+      "a rolled-back status on a deployment without a signed orchestrator payload for its task: ignoring it",
+    );
+    return;
+  }
+  if (payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
+    // Only a PR's change can be reverted; a rolled-back rollback or ad-hoc deploy changed nothing on main.
+    log.info(
+      { reason: payload.reason, pr: payload.pr },
+      "rolled back, but not a merged PR's change: no revert offer",
+    );
     return;
   }
   if (!trust.key) {
@@ -68,14 +79,6 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
   );
   if (problem) {
     log.warn({ why: problem }, "a rolled-back status on a deployment that is not the app's: ignoring it");
-    return;
-  }
-  if (payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
-    // Only a PR's change can be reverted; a rolled-back rollback or ad-hoc deploy changed nothing on main.
-    log.info(
-      { reason: payload.reason, pr: payload.pr },
-      "rolled back, but not a merged PR's change: no revert offer",
-    );
     return;
   }
   const loaded = await loadConfig(context);

@@ -29,20 +29,21 @@ export async function onRepositoryDispatch(
     log.debug("not an orchestrator dispatch");
     return;
   }
-  const sender = (context.payload as { sender?: { login?: string; type?: string } | null }).sender ?? null;
-  const identity = await deps.trust.identity();
-  if (!isAppBot(sender, identity)) {
-    log.warn(
-      { sender: sender?.login ?? null, bot: identity.botLogin },
-      "runtime failure dispatch not sent by the app's bot: ignoring it",
-    );
-    return;
-  }
   const parsed = runtimeFailure.safeParse(payload);
   if (!parsed.success) {
     log.warn(
       { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
       "runtime failure payload is invalid: ignoring it",
+    );
+    return;
+  }
+  const sender = (context.payload as { sender?: { login?: string; type?: string } | null }).sender ?? null;
+  // A person (type User) is never the bot: no need to look the bot up to say so.
+  const identity = sender?.type === "Bot" ? await deps.trust.identity() : null;
+  if (!identity || !isAppBot(sender, identity)) {
+    log.warn(
+      { sender: sender?.login ?? null, bot: identity?.botLogin ?? null },
+      "runtime failure dispatch not sent by the app's bot: ignoring it",
     );
     return;
   }
