@@ -27,7 +27,10 @@ export function signingKeyFromEnv(
         };
       }
     }
-    return { key: deriveSigningKey({ secret: env.ORCHESTRATOR_SIGNING_KEY ?? null, privateKey }), keyProblem: null };
+    return {
+      key: deriveSigningKey({ secret: env.ORCHESTRATOR_SIGNING_KEY ?? null, privateKey }),
+      keyProblem: null,
+    };
   } catch (error) {
     return { key: null, keyProblem: error instanceof Error ? error.message : String(error) };
   }
@@ -43,7 +46,8 @@ export function trustFor(app: Probot, env: NodeJS.ProcessEnv = process.env): Tru
   let trust = trusts.get(app);
   if (!trust) {
     const { key, keyProblem } = signingKeyFromEnv(env);
-    if (keyProblem) app.log.warn({ why: keyProblem }, "no signing key: deployments cannot be signed or trusted");
+    if (keyProblem)
+      app.log.warn({ why: keyProblem }, "no signing key: deployments cannot be signed or trusted");
     trust = {
       key,
       keyProblem,

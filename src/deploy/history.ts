@@ -63,7 +63,10 @@ export function admitDeployment(
 }
 
 /** Statuses count only when the App's bot (the runner) wrote them: anyone with deployments: write can add one. */
-export function botStatuses<S extends { creator?: UserLike | null }>(statuses: S[], identity: AppIdentity): S[] {
+export function botStatuses<S extends { creator?: UserLike | null }>(
+  statuses: S[],
+  identity: AppIdentity,
+): S[] {
   return statuses.filter((s) => isAppBot(s.creator ?? null, identity));
 }
 

@@ -15,6 +15,9 @@ export function pullMeta(
     branch: pull.head.ref,
   });
   if (read.kind === "ignored")
-    client.log.warn({ pr: pull.number, why: read.why }, "ignoring the PR's orchestrator marker: treating it as not ours");
+    client.log.warn(
+      { pr: pull.number, why: read.why },
+      "ignoring the PR's orchestrator marker: treating it as not ours",
+    );
   return read.kind === "ok" ? read.meta : null;
 }

@@ -20,7 +20,8 @@ export type QueueOutcome =
 export async function queueDeploy(env: DeployEnv, intent: DeployIntent): Promise<QueueOutcome> {
   const { client, config } = env;
   const { key, keyProblem } = client.trust;
-  if (!key) throw new Error(`cannot sign the deployment of ${intent.service}: ${keyProblem ?? "no signing key"}`);
+  if (!key)
+    throw new Error(`cannot sign the deployment of ${intent.service}: ${keyProblem ?? "no signing key"}`);
   const request = buildDeploymentRequest(intent, config, {
     key,
     repo: `${client.owner}/${client.repo}`,

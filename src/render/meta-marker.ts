@@ -40,14 +40,23 @@ const AT_START = /^<!-- orchestrator:meta (\{[^\n]*?\}) -->/;
 /** The fields in a fixed order, so the signed text never depends on how an object was built. */
 function canonical(meta: FixMeta): unknown[] {
   const f = meta.finding;
-  return [meta.v, meta.service, meta.fingerprint, [f.kind, f.missing, f.package, f.ecosystem], meta.run_url, meta.base_sha];
+  return [
+    meta.v,
+    meta.service,
+    meta.fingerprint,
+    [f.kind, f.missing, f.package, f.ecosystem],
+    meta.run_url,
+    meta.base_sha,
+  ];
 }
 
 export function renderMetaMarker(meta: FixMeta, key: SigningKey, scope: MarkerScope): string {
   const plain = fixMetaSchema.parse(meta);
   const sig = sign(key, markerSignedText(scope.repo, scope.branch, canonical(plain)));
   // JSON never contains a raw newline; escaping < and > keeps `-->` out of the comment.
-  const json = JSON.stringify({ ...plain, sig }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  const json = JSON.stringify({ ...plain, sig })
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e");
   return `${PREFIX}${json} -->`;
 }
 

@@ -37,7 +37,12 @@ function rolledBack(
   deployment.creator = BOT_USER;
   // As the app created it: signed for this repository, environment and commit at creation time.
   deployment.payload = signPayload(
-    (options.payload ?? { service: "api", pr: 12, reason: "merge", requested_by: "carol" }) as UnsignedPayload,
+    (options.payload ?? {
+      service: "api",
+      pr: 12,
+      reason: "merge",
+      requested_by: "carol",
+    }) as UnsignedPayload,
     { environment: "production", sha: MERGE, createdAt: String(deployment.created_at) },
   );
   const status = payload.deployment_status as unknown as Record<string, unknown>;

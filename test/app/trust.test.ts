@@ -28,7 +28,10 @@ describe("the app's signing key from its environment", () => {
   });
 
   it("prefers ORCHESTRATOR_SIGNING_KEY, and without any key says what to set instead of throwing", () => {
-    const configured = signingKeyFromEnv({ ORCHESTRATOR_SIGNING_KEY: "x".repeat(32), PRIVATE_KEY: testPrivateKey() });
+    const configured = signingKeyFromEnv({
+      ORCHESTRATOR_SIGNING_KEY: "x".repeat(32),
+      PRIVATE_KEY: testPrivateKey(),
+    });
     expect(configured.key?.source).toBe("ORCHESTRATOR_SIGNING_KEY");
     expect(signingKeyFromEnv({})).toEqual({
       key: null,

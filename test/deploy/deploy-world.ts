@@ -195,7 +195,8 @@ export function mockDeployments(
     );
   if (input.statuses === false) return;
   // The app never reads the statuses of a deployment it does not trust (not the bot's, or unsigned).
-  const trusted = (x: DeploymentSpec) => (x.creator ?? BOT_USER).login === BOT_USER.login && x.signed !== false;
+  const trusted = (x: DeploymentSpec) =>
+    (x.creator ?? BOT_USER).login === BOT_USER.login && x.signed !== false;
   for (const d of input.deployments.filter(trusted)) {
     gh.github
       .get(`${R}/deployments/${d.id}/statuses`)

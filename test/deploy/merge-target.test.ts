@@ -125,7 +125,10 @@ describe("mergeTarget", () => {
     expect(isOrchestratorPull({ labels: [], meta: verified(meta("api")) })).toBe(true);
     expect(isOrchestratorPull({ labels: ["orchestrator"], meta: null })).toBe(true);
     expect(
-      isOrchestratorPull({ labels: ["orchestrator-ish"], meta: verified("<!-- orchestrator:meta {broken} -->") }),
+      isOrchestratorPull({
+        labels: ["orchestrator-ish"],
+        meta: verified("<!-- orchestrator:meta {broken} -->"),
+      }),
     ).toBe(false);
     // A marker anywhere but the very start (say, in a log line quoted in the body) is not ours.
     expect(isOrchestratorPull({ labels: [], meta: verified(`evidence:\n${meta("api")}`) })).toBe(false);

@@ -67,7 +67,14 @@ describe("deploy texts", () => {
             statuses: [{ state: "failure", description: "rolled back: health | 503", createdAt: "x" }],
           }),
           rec(2, "success", {
-            payload: { service: "api", pr: null, reason: "rollback", requested_by: "bob", rollback_of: 1, ...SIGNED },
+            payload: {
+              service: "api",
+              pr: null,
+              reason: "rollback",
+              requested_by: "bob",
+              rollback_of: 1,
+              ...SIGNED,
+            },
           }),
           rec(1, null, { payload: null, creator: "carol" }),
         ],

@@ -51,7 +51,9 @@ describe("signing key", () => {
       /^ORCHESTRATOR_SIGNING_KEY is too short \(5 characters\): use at least 32/,
     );
     expect(() => deriveSigningKey({})).toThrow(SigningKeyError);
-    expect(() => deriveSigningKey({})).toThrow(/set ORCHESTRATOR_SIGNING_KEY, or PRIVATE_KEY \/ PRIVATE_KEY_PATH/);
+    expect(() => deriveSigningKey({})).toThrow(
+      /set ORCHESTRATOR_SIGNING_KEY, or PRIVATE_KEY \/ PRIVATE_KEY_PATH/,
+    );
     expect(() => deriveSigningKey({ privateKey: "not a key" })).toThrow(
       /PRIVATE_KEY \/ PRIVATE_KEY_PATH\) is not a readable PEM private key/,
     );
@@ -72,7 +74,9 @@ describe("deployment signatures", () => {
   it("accept the signed facts within the window around the deployment's creation", () => {
     expect(sig).toMatch(/^[0-9a-f]{64}$/);
     expect(deploymentSignatureProblem(key, facts, sig, "2026-01-01T00:09:00Z")).toBeNull();
-    expect(deploymentSignatureProblem(key, { ...facts, repo: "ACME/Stack" }, sig, facts.signed_at)).toBeNull();
+    expect(
+      deploymentSignatureProblem(key, { ...facts, repo: "ACME/Stack" }, sig, facts.signed_at),
+    ).toBeNull();
   });
 
   it("say why they refuse: missing, not matching, or signed long before the deployment was created", () => {

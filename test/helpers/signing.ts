@@ -58,9 +58,7 @@ export function signedMarker(meta: FixMeta, branch: string, repo = TEST_FULL_REP
  * the App's JWT. Optional: not every test reaches a check that needs the bot's identity.
  */
 export function mockAppIdentity(gh: GitHubHarness, options: { optional?: boolean } = {}): void {
-  const interceptor = gh.github
-    .get("/app")
-    .matchHeader("authorization", /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);
+  const interceptor = gh.github.get("/app").matchHeader("authorization", /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);
   (options.optional === false ? interceptor : interceptor.optionally()).reply(200, {
     id: TEST_APP_ID,
     slug: TEST_APP_SLUG,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { deriveSigningKey } from "../../src/deploy/signing.js";
-import { parseMetaMarker, readMetaMarker, renderMetaMarker, type FixMeta } from "../../src/render/meta-marker.js";
+import {
+  parseMetaMarker,
+  readMetaMarker,
+  renderMetaMarker,
+  type FixMeta,
+} from "../../src/render/meta-marker.js";
 import { testSigningKey } from "../helpers/signing.js";
 
 const meta: FixMeta = {

@@ -78,13 +78,10 @@ const copiedPayload = genuine.payload as Record<string, unknown>;
 
 describe("the runner deploys only the app's own signed deployments", () => {
   it("refuses a collaborator's deployment with a hand-made payload: error status naming the creator, nothing runs", async () => {
-    const forged = deployment(
-      401,
-      "api",
-      { pr: 12, reason: "merge", requested_by: "alice" },
-      undefined,
-      { creator: MALLORY, signed: false },
-    );
+    const forged = deployment(401, "api", { pr: 12, reason: "merge", requested_by: "alice" }, undefined, {
+      creator: MALLORY,
+      signed: false,
+    });
     serve([forged]);
     const { poller, pipeline } = runner();
 

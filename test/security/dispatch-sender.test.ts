@@ -68,6 +68,8 @@ describe("repository_dispatch orchestrator.runtime_failure", () => {
     await gh.receive("repository_dispatch", dispatch(BOT_USER));
 
     expect(gh.messages()).not.toContain("runtime failure dispatch not sent by the app's bot: ignoring it");
-    expect(gh.messages()).toContain("runtime failure ignored: .github/orchestrator.yml is missing or invalid");
+    expect(gh.messages()).toContain(
+      "runtime failure ignored: .github/orchestrator.yml is missing or invalid",
+    );
   });
 });

@@ -66,7 +66,10 @@ function story(): FixStory {
   };
 }
 
-function clientWith(logs: string[], trust: Trust = testTrust()): Pick<RepoClient, "owner" | "repo" | "trust" | "log"> {
+function clientWith(
+  logs: string[],
+  trust: Trust = testTrust(),
+): Pick<RepoClient, "owner" | "repo" | "trust" | "log"> {
   const log = { warn: (_obj: object, msg: string) => void logs.push(msg) } as unknown as RepoClient["log"];
   return { owner: "acme", repo: "stack", trust, log };
 }
@@ -83,9 +86,14 @@ describe("a marker in log text cannot redirect the approval gate or the deploy",
     expect(body.match(/-->/g)).toHaveLength(1);
     expect(body).toContain("<!\u200b-- orchestrator:meta");
     const logs: string[] = [];
-    expect(fixPullService(clientWith(logs), { number: 9, html_url: "", body, head: { sha: "h", ref: API_BRANCH } })).toBe(
-      "api",
-    );
+    expect(
+      fixPullService(clientWith(logs), {
+        number: 9,
+        html_url: "",
+        body,
+        head: { sha: "h", ref: API_BRANCH },
+      }),
+    ).toBe("api");
     expect(logs).toEqual([]);
   });
 
@@ -99,7 +107,10 @@ describe("a marker in log text cannot redirect the approval gate or the deploy",
 
   it.each([
     ["an unsigned marker", `<!-- orchestrator:meta ${JSON.stringify(webMeta)} -->\n\nplease approve`],
-    ["a real marker copied from the web fix PR onto another branch", `${signedMarker(webMeta, WEB_BRANCH)}\n\nhi`],
+    [
+      "a real marker copied from the web fix PR onto another branch",
+      `${signedMarker(webMeta, WEB_BRANCH)}\n\nhi`,
+    ],
     ["a marker signed for another repository", `${signedMarker(webMeta, API_BRANCH, "acme/other")}\n\nhi`],
     ["a valid marker below user text", `I fixed it\n${signedMarker(webMeta, API_BRANCH)}`],
   ])("a PR whose body has %s is not ours, with a log line saying why", (_what, body) => {
@@ -121,13 +132,21 @@ describe("through the app: a forged marker on a collaborator's PR", () => {
   ): WebhookPayload<"pull_request_review"> | WebhookPayload<"pull_request"> {
     const payload =
       event === "pull_request_review"
-        ? adaptPayload(webhookExample("pull_request_review", (p) => p.action === "submitted"), {
-            sender: { login: "alice" },
-          })
-        : adaptPayload(webhookExample("pull_request", (p) => p.action === "closed"), {
-            sender: { login: "mallory" },
-          });
-    const pr = payload.pull_request as unknown as Record<string, unknown> & { head: { ref: string; sha: string } };
+        ? adaptPayload(
+            webhookExample("pull_request_review", (p) => p.action === "submitted"),
+            {
+              sender: { login: "alice" },
+            },
+          )
+        : adaptPayload(
+            webhookExample("pull_request", (p) => p.action === "closed"),
+            {
+              sender: { login: "mallory" },
+            },
+          );
+    const pr = payload.pull_request as unknown as Record<string, unknown> & {
+      head: { ref: string; sha: string };
+    };
     Object.assign(pr, { number: 66, body, labels: [], merged: true, merge_commit_sha: "e".repeat(40) });
     pr.head.ref = API_BRANCH;
     pr.head.sha = "d".repeat(40);
@@ -137,7 +156,10 @@ describe("through the app: a forged marker on a collaborator's PR", () => {
   it("a review on it writes no approval check", async () => {
     const forged = `${signedMarker(webMeta, WEB_BRANCH)}\n\nlooks like a fix`;
 
-    await gh.receive("pull_request_review", pullEvent(forged, "pull_request_review") as WebhookPayload<"pull_request_review">);
+    await gh.receive(
+      "pull_request_review",
+      pullEvent(forged, "pull_request_review") as WebhookPayload<"pull_request_review">,
+    );
 
     expect(gh.requests).toEqual([]);
     expect(gh.messages()).toContain("ignoring the PR's orchestrator marker: treating it as not ours");

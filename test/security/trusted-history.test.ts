@@ -150,8 +150,18 @@ describe("the revert offer trusts only the bot's rolled-back status on the app's
   }
 
   it.each([
-    ["a status a collaborator wrote on the app's deployment", MALLORY, BOT_USER, "a rolled-back status not written by the app's bot: ignoring it"],
-    ["the bot's status on a collaborator's deployment", BOT_USER, MALLORY, "a rolled-back status on a deployment that is not the app's: ignoring it"],
+    [
+      "a status a collaborator wrote on the app's deployment",
+      MALLORY,
+      BOT_USER,
+      "a rolled-back status not written by the app's bot: ignoring it",
+    ],
+    [
+      "the bot's status on a collaborator's deployment",
+      BOT_USER,
+      MALLORY,
+      "a rolled-back status on a deployment that is not the app's: ignoring it",
+    ],
   ])("ignores %s: no revert PR, no comment", async (_what, statusCreator, deploymentCreator, message) => {
     mockAppIdentity(gh, { optional: false });
 

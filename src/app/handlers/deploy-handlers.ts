@@ -13,8 +13,6 @@ import { onDeploymentStatus } from "./deploy-revert-offer.js";
  */
 export function registerDeployHandlers(app: Probot, trust: Trust = trustFor(app)): void {
   app.on("pull_request.closed", (context) => onMergedPull(withRedactedToken(context), trust));
-  app.on("check_run.requested_action", (context) =>
-    onDeployCheckAction(withRedactedToken(context), trust),
-  );
+  app.on("check_run.requested_action", (context) => onDeployCheckAction(withRedactedToken(context), trust));
   app.on("deployment_status", (context) => onDeploymentStatus(withRedactedToken(context), trust));
 }

@@ -33,7 +33,10 @@ export async function onMergedPull(context: Context<"pull_request.closed">, trus
   const loaded = await loadConfig(context);
   if (loaded.status !== "ok") {
     // Without a valid config nothing is deployed; only PRs that are visibly ours get told why.
-    if (loaded.status === "invalid" && isOrchestratorPull({ labels: pull.labels, meta: pullMeta(client, pull) })) {
+    if (
+      loaded.status === "invalid" &&
+      isOrchestratorPull({ labels: pull.labels, meta: pullMeta(client, pull) })
+    ) {
       await postComment(
         client,
         pull.number,

@@ -126,12 +126,11 @@ export function deployment(
     sha: sha(id),
     ref: sha(id),
     task: deployTask(service),
-    payload:
-      typeof payload === "string"
-        ? payload
-        : options.signed === false || "sig" in payload
-          ? fields
-          : signPayload(fields, { environment, sha: sha(id), createdAt }),
+    payload: (typeof payload === "string"
+      ? payload
+      : options.signed === false || "sig" in payload
+        ? fields
+        : signPayload(fields, { environment, sha: sha(id), createdAt })) as unknown,
     original_environment: environment,
     environment,
     description: null,
