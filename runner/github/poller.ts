@@ -5,7 +5,7 @@ import {
   type DeploymentPayload,
 } from "../../src/deploy/contract.js";
 import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
-import type { AppIdentity } from "../../src/deploy/app-identity.js";
+import { isAppBot, type AppIdentity } from "../../src/deploy/app-identity.js";
 import { deploymentTrustProblem } from "../../src/deploy/deployment-trust.js";
 import type { SigningKey } from "../../src/deploy/signing.js";
 import { redact } from "../../src/redact/redactor.js";
@@ -166,14 +166,15 @@ export function createPoller(options: PollerOptions): Poller {
     for (const deployment of deployments) {
       const taskService = serviceFromTask(deployment.task);
       if (!taskService || settled.has(deployment.id)) continue;
-      const status = await latestStatus(gh, deployment.id);
+      identity ??= await options.trust.identity();
+      const bot = identity;
+      const status = await latestStatus(gh, deployment.id, (creator) => isAppBot(creator, bot));
       if (status && TERMINAL_STATES.has(status.state)) {
         settled.add(deployment.id);
         continue;
       }
       // The journal owns a deployment from the moment its run starts (reconcile / report retry finish it).
       if (journal.some((run) => githubMeta(run.start?.meta)?.deploymentId === deployment.id)) continue;
-      identity ??= await options.trust.identity();
       const problem = checkDeployment(deployment, taskService, environment, config, {
         key: options.trust.key,
         identity,

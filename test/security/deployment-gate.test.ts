@@ -18,6 +18,7 @@ import {
   mockAuth,
   REPO_PATH,
   sha,
+  status,
   tempStateDir,
   testClient,
   testConfig,
@@ -191,6 +192,27 @@ describe("the runner deploys only the app's own signed deployments", () => {
     expect(only?.state).toBe("error");
     expect(String(only?.description)).toMatch(/^refused: the payload was signed at .*a copied payload/);
     expect(pipeline.calls).toEqual([]);
+  });
+
+  it("a status a collaborator adds to the app's deployment neither settles nor blocks it", async () => {
+    mockAuth(gh);
+    gh.github
+      .get(`${REPO_PATH}/deployments`)
+      .query({ environment: "production", per_page: "50" })
+      .reply(200, [genuine]);
+    const planted = status("success", "deployed (not really)", MALLORY);
+    gh.github.get(`${REPO_PATH}/deployments/300/statuses`).query({ per_page: "1" }).reply(200, [planted]);
+    gh.github.get(`${REPO_PATH}/deployments/300/statuses`).query({ per_page: "100" }).reply(200, [planted]);
+    gh.github.post(`${REPO_PATH}/check-runs`).reply(201, { id: 900 });
+    gh.github.patch(`${REPO_PATH}/check-runs/900`).reply(200, { id: 900 });
+    gh.github.post(`${REPO_PATH}/deployments/300/statuses`).times(2).reply(201, {});
+    const { poller, pipeline } = runner();
+
+    const summary = await poller.pass();
+
+    expect(summary.deployed).toEqual([300]);
+    expect(pipeline.calls.map((c) => c.ref)).toEqual([sha(300)]);
+    expect(statusOf(300).map((b) => b.state)).toEqual(["in_progress", "success"]);
   });
 
   it("control: the genuine deployment itself runs", async () => {

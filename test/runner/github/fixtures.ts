@@ -142,8 +142,16 @@ export function deployment(
   };
 }
 
-export function status(state: string, description = "") {
-  return { id: 1, state, description, environment: "production", created_at: "2025-01-01T00:00:00Z" };
+/** A deployment status as the runner (the App's bot) writes it; `creator` for anyone else's. */
+export function status(state: string, description = "", creator: object = BOT_USER) {
+  return {
+    id: 1,
+    state,
+    description,
+    environment: "production",
+    created_at: "2025-01-01T00:00:00Z",
+    creator,
+  };
 }
 
 export interface CapturedLog extends RunnerLog {
