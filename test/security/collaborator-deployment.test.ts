@@ -56,7 +56,7 @@ describe("a collaborator's copy of the app's deployment, through the fake GitHub
       testConfig(),
       { key: testSigningKey(), repo: TEST_FULL_REPO, signedAt: new Date() },
     );
-    const genuine = await (
+    const created = await (
       await bot.octokit()
     ).rest.repos.createDeployment({ owner: TEST_OWNER, repo: TEST_REPO, ...request });
 
@@ -66,13 +66,15 @@ describe("a collaborator's copy of the app's deployment, through the fake GitHub
       retry: { enabled: false },
       throttle: { enabled: false },
     });
-    const copy = await mallory.rest.repos.createDeployment({
+    const copied = await mallory.rest.repos.createDeployment({
       owner: TEST_OWNER,
       repo: TEST_REPO,
       ...request,
       ref: evil,
     });
 
+    const genuine = created.data as { id: number };
+    const copy = copied.data as { id: number };
     const log = captureLog();
     const stateDir = tempStateDir();
     const pipeline = fakePipeline({ status: "success", reason: "deployed" });
@@ -93,15 +95,15 @@ describe("a collaborator's copy of the app's deployment, through the fake GitHub
     const summary = await poller.pass();
 
     expect(fake.deployments.map((d) => [d.id, d.creator.login])).toEqual([
-      [genuine.data.id, "orchestrator[bot]"],
-      [copy.data.id, "mallory"],
+      [genuine.id, "orchestrator[bot]"],
+      [copy.id, "mallory"],
     ]);
-    expect(summary.rejected).toEqual([copy.data.id]);
-    expect(summary.deployed).toEqual([genuine.data.id]);
+    expect(summary.rejected).toEqual([copy.id]);
+    expect(summary.deployed).toEqual([genuine.id]);
     expect(pipeline.calls.map((c) => c.ref)).toEqual([approved]);
     expect(
       fake.statuses
-        .filter((s) => s.deployment === copy.data.id)
+        .filter((s) => s.deployment === copy.id)
         .map((s) => [s.state, s.description, s.creator.login]),
     ).toEqual([
       ["error", "refused: created by @mallory, not by the app (orchestrator[bot])", "orchestrator[bot]"],
