@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { CliIo } from "../../src/cli/io.js";
 import { redactedLogger } from "../../src/redact/logger.js";
 import { redact, redactor } from "../../src/redact/redactor.js";
+import { createRunnerTrust, type RunnerTrust } from "../github/app-identity.js";
 import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
 import { createInstallationClient, type InstallationClient } from "../github/installation-client.js";
@@ -18,6 +19,8 @@ export interface StartDeps {
   /** Replaces SIGTERM/SIGINT handling (tests abort it themselves). */
   signal?: AbortSignal;
   createClient?: (env: RunnerGitHubEnv, log: RunnerLog) => InstallationClient;
+  /** The App's bot and signing key (default: GET /app with the App's JWT, key from the env). */
+  createTrust?: (env: RunnerGitHubEnv, processEnv: NodeJS.ProcessEnv) => RunnerTrust;
   runDeploy?: PollerOptions["runDeploy"];
   reconcile?: PollerOptions["reconcile"];
 }
@@ -42,6 +45,12 @@ export async function startCommand(
     throw error;
   }
   redactor.add(ghEnv.privateKey);
+  let trust: RunnerTrust;
+  try {
+    trust = (deps.createTrust ?? defaultTrust)(ghEnv, env);
+  } catch (error) {
+    throw new RunnerUsageError(errorMessage(error));
+  }
   const workspace = workspaceFrom(stringOption(args, "workspace"), env);
   const stateDir = stateDirFrom(env);
   // Fail fast on a workspace without a readable default-branch config (local refs, no fetch yet);
@@ -85,6 +94,7 @@ export async function startCommand(
     environments: ghEnv.environments,
     env,
     log,
+    trust,
     ...(deps.runDeploy ? { runDeploy: deps.runDeploy } : {}),
     ...(deps.reconcile ? { reconcile: deps.reconcile } : {}),
   });
@@ -153,6 +163,15 @@ export async function startCommand(
   }
   log.info({}, "runner stopped");
   return 0;
+}
+
+function defaultTrust(env: RunnerGitHubEnv, processEnv: NodeJS.ProcessEnv): RunnerTrust {
+  return createRunnerTrust({
+    appId: env.appId,
+    privateKey: env.privateKey,
+    baseUrl: env.baseUrl,
+    signingSecret: processEnv.ORCHESTRATOR_SIGNING_KEY,
+  });
 }
 
 function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient {

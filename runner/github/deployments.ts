@@ -10,6 +10,8 @@ export interface DeploymentInfo {
   environment: string;
   payload: unknown;
   createdAt: string;
+  /** Who created it: the runner acts only on deployments of the App's bot. */
+  creator: { login: string; type?: string } | null;
 }
 
 export type DeploymentState =
@@ -18,6 +20,7 @@ export type DeploymentState =
 export interface DeploymentStatusInfo {
   state: DeploymentState;
   description: string;
+  creator: { login: string; type?: string } | null;
 }
 
 export interface GitHubRepo {
@@ -58,6 +61,7 @@ export async function listDeployments(
       environment: d.environment,
       payload: d.payload,
       createdAt: d.created_at,
+      creator: d.creator ? { login: d.creator.login, type: d.creator.type } : null,
     }));
     return {
       notModified: false,
@@ -70,20 +74,33 @@ export async function listDeployments(
   }
 }
 
-/** The newest status of a deployment, or null when it has none yet (a fresh deployment is pending). */
+/**
+ * The newest status of a deployment, or null when it has none yet (a fresh deployment is pending).
+ * With `trusted`, the newest status whose creator it accepts: anyone with deployments: write can add a
+ * status, and one of theirs must not settle or block the app's deployment.
+ */
 export async function latestStatus(
   gh: GitHubRepo,
   deploymentId: number,
+  trusted?: (creator: DeploymentStatusInfo["creator"]) => boolean,
 ): Promise<DeploymentStatusInfo | null> {
   const octokit = await gh.octokit();
-  const { data } = await octokit.rest.repos.listDeploymentStatuses({
-    owner: gh.owner,
-    repo: gh.repo,
-    deployment_id: deploymentId,
-    per_page: 1,
-  });
-  const newest = data[0];
-  return newest ? { state: newest.state, description: newest.description ?? "" } : null;
+  const list = async (perPage: number) =>
+    (
+      await octokit.rest.repos.listDeploymentStatuses({
+        owner: gh.owner,
+        repo: gh.repo,
+        deployment_id: deploymentId,
+        per_page: perPage,
+      })
+    ).data.map((s): DeploymentStatusInfo => ({
+      state: s.state,
+      description: s.description ?? "",
+      creator: s.creator ? { login: s.creator.login, type: s.creator.type } : null,
+    }));
+  const [newest] = await list(1);
+  if (!newest || !trusted || trusted(newest.creator)) return newest ?? null;
+  return (await list(100)).find((s) => trusted(s.creator)) ?? null;
 }
 
 export interface StatusInput {

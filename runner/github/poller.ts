@@ -5,6 +5,9 @@ import {
   type DeploymentPayload,
 } from "../../src/deploy/contract.js";
 import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
+import { isAppBot, type AppIdentity } from "../../src/deploy/app-identity.js";
+import { deploymentTrustProblem } from "../../src/deploy/deployment-trust.js";
+import type { SigningKey } from "../../src/deploy/signing.js";
 import { redact } from "../../src/redact/redactor.js";
 import { allRuns } from "../journal/history.js";
 import { runDir } from "../journal/journal-file.js";
@@ -16,6 +19,7 @@ import {
   recoverInterruptedRun as realRecoverRun,
 } from "../pipeline/reconcile.js";
 import { reportResult } from "../pipeline/steps.js";
+import type { RunnerTrust } from "./app-identity.js";
 import { githubMeta, readClaim, type GitHubRunMeta } from "./claims.js";
 import {
   createStatus,
@@ -46,6 +50,8 @@ export interface PollerOptions {
   environments: string[] | null;
   env: NodeJS.ProcessEnv;
   log: RunnerLog;
+  /** The App's bot and the signing key: only its own signed deployments run. */
+  trust: RunnerTrust;
   runDeploy?: typeof realRunDeploy;
   reconcile?: typeof realReconcile;
   /** Finishes a run whose runDeploy threw partway (default: recoverInterruptedRun). */
@@ -156,17 +162,24 @@ export function createPoller(options: PollerOptions): Poller {
     >();
     const candidates: Candidate[] = [];
     const journal = allRuns(stateDir);
+    let identity: AppIdentity | null = null;
     for (const deployment of deployments) {
       const taskService = serviceFromTask(deployment.task);
       if (!taskService || settled.has(deployment.id)) continue;
-      const status = await latestStatus(gh, deployment.id);
+      identity ??= await options.trust.identity();
+      const bot = identity;
+      const status = await latestStatus(gh, deployment.id, (creator) => isAppBot(creator, bot));
       if (status && TERMINAL_STATES.has(status.state)) {
         settled.add(deployment.id);
         continue;
       }
       // The journal owns a deployment from the moment its run starts (reconcile / report retry finish it).
       if (journal.some((run) => githubMeta(run.start?.meta)?.deploymentId === deployment.id)) continue;
-      const problem = checkDeployment(deployment, taskService, environment, config);
+      const problem = checkDeployment(deployment, taskService, environment, config, {
+        key: options.trust.key,
+        identity,
+        repo: `${gh.owner}/${gh.repo}`,
+      });
       if (typeof problem === "string") {
         log.warn({ deploymentId: deployment.id }, `rejecting deployment: ${problem}`);
         await createStatus(gh, deployment.id, { state: "error", description: problem });
@@ -292,13 +305,21 @@ export function createPoller(options: PollerOptions): Poller {
   };
 }
 
-/** Why a deployment cannot be run (a string), or what running it needs. */
+/**
+ * Why a deployment cannot be run (a string, which becomes its `error` status), or what running it
+ * needs. The approval gate is enforced here, next to the Docker socket: a deployment runs only when the
+ * App's bot created it and its payload carries the app's signature for this repository, environment
+ * and commit (deployment-trust.ts), whatever the payload says otherwise.
+ */
 export function checkDeployment(
   deployment: DeploymentInfo,
   taskService: string,
   environment: string,
   config: OrchestratorConfig,
+  trust: { key: SigningKey; identity: AppIdentity; repo: string },
 ): string | { serviceConfig: ServiceConfig; payload: DeploymentPayload } {
+  if (deployment.creator?.login?.toLowerCase() !== trust.identity.botLogin.toLowerCase())
+    return `refused: created by ${deployment.creator ? `@${deployment.creator.login}` : "an unknown account"}, not by the app (${trust.identity.botLogin})`;
   let raw = deployment.payload;
   if (typeof raw === "string") {
     try {
@@ -310,7 +331,10 @@ export function checkDeployment(
   const parsed = deploymentPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return `payload invalid at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`;
+    const path = issue?.path.join(".") || "(root)";
+    if ((path === "sig" || path === "signed_at") && raw && typeof raw === "object" && !(path in raw))
+      return "refused: the payload is not signed by the app (no sig)";
+    return `payload invalid at ${path}: ${issue?.message ?? "invalid"}`;
   }
   if (parsed.data.service !== taskService)
     return `payload service '${parsed.data.service}' does not match task deploy:${taskService}`;
@@ -321,6 +345,19 @@ export function checkDeployment(
     return `service ${taskService} deploys to '${serviceConfig.environment}', not '${environment}'`;
   if (!/^[0-9a-f]{40}$/i.test(deployment.sha))
     return `deployment sha '${deployment.sha}' is not a commit SHA`;
+  const untrusted = deploymentTrustProblem(
+    {
+      repo: trust.repo,
+      environment: deployment.environment,
+      sha: deployment.sha,
+      createdAt: deployment.createdAt,
+      creator: deployment.creator,
+      payload: parsed.data,
+    },
+    trust.key,
+    trust.identity,
+  );
+  if (untrusted) return `refused: ${untrusted}`;
   return { serviceConfig, payload: parsed.data };
 }
 

@@ -3,7 +3,7 @@ import { upsertCheckRun } from "../github/check-runs.js";
 import { isTeamMember, permissionAtLeast, repoPermission } from "../github/permissions.js";
 import { messageOf, type RepoClient } from "../github/types.js";
 import { whoMustApprove } from "../render/fix-story.js";
-import { parseMetaMarker } from "../render/meta-marker.js";
+import { pullMeta } from "../deploy/pull-meta.js";
 import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
 import { FIX_BRANCH_PREFIX } from "./fingerprint.js";
 import { APPROVAL_CHECK } from "./fix-service.js";
@@ -15,10 +15,16 @@ export interface PullLike {
   head: { sha: string; ref: string };
 }
 
-/** The service of an orchestrator fix PR, or null for any other PR. */
-export function fixPullService(pull: PullLike): string | null {
+/**
+ * The service of an orchestrator fix PR (a fix branch whose body starts with the app's signed marker
+ * for this repository and branch), or null for any other PR.
+ */
+export function fixPullService(
+  client: Pick<RepoClient, "owner" | "repo" | "trust" | "log">,
+  pull: PullLike,
+): string | null {
   if (!pull.head.ref.startsWith(FIX_BRANCH_PREFIX)) return null;
-  return parseMetaMarker(pull.body)?.service ?? null;
+  return pullMeta(client, pull)?.service ?? null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { Trust } from "../deploy/app-identity.js";
 import type { RepoClient } from "../github/types.js";
 
 type RepoContext = Pick<Context, "octokit" | "log" | "repo"> & {
@@ -6,7 +7,7 @@ type RepoContext = Pick<Context, "octokit" | "log" | "repo"> & {
 };
 
 /** The RepoClient of the event's repository. */
-export function clientFor(context: RepoContext, log = context.log): RepoClient {
+export function clientFor(context: RepoContext, trust: Trust, log = context.log): RepoClient {
   const { owner, repo } = context.repo();
   return {
     octokit: context.octokit,
@@ -14,6 +15,7 @@ export function clientFor(context: RepoContext, log = context.log): RepoClient {
     owner,
     repo,
     defaultBranch: context.payload.repository?.default_branch ?? "main",
+    trust,
   };
 }
 

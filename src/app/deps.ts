@@ -1,4 +1,5 @@
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
+import type { Trust } from "../deploy/app-identity.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import type { CommandHandler } from "../commands/types.js";
@@ -58,12 +59,17 @@ export interface AppDeps {
   commands?: Partial<Record<CommandName, CommandHandler>>;
   /** At most this many failed jobs / check runs are read per failure. */
   maxFailedJobs?: number;
+  /** The app's bot and signing key (src/app/trust.ts); registerHandlers fills it in from the Probot app. */
+  trust: Trust;
 }
+
+/** AppDeps before registration: the trust comes from the Probot instance the handlers are loaded into. */
+export type AppDepsInput = Omit<AppDeps, "trust"> & { trust?: Trust };
 
 /** Registry answers are reused this long by the app (a package's first release date does not change). */
 export const REGISTRY_CACHE_TTL_MS = 15 * 60 * 1000;
 
-export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+export function defaultDeps(overrides: Partial<AppDeps> = {}): AppDepsInput {
   const registry =
     overrides.registry ??
     packageRegistry({

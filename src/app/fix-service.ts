@@ -205,6 +205,17 @@ export async function proposeFix(
     baseBranch: client.defaultBranch,
   };
   if (input.mode === "plan") return { kind: "planned", story };
+  const key = client.trust.key;
+  if (!key) {
+    log.warn({ why: client.trust.keyProblem }, "no fix: the PR marker cannot be signed");
+    return {
+      kind: "refused",
+      service,
+      finding,
+      reason: `the app has no signing key (${client.trust.keyProblem ?? "unknown"})`,
+      refusals: [],
+    };
+  }
 
   const commit = await commitChanges(client, {
     base: base.head,
@@ -215,7 +226,7 @@ export async function proposeFix(
   const { pull, created } = await openPull(client, {
     branch,
     title: outbound(prTitle(story), 250),
-    body: outbound(renderPrBody(story)),
+    body: outbound(renderPrBody(story, { key, repo: `${client.owner}/${client.repo}` })),
   });
   if (created) {
     await addLabel(client, pull.number, FIX_LABEL);

@@ -1,20 +1,22 @@
 import type { Context, Probot } from "probot";
 import { createCommandRegistry } from "../commands/registry.js";
 import { redactor } from "../redact/redactor.js";
-import type { AppDeps } from "./deps.js";
+import type { AppDepsInput } from "./deps.js";
 import { onApprovalEvent } from "./handlers/approval.js";
 import { onCheckRun } from "./handlers/check-run.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onRepositoryDispatch } from "./handlers/repository-dispatch.js";
 import { onWorkflowRun } from "./handlers/workflow-run.js";
+import { trustFor } from "./trust.js";
 
 /**
  * Registers the fix half's handlers. Every handler's client registers the installation token it
  * mints with the redactor before its first request, so the token can never be echoed back out.
  */
-export function registerHandlers(app: Probot, deps: AppDeps): void {
+export function registerHandlers(app: Probot, input: AppDepsInput): void {
   // PRIVATE_KEY, WEBHOOK_SECRET and friends, as the process sees them now.
   redactor.addFromEnv();
+  const deps = { ...input, trust: input.trust ?? trustFor(app) };
   const commands = createCommandRegistry(deps.commands);
   app.on("issue_comment.created", (context) => onIssueComment(withRedactedToken(context), deps, commands));
   app.on("workflow_run.completed", (context) => onWorkflowRun(withRedactedToken(context), deps));
@@ -22,7 +24,7 @@ export function registerHandlers(app: Probot, deps: AppDeps): void {
   app.on("repository_dispatch", (context) => onRepositoryDispatch(withRedactedToken(context), deps));
   app.on(
     ["pull_request.synchronize", "pull_request_review.submitted", "pull_request_review.dismissed"],
-    (context) => onApprovalEvent(withRedactedToken(context)),
+    (context) => onApprovalEvent(withRedactedToken(context), deps.trust),
   );
 }
 

@@ -27,6 +27,13 @@ export const deploymentPayloadSchema = z.object({
   requested_by: z.string().min(1),
   /** rollback: the deployment id being rolled back from. */
   rollback_of: z.number().int().positive().optional(),
+  /** When the app signed it; the deployment must have been created within minutes of it. */
+  signed_at: z.iso.datetime(),
+  /**
+   * HMAC-SHA256 (hex) over the repository, environment, commit and the fields above (signing.ts):
+   * the runner deploys nothing the app did not sign for exactly this place and commit.
+   */
+  sig: z.string().regex(/^[0-9a-f]{64}$/, "must be the app's 64-hex signature"),
 });
 export type DeploymentPayload = z.output<typeof deploymentPayloadSchema>;
 

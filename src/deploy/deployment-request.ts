@@ -5,6 +5,7 @@ import {
   type DeployReason,
   type DeploymentPayload,
 } from "./contract.js";
+import { deploymentSignedText, sign, type SigningKey } from "./signing.js";
 
 export interface DeployIntent {
   service: string;
@@ -27,20 +28,40 @@ export interface DeploymentRequest {
   description: string;
 }
 
+/** What the payload is signed for: the repository (owner/name) and when. */
+export interface Seal {
+  key: SigningKey;
+  repo: string;
+  signedAt: Date;
+}
+
 const SHA = /^[0-9a-f]{40}$/;
 
-/** Builds the deployment the runner will pick up. Pure; throws on an intent that breaks the contract. */
-export function buildDeploymentRequest(intent: DeployIntent, config: OrchestratorConfig): DeploymentRequest {
+/**
+ * Builds the deployment the runner will pick up, its payload signed for this repository, environment
+ * and commit. Pure; throws on an intent that breaks the contract.
+ */
+export function buildDeploymentRequest(
+  intent: DeployIntent,
+  config: OrchestratorConfig,
+  seal: Seal,
+): DeploymentRequest {
   const service = config.services[intent.service];
   if (!service) throw new Error(`service '${intent.service}' is not configured`);
   if (!SHA.test(intent.sha)) throw new Error(`deployments need a full commit SHA, got '${intent.sha}'`);
-  const payload = deploymentPayloadSchema.parse({
+  const fields = {
     service: intent.service,
     pr: intent.pr,
     reason: intent.reason,
     requested_by: intent.requestedBy,
     ...(intent.rollbackOf !== undefined ? { rollback_of: intent.rollbackOf } : {}),
-  });
+    signed_at: seal.signedAt.toISOString(),
+  };
+  const sig = sign(
+    seal.key,
+    deploymentSignedText({ ...fields, repo: seal.repo, environment: service.environment, sha: intent.sha }),
+  );
+  const payload = deploymentPayloadSchema.parse({ ...fields, sig });
   return {
     ref: intent.sha,
     task: deployTask(intent.service),

@@ -1,7 +1,7 @@
 import { messageOf, statusOf, type RepoClient } from "../github/types.js";
 import { deployTask } from "./contract.js";
 import type { DeploymentRequest } from "./deployment-request.js";
-import { parsePayload, type DeploymentRecord } from "./history.js";
+import { admitDeployment, botStatuses, type DeploymentRecord } from "./history.js";
 
 /** Thin drivers over the Deployments API. Decisions live in history.ts and deployment-request.ts. */
 
@@ -56,13 +56,15 @@ function refusalMessage(error: unknown): string {
 
 /**
  * The newest `limit` orchestrator deployments of a service in its environment, each with its statuses
- * (newest first; `statuses: false` skips them). Optionally only those of one commit.
+ * (newest first; `statuses: false` skips them). Optionally only those of one commit. Only the app's
+ * own deployments and statuses are returned (history.ts: admitDeployment, botStatuses); the others
+ * are left out with a log line.
  */
 export async function serviceDeployments(
   client: RepoClient,
   input: { service: string; environment: string; limit: number; sha?: string; statuses?: boolean },
 ): Promise<DeploymentRecord[]> {
-  const { octokit, owner, repo } = client;
+  const { octokit, owner, repo, trust, log } = client;
   const { data } = await octokit.rest.repos.listDeployments({
     owner,
     repo,
@@ -71,25 +73,52 @@ export async function serviceDeployments(
     per_page: Math.min(100, input.limit),
     ...(input.sha ? { sha: input.sha } : {}),
   });
+  const listed = data.slice(0, input.limit);
+  if (listed.length === 0) return [];
+  if (!trust.key) {
+    log.warn({ why: trust.keyProblem }, "no signing key: no deployment can be trusted");
+    return [];
+  }
+  const identity = await trust.identity();
   const records: DeploymentRecord[] = [];
-  for (const deployment of data.slice(0, input.limit)) {
+  for (const deployment of listed) {
+    const admitted = admitDeployment(
+      {
+        sha: deployment.sha,
+        environment: deployment.environment,
+        createdAt: deployment.created_at,
+        creator: deployment.creator,
+        payload: deployment.payload,
+      },
+      { key: trust.key, identity, repo: `${owner}/${repo}` },
+    );
+    if (!admitted.ok) {
+      log.warn(
+        { deployment: deployment.id, service: input.service, why: admitted.why },
+        "ignoring a deployment that is not the app's",
+      );
+      continue;
+    }
     const statuses =
       input.statuses === false
         ? []
-        : (
-            await octokit.rest.repos.listDeploymentStatuses({
-              owner,
-              repo,
-              deployment_id: deployment.id,
-              per_page: 30,
-            })
-          ).data;
+        : botStatuses(
+            (
+              await octokit.rest.repos.listDeploymentStatuses({
+                owner,
+                repo,
+                deployment_id: deployment.id,
+                per_page: 30,
+              })
+            ).data,
+            identity,
+          );
     records.push({
       id: deployment.id,
       sha: deployment.sha,
       createdAt: deployment.created_at,
       creator: deployment.creator?.login ?? null,
-      payload: parsePayload(deployment.payload),
+      payload: admitted.payload,
       statuses: statuses.map((s) => ({
         state: s.state,
         description: s.description ?? null,

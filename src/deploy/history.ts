@@ -1,4 +1,7 @@
+import { isAppBot, type AppIdentity, type UserLike } from "./app-identity.js";
 import { deploymentPayloadSchema, type DeploymentPayload } from "./contract.js";
+import { deploymentTrustProblem } from "./deployment-trust.js";
+import type { SigningKey } from "./signing.js";
 
 /**
  * A service's deployment history as GitHub keeps it (the app has no database). Pure functions over
@@ -33,6 +36,38 @@ export function parsePayload(raw: unknown): DeploymentPayload | null {
   }
   const parsed = deploymentPayloadSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
+}
+
+/** A deployment as the API lists it, before it is admitted into the history. */
+export interface ListedDeployment {
+  sha: string;
+  environment: string;
+  createdAt: string;
+  creator: UserLike | null;
+  payload: unknown;
+}
+
+/**
+ * Only the app's own deployments count as history (what runs now, what `rollback` and the Retry /
+ * Roll back buttons walk back through): created by the App's bot, payload signed for this repository,
+ * environment and commit. Returns the payload, or why the deployment is not the app's.
+ */
+export function admitDeployment(
+  listed: ListedDeployment,
+  trust: { key: SigningKey; identity: AppIdentity; repo: string },
+): { ok: true; payload: DeploymentPayload } | { ok: false; why: string } {
+  const payload = parsePayload(listed.payload);
+  if (!payload) return { ok: false, why: "its payload is not an orchestrator payload (or is unsigned)" };
+  const problem = deploymentTrustProblem({ ...listed, repo: trust.repo, payload }, trust.key, trust.identity);
+  return problem ? { ok: false, why: problem } : { ok: true, payload };
+}
+
+/** Statuses count only when the App's bot (the runner) wrote them: anyone with deployments: write can add one. */
+export function botStatuses<S extends { creator?: UserLike | null }>(
+  statuses: S[],
+  identity: AppIdentity,
+): S[] {
+  return statuses.filter((s) => isAppBot(s.creator ?? null, identity));
 }
 
 /** The latest state, or "pending" while the runner has not said anything yet. */

@@ -1,12 +1,13 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { parseMetaMarker } from "../render/meta-marker.js";
+import type { FixMeta } from "../render/meta-marker.js";
 import { servicesHoldingAll } from "./service-folders.js";
 
 export const ORCHESTRATOR_LABEL = "orchestrator";
 
 export interface MergedPullFacts {
   labels: string[];
-  body: string | null;
+  /** The app's signed marker of the PR (pull-meta.ts), or null when it has none it can trust. */
+  meta: FixMeta | null;
   /** Every path the PR changed (for renames: both names). */
   files: string[];
 }
@@ -22,14 +23,14 @@ export type MergeTarget =
   | { kind: "refuse"; why: string }
   | { kind: "deploy"; service: string; origin: "orchestrator" | "deploy_on_merge" };
 
-/** An orchestrator PR carries the fix meta marker or the `orchestrator` label. */
-export function isOrchestratorPull(pull: Pick<MergedPullFacts, "labels" | "body">): boolean {
-  return parseMetaMarker(pull.body) !== null || pull.labels.includes(ORCHESTRATOR_LABEL);
+/** An orchestrator PR carries the app's signed meta marker or the `orchestrator` label. */
+export function isOrchestratorPull(pull: Pick<MergedPullFacts, "labels" | "meta">): boolean {
+  return pull.meta !== null || pull.labels.includes(ORCHESTRATOR_LABEL);
 }
 
 export function mergeTarget(pull: MergedPullFacts, config: OrchestratorConfig): MergeTarget {
   const configured = Object.keys(config.services);
-  const meta = parseMetaMarker(pull.body);
+  const meta = pull.meta;
   const holding = servicesHoldingAll(pull.files, config);
 
   if (isOrchestratorPull(pull)) {

@@ -5,6 +5,7 @@ import type { DeployReason } from "./contract.js";
 import { serviceDeployments } from "./deployments-api.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";
 import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
+import { pullMeta } from "./pull-meta.js";
 import { queueDeploy, type DeployEnv } from "./queue-deploy.js";
 import { renderNotDeployed } from "./render.js";
 
@@ -42,7 +43,8 @@ export async function deployMergedPull(
   if (!pull.merged || !sha)
     return { kind: "skip", why: `#${pull.number} is not merged, so there is no merge commit to deploy` };
 
-  if (!config.deploy_on_merge && !isOrchestratorPull(pull)) {
+  const meta = pullMeta(client, pull);
+  if (!config.deploy_on_merge && !isOrchestratorPull({ labels: pull.labels, meta })) {
     // Decided without reading the files: someone else's PR, and merges of those are not deployed.
     return { kind: "skip", why: "not an orchestrator PR, and deploy_on_merge is off" };
   }
@@ -52,7 +54,7 @@ export async function deployMergedPull(
       files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])),
     ),
   ];
-  const target = mergeTarget({ labels: pull.labels, body: pull.body, files: paths }, config);
+  const target = mergeTarget({ labels: pull.labels, meta, files: paths }, config);
   if (target.kind === "skip") return target;
   if (target.kind === "refuse") return { kind: "answer", text: renderNotDeployed(null, sha, target.why) };
   const { service } = target;

@@ -19,7 +19,14 @@ export type QueueOutcome =
  */
 export async function queueDeploy(env: DeployEnv, intent: DeployIntent): Promise<QueueOutcome> {
   const { client, config } = env;
-  const request = buildDeploymentRequest(intent, config);
+  const { key, keyProblem } = client.trust;
+  if (!key)
+    throw new Error(`cannot sign the deployment of ${intent.service}: ${keyProblem ?? "no signing key"}`);
+  const request = buildDeploymentRequest(intent, config, {
+    key,
+    repo: `${client.owner}/${client.repo}`,
+    signedAt: new Date(),
+  });
   const log = client.log.child({ service: intent.service, sha: intent.sha, reason: intent.reason });
   const result = await createDeployment(client, request);
   if (!result.ok) {

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { Trust } from "../deploy/app-identity.js";
 
 /** The installation-authenticated client Probot hands to a handler. */
 export type Octokit = Context["octokit"];
@@ -14,6 +15,8 @@ export interface RepoClient extends RepoRef {
   octokit: Octokit;
   log: Log;
   defaultBranch: string;
+  /** The app's bot and signing key: what tells the app's own deployments and markers from copies. */
+  trust: Trust;
 }
 
 /** The HTTP status of an Octokit error, or undefined for anything else. */

@@ -1,5 +1,6 @@
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import type { PackageCheck } from "../policy/package-check.js";
+import type { SigningKey } from "../deploy/signing.js";
 import { renderMetaMarker, type FixMeta } from "./meta-marker.js";
 import { codeBlock, details, escapeHtml, inlineCode, neutralise, safeUrl, userCode } from "./text.js";
 
@@ -98,7 +99,11 @@ function mergeEffect(story: FixStory): string {
   );
 }
 
-export function renderPrBody(story: FixStory): string {
+/**
+ * The fix PR body. The signed meta marker is its first line, so no text from a log, a job name or a
+ * title can come before it (only the marker at the very start is trusted).
+ */
+export function renderPrBody(story: FixStory, seal: { key: SigningKey; repo: string }): string {
   const meta: FixMeta = {
     v: 1,
     service: story.service,
@@ -113,6 +118,7 @@ export function renderPrBody(story: FixStory): string {
     base_sha: story.baseSha,
   };
   return [
+    renderMetaMarker(meta, seal.key, { repo: seal.repo, branch: story.branch }),
     `### What failed`,
     `${failedLine(story.failure)} failed for service ${inlineCode(story.service)}.`,
     evidenceBlock(story.diagnosis, story.finding),
@@ -128,7 +134,6 @@ export function renderPrBody(story: FixStory): string {
       "The `orchestrator / approval` check turns green then; a new push resets it.",
     "",
     `<sub>Opened by orchestrator. Same failure again updates nothing: this PR (branch ${userCode(story.branch)}) stays the one fix.</sub>`,
-    renderMetaMarker(meta),
   ].join("\n\n");
 }
 

@@ -11,8 +11,17 @@ export const GITHUB_TEXT_LIMIT = 65_535;
 /** Our budget, leaving room for the truncation note. */
 export const DEFAULT_TEXT_BUDGET = 65_000;
 
+/**
+ * Breaks HTML comment syntax (`<!--`, `-->`) in untrusted text with a zero-width space, so a log line
+ * or a job name can never open, close or forge a hidden marker. It reads the same on GitHub.
+ */
+export function neutralizeMarkers(text: string): string {
+  return text.replace(/<!--/g, "<!\u200b--").replace(/--(!?)>/g, "--\u200b$1>");
+}
+
 /** A fenced code block whose fence is longer than any backtick run inside, so content cannot close it. */
-export function codeBlock(text: string, lang = ""): string {
+export function codeBlock(raw: string, lang = ""): string {
+  const text = neutralizeMarkers(raw);
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return `${fence}${lang}\n${text.replace(/\n+$/, "")}\n${fence}`;
@@ -25,7 +34,7 @@ export function details(summary: string, body: string, open = false): string {
 
 /** Inline code for untrusted short text (backticks and newlines removed). */
 export function inlineCode(text: string): string {
-  return `\`${text.replace(/[`\r\n]/g, " ")}\``;
+  return `\`${neutralizeMarkers(text).replace(/[`\r\n]/g, " ")}\``;
 }
 
 /**
@@ -44,9 +53,9 @@ export function userCode(text: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-/** Zero-width space after `@` of a would-be mention and inside `<!--`, so neither does anything. */
+/** Zero-width space after `@` of a would-be mention and inside comment syntax, so neither does anything. */
 export function neutralise(text: string): string {
-  return text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200B").replace(/<!--/g, "<\u200B!--");
+  return neutralizeMarkers(text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200B"));
 }
 
 /** A link target that cannot break out of `(...)` or be a `javascript:` URL; null when it is not http(s). */

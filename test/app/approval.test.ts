@@ -1,21 +1,24 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { defaultDeps } from "../../src/app/deps.js";
 import { registerHandlers } from "../../src/app/register.js";
-import { renderMetaMarker } from "../../src/render/meta-marker.js";
+import { signedMarker } from "../helpers/signing.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { configText, mockConfig, R } from "../helpers/fix-world.js";
 
 const HEAD = "a1".repeat(20);
 const OLD = "0f".repeat(20);
 const BRANCH = "orchestrator/api/0123456789";
-const BODY = `fix\n\n${renderMetaMarker({
-  v: 1,
-  service: "api",
-  fingerprint: "0123456789",
-  finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
-  run_url: null,
-  base_sha: OLD,
-})}`;
+const BODY = `${signedMarker(
+  {
+    v: 1,
+    service: "api",
+    fingerprint: "0123456789",
+    finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
+    run_url: null,
+    base_sha: OLD,
+  },
+  BRANCH,
+)}\n\nfix`;
 
 function review(action: "submitted" | "dismissed", login = "alice"): WebhookPayload<"pull_request_review"> {
   const payload = adaptPayload(

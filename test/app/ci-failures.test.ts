@@ -3,6 +3,7 @@ import { defaultDeps } from "../../src/app/deps.js";
 import { fixBranch, fixFingerprint } from "../../src/app/fingerprint.js";
 import { registerHandlers } from "../../src/app/register.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { BOT_USER, mockAppIdentity } from "../helpers/signing.js";
 import {
   configText,
   mockCommit,
@@ -184,6 +185,9 @@ describe("CI failures", () => {
       service: "api",
       log: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'yaml'\n",
     };
+    // The runner sends it with the installation token: the sender is the app's own bot.
+    (payload as unknown as { sender: unknown }).sender = BOT_USER;
+    mockAppIdentity(gh, { optional: false });
     gh.mintToken();
     mockConfig(gh, configText(true));
     mockDefaultHead(gh);
@@ -192,6 +196,7 @@ describe("CI failures", () => {
     const pr = mockOpenPull(gh, BRANCH, 52);
     await gh.receive("repository_dispatch", payload as never);
     expect(pr.prBody()).toContain("`runtime failure of api reported by the runner` failed for service `api`");
+    expect(gh.sent("GET", "/app")).toHaveLength(1);
   });
 
   it("repository_dispatch with a malformed payload or another action is ignored with a reason", async () => {

@@ -81,7 +81,15 @@ describe("pull_request.closed: merge -> deployment", () => {
       ref: MERGE,
       task: "deploy:api",
       environment: "production",
-      payload: { service: "api", pr: 12, reason: "merge", requested_by: "carol" },
+      // The getter has checked the signature (deploy-world.ts: mockCreateDeployment).
+      payload: {
+        service: "api",
+        pr: 12,
+        reason: "merge",
+        requested_by: "carol",
+        signed_at: expect.any(String),
+        sig: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
       auto_merge: false,
       required_contexts: ["ci/build"],
       description: "orchestrator: deploy api (merge of #12) by @carol",

@@ -12,6 +12,7 @@ import {
   sha,
   wholeApp,
 } from "../deploy/deploy-world.js";
+import { BOT_USER, mockAppIdentity, signPayload, type UnsignedPayload } from "../helpers/signing.js";
 
 const MERGE = sha("e");
 const PARENT = sha("1");
@@ -33,8 +34,19 @@ function rolledBack(
   deployment.task = options.task ?? "deploy:api";
   deployment.environment = "production";
   deployment.sha = MERGE;
-  deployment.payload = options.payload ?? { service: "api", pr: 12, reason: "merge", requested_by: "carol" };
+  deployment.creator = BOT_USER;
+  // As the app created it: signed for this repository, environment and commit at creation time.
+  deployment.payload = signPayload(
+    (options.payload ?? {
+      service: "api",
+      pr: 12,
+      reason: "merge",
+      requested_by: "carol",
+    }) as UnsignedPayload,
+    { environment: "production", sha: MERGE, createdAt: String(deployment.created_at) },
+  );
   const status = payload.deployment_status as unknown as Record<string, unknown>;
+  status.creator = BOT_USER;
   status.state = options.state ?? "failure";
   status.description =
     options.description ??
@@ -47,6 +59,7 @@ function mockWorld(
   gh: ReturnType<typeof useGitHubHarness>,
   headFiles: Record<string, { sha: string }>,
 ): void {
+  mockAppIdentity(gh, { optional: false });
   gh.mintToken();
   mockConfig(gh, DEPLOY_CONFIG);
   gh.github.get(`${R}/pulls/12`).reply(200, {
@@ -173,6 +186,7 @@ describe("deployment_status after a rollback: the revert-PR offer", () => {
   });
 
   it("is idempotent: an open revert PR is linked again by updating the same comment", async () => {
+    mockAppIdentity(gh, { optional: false });
     gh.mintToken();
     mockConfig(gh, DEPLOY_CONFIG);
     gh.github.get(`${R}/pulls/12`).reply(200, {

@@ -4,6 +4,7 @@ import { fixBranch, fixFingerprint } from "../../src/app/fingerprint.js";
 import { registerHandlers } from "../../src/app/register.js";
 import { parseMetaMarker } from "../../src/render/meta-marker.js";
 import { publishedRegistry } from "../helpers/registry.js";
+import { testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import {
   API_FILES,
@@ -97,7 +98,9 @@ describe("issue_comment commands", () => {
     );
     expect(body).toContain("+PyYAML==6.0.2");
     expect(body).toContain("anyone with write access");
-    expect(parseMetaMarker(body)).toMatchObject({
+    // The signed marker opens the body, for this repository and the fix branch.
+    expect(body.startsWith("<!-- orchestrator:meta ")).toBe(true);
+    expect(parseMetaMarker(body, testSigningKey(), { repo: TEST_FULL_REPO, branch: BRANCH })).toMatchObject({
       service: "api",
       fingerprint: BRANCH.split("/")[2],
       finding: { package: "PyYAML", kind: "python_module" },

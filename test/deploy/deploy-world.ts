@@ -5,8 +5,17 @@
 import type { ApplicationFunction } from "probot";
 import type { DeploymentPayload } from "../../src/deploy/contract.js";
 import orchestrator from "../../src/index.js";
-import { renderMetaMarker } from "../../src/render/meta-marker.js";
+import { deploymentSignatureProblem } from "../../src/deploy/signing.js";
 import type { GitHubHarness } from "../helpers/github.js";
+import {
+  BOT_USER,
+  mockAppIdentity,
+  signedMarker,
+  signPayload,
+  testSigningKey,
+  TEST_FULL_REPO,
+  type UnsignedPayload,
+} from "../helpers/signing.js";
 import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
 import { TWO_SERVICES } from "./config.js";
 
@@ -21,15 +30,19 @@ export const wholeApp: ApplicationFunction = orchestrator;
 
 export const sha = (c: string): string => c.repeat(40).slice(0, 40);
 
-export function fixPrBody(service: string): string {
-  return `Adds a package.\n\n${renderMetaMarker({
-    v: 1,
-    service,
-    fingerprint: "0123456789",
-    finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
-    run_url: null,
-    base_sha: sha("b"),
-  })}`;
+/** A fix PR body as the app writes it: its signed marker first, for the fix branch of `service`. */
+export function fixPrBody(service: string, branch = `orchestrator/${service}/0123456789`): string {
+  return `${signedMarker(
+    {
+      v: 1,
+      service,
+      fingerprint: "0123456789",
+      finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
+      run_url: null,
+      base_sha: sha("b"),
+    },
+    branch,
+  )}\n\nAdds a package.`;
 }
 
 export interface FileSpec {
@@ -120,10 +133,17 @@ export function mockReviews(
 export interface DeploymentSpec {
   id: number;
   sha: string;
-  payload: DeploymentPayload | Record<string, unknown>;
+  /** An unsigned orchestrator payload is signed as the app would have (see `signed`). */
+  payload: DeploymentPayload | UnsignedPayload | Record<string, unknown>;
   /** Oldest first, as they happened; the mock answers newest first like the API. */
   states?: string[];
   created_at?: string;
+  /** Who created it (default: the app's bot). */
+  creator?: { login: string; type: string };
+  /** false: leave the payload as given, unsigned (default true). */
+  signed?: boolean;
+  /** Who wrote the statuses (default: the app's bot). */
+  statusCreator?: { login: string; type: string };
 }
 
 /**
@@ -141,6 +161,7 @@ export function mockDeployments(
     statuses?: boolean;
   },
 ): void {
+  mockAppIdentity(gh);
   gh.github
     .get(`${R}/deployments`)
     .query({
@@ -151,19 +172,32 @@ export function mockDeployments(
     })
     .reply(
       200,
-      input.deployments.map((d) => ({
-        id: d.id,
-        sha: d.sha,
-        ref: d.sha,
-        task: `deploy:${input.service}`,
-        environment: input.environment,
-        payload: d.payload,
-        created_at: d.created_at ?? `2026-01-01T00:00:${String(d.id % 60).padStart(2, "0")}Z`,
-        creator: { login: "orchestrator[bot]", type: "Bot" },
-      })),
+      input.deployments.map((d) => {
+        const createdAt = d.created_at ?? `2026-01-01T00:00:${String(d.id % 60).padStart(2, "0")}Z`;
+        const unsigned = d.signed !== false && !("sig" in d.payload);
+        return {
+          id: d.id,
+          sha: d.sha,
+          ref: d.sha,
+          task: `deploy:${input.service}`,
+          environment: input.environment,
+          payload: unsigned
+            ? signPayload(d.payload as UnsignedPayload, {
+                environment: input.environment,
+                sha: d.sha,
+                createdAt,
+              })
+            : d.payload,
+          created_at: createdAt,
+          creator: d.creator ?? BOT_USER,
+        };
+      }),
     );
   if (input.statuses === false) return;
-  for (const d of input.deployments) {
+  // The app never reads the statuses of a deployment it does not trust (not the bot's, or unsigned).
+  const trusted = (x: DeploymentSpec) =>
+    (x.creator ?? BOT_USER).login === BOT_USER.login && x.signed !== false;
+  for (const d of input.deployments.filter(trusted)) {
     gh.github
       .get(`${R}/deployments/${d.id}/statuses`)
       .query({ per_page: "30" })
@@ -174,12 +208,16 @@ export function mockDeployments(
           state,
           description: `${state} note`,
           created_at: "2026-01-01T01:00:00Z",
+          creator: d.statusCreator ?? BOT_USER,
         })),
       );
   }
 }
 
-/** `POST /deployments`; returns a getter for the request body. */
+/**
+ * `POST /deployments`; returns a getter for the request body. The body's payload must carry the app's
+ * valid signature for this repository, its environment and ref (the getter throws otherwise).
+ */
 export function mockCreateDeployment(
   gh: GitHubHarness,
   reply: { id: number; sha: string } | { status: 409 | 422; message: string; errors?: unknown[] },
@@ -198,7 +236,21 @@ export function mockCreateDeployment(
       environment: "x",
     });
   else interceptor.reply(reply.status, { message: reply.message, errors: reply.errors ?? [] });
-  return () => body;
+  return () => {
+    if (body) assertSigned(body);
+    return body;
+  };
+}
+
+function assertSigned(body: Record<string, unknown>): void {
+  const { sig, ...fields } = body.payload as DeploymentPayload;
+  const problem = deploymentSignatureProblem(
+    testSigningKey(),
+    { ...fields, repo: TEST_FULL_REPO, environment: String(body.environment), sha: String(body.ref) },
+    sig,
+    new Date().toISOString(),
+  );
+  if (problem) throw new Error(`the app created a deployment the runner would refuse: ${problem}`);
 }
 
 /** `POST /issues/<n>/comments`; returns a getter for the body. */

@@ -8,6 +8,7 @@ import {
   type DeploymentRecord,
 } from "../../src/deploy/history.js";
 
+const SIGNED = { signed_at: "2026-01-01T00:00:00.000Z", sig: "0".repeat(64) };
 let clock = 0;
 function record(
   id: number,
@@ -21,7 +22,8 @@ function record(
     sha: sha.repeat(40).slice(0, 40),
     createdAt: `2026-01-01T00:${String(clock).padStart(2, "0")}:00Z`,
     creator: "orchestrator[bot]",
-    payload: { service: "api", pr: 1, reason: "merge", requested_by: "alice", ...payload },
+    // An admitted record (serviceDeployments checked creator and signature before it got here).
+    payload: { service: "api", pr: 1, reason: "merge", requested_by: "alice", ...SIGNED, ...payload },
     statuses: [...states]
       .reverse()
       .map((state, i) => ({ state, description: null, createdAt: `2026-01-01T01:0${i}:00Z` })),
@@ -88,10 +90,12 @@ describe("deployment history", () => {
   });
 
   it("parses payloads given as objects or JSON strings, and rejects foreign ones", () => {
-    const payload = { service: "api", pr: 3, reason: "merge", requested_by: "alice" };
+    const payload = { service: "api", pr: 3, reason: "merge", requested_by: "alice", ...SIGNED };
     expect(parsePayload(payload)).toEqual(payload);
     expect(parsePayload(JSON.stringify(payload))).toEqual(payload);
     expect(parsePayload("{not json")).toBeNull();
     expect(parsePayload({ service: "api" })).toBeNull();
+    // Unsigned orchestrator-shaped payloads are not orchestrator's.
+    expect(parsePayload({ service: "api", pr: 3, reason: "merge", requested_by: "alice" })).toBeNull();
   });
 });

@@ -1,20 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { isOrchestratorPull, mergeTarget } from "../../src/deploy/merge-target.js";
-import { renderMetaMarker } from "../../src/render/meta-marker.js";
+import { parseMetaMarker } from "../../src/render/meta-marker.js";
+import { signedMarker, testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
 import { testConfig, TWO_SERVICES } from "./config.js";
 
 const config = testConfig(TWO_SERVICES);
 const onMerge = testConfig(`${TWO_SERVICES}\ndeploy_on_merge: true\n`);
 
+const BRANCH = "orchestrator/api/abc";
+
 function meta(service: string): string {
-  return `Fix body\n\n${renderMetaMarker({
-    v: 1,
-    service,
-    fingerprint: "abc",
-    finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
-    run_url: null,
-    base_sha: "b".repeat(40),
-  })}`;
+  return `${signedMarker(
+    {
+      v: 1,
+      service,
+      fingerprint: "abc",
+      finding: { kind: "python_module", missing: "yaml", package: "PyYAML", ecosystem: "pypi" },
+      run_url: null,
+      base_sha: "b".repeat(40),
+    },
+    BRANCH,
+  )}\n\nFix body`;
+}
+
+/** What merged-pull.ts hands over: the marker read and verified from the PR body. */
+function verified(body: string | null) {
+  return parseMetaMarker(body, testSigningKey(), { repo: TEST_FULL_REPO, branch: BRANCH });
 }
 
 describe("mergeTarget", () => {
@@ -95,7 +106,7 @@ describe("mergeTarget", () => {
   for (const row of table) {
     it(row.name, () => {
       expect(
-        mergeTarget({ labels: row.labels, body: row.body, files: row.files }, row.cfg ?? config),
+        mergeTarget({ labels: row.labels, meta: verified(row.body), files: row.files }, row.cfg ?? config),
       ).toEqual(row.expected);
     });
   }
@@ -104,17 +115,22 @@ describe("mergeTarget", () => {
     const nested = testConfig(
       "services:\n  api: { path: services/api }\n  worker: { path: services/api/worker }\ndeploy_on_merge: true\n",
     );
-    expect(mergeTarget({ labels: [], body: null, files: ["services/api/worker/main.py"] }, nested)).toEqual({
+    expect(mergeTarget({ labels: [], meta: null, files: ["services/api/worker/main.py"] }, nested)).toEqual({
       kind: "skip",
       why: "deploy_on_merge: the changes are inside several service folders (api, worker)",
     });
   });
 
   it("recognises orchestrator PRs by marker or label only", () => {
-    expect(isOrchestratorPull({ labels: [], body: meta("api") })).toBe(true);
-    expect(isOrchestratorPull({ labels: ["orchestrator"], body: null })).toBe(true);
+    expect(isOrchestratorPull({ labels: [], meta: verified(meta("api")) })).toBe(true);
+    expect(isOrchestratorPull({ labels: ["orchestrator"], meta: null })).toBe(true);
     expect(
-      isOrchestratorPull({ labels: ["orchestrator-ish"], body: "<!-- orchestrator:meta {broken} -->" }),
+      isOrchestratorPull({
+        labels: ["orchestrator-ish"],
+        meta: verified("<!-- orchestrator:meta {broken} -->"),
+      }),
     ).toBe(false);
+    // A marker anywhere but the very start (say, in a log line quoted in the body) is not ours.
+    expect(isOrchestratorPull({ labels: [], meta: verified(`evidence:\n${meta("api")}`) })).toBe(false);
   });
 });

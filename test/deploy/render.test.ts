@@ -4,6 +4,7 @@ import type { DeploymentRecord } from "../../src/deploy/history.js";
 import { renderNotDeployed, renderQueued, renderRejected, renderStatus } from "../../src/deploy/render.js";
 
 const SHA = "abcdef0123456789abcdef0123456789abcdef01";
+const SIGNED = { signed_at: "2026-03-01T00:00:00.000Z", sig: "0".repeat(64) };
 
 function rec(id: number, state: string | null, extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return {
@@ -11,7 +12,7 @@ function rec(id: number, state: string | null, extra: Partial<DeploymentRecord> 
     sha: `${id}`.repeat(40).slice(0, 40),
     createdAt: `2026-03-0${id}T10:20:30Z`,
     creator: "orchestrator[bot]",
-    payload: { service: "api", pr: 7, reason: "merge", requested_by: "alice" },
+    payload: { service: "api", pr: 7, reason: "merge", requested_by: "alice", ...SIGNED },
     statuses: state ? [{ state, description: null, createdAt: "2026-03-01T00:00:00Z" }] : [],
     ...extra,
   };
@@ -24,7 +25,7 @@ describe("deploy texts", () => {
       service: "api",
       environment: "production",
       sha: SHA,
-      payload: { service: "api", pr: 7, reason: "merge", requested_by: "alice" },
+      payload: { service: "api", pr: 7, reason: "merge", requested_by: "alice", ...SIGNED },
       reportsHere: true,
     });
     expect(findDeployCommentMarker(text)).toBe(4711);
@@ -40,7 +41,7 @@ describe("deploy texts", () => {
       service: "api",
       environment: "production",
       sha: SHA,
-      payload: { service: "api", pr: null, reason: "command", requested_by: "alice" },
+      payload: { service: "api", pr: null, reason: "command", requested_by: "alice", ...SIGNED },
       reportsHere: false,
     });
     expect(text).toContain("follow it on the `production` environment page");
@@ -66,7 +67,14 @@ describe("deploy texts", () => {
             statuses: [{ state: "failure", description: "rolled back: health | 503", createdAt: "x" }],
           }),
           rec(2, "success", {
-            payload: { service: "api", pr: null, reason: "rollback", requested_by: "bob", rollback_of: 1 },
+            payload: {
+              service: "api",
+              pr: null,
+              reason: "rollback",
+              requested_by: "bob",
+              rollback_of: 1,
+              ...SIGNED,
+            },
           }),
           rec(1, null, { payload: null, creator: "carol" }),
         ],

@@ -7,9 +7,9 @@ import { notFound, unprocessable } from "./fake-git-data.js";
 import type { Router } from "./fake-router.js";
 import {
   API,
-  BOT,
   REPO_PATH,
   WEB,
+  actorOf,
   ok,
   repoRoute,
   type FakeCheckRun,
@@ -30,7 +30,7 @@ export const deploymentJson = (d: FakeDeployment): Record<string, unknown> => ({
   original_environment: d.environment,
   environment: d.environment,
   description: d.description,
-  creator: BOT,
+  creator: d.creator,
   created_at: d.created_at,
   updated_at: d.created_at,
   statuses_url: `${API}${REPO_PATH}/deployments/${d.id}/statuses`,
@@ -44,7 +44,7 @@ export const statusJson = (state: FakeState, s: FakeDeploymentStatus): Record<st
   id: s.id,
   node_id: `DES_${s.id}`,
   state: s.state,
-  creator: BOT,
+  creator: s.creator,
   description: s.description,
   environment: state.deployments.find((d) => d.id === s.deployment)?.environment ?? "",
   target_url: s.log_url,
@@ -157,6 +157,7 @@ export function registerChecksAndDeployments(router: Router, state: FakeState, s
       payload: req.body.payload ?? {},
       description: typeof req.body.description === "string" ? req.body.description : null,
       created_at: state.now(),
+      creator: actorOf(state, req.headers),
     };
     state.deployments.push(deployment);
     return ok(deploymentJson(deployment), 201);
@@ -178,6 +179,7 @@ export function registerChecksAndDeployments(router: Router, state: FakeState, s
       environment_url: String(req.body.environment_url ?? ""),
       log_url: String(req.body.log_url ?? ""),
       created_at: state.now(),
+      creator: actorOf(state, req.headers),
     };
     state.statuses.push(status);
     return ok(statusJson(state, status), 201);

@@ -7,7 +7,7 @@
  * the app writes is what the runner later reads, and the other way round.
  */
 import { randomUUID } from "node:crypto";
-import type { GitHubHarness } from "../helpers/github.js";
+import { TEST_APP_ID, TEST_APP_SLUG, type GitHubHarness } from "../helpers/github.js";
 import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js";
 import { deploymentJson, registerChecksAndDeployments, statusJson } from "./fake-deployments.js";
 import { notFound, registerGitData } from "./fake-git-data.js";
@@ -49,6 +49,11 @@ export interface FakeGitHub {
   /** Requests no route answered, and requests without valid credentials. */
   readonly problems: string[];
   addRun(run: FakeRun): void;
+  /**
+   * A personal access token of `login`, a collaborator with write access: requests made with it act
+   * as that person (deployments and statuses they create carry them as creator).
+   */
+  userToken(login: string): string;
   /** A reviewer submits a review of the PR's current head. */
   review(pull: number, user: string, state: FakeReview["state"]): FakeReview;
   /** Someone pushes a commit straight to the default branch (`null` deletes a file); returns its SHA. */
@@ -89,6 +94,11 @@ export function createFakeGitHub(gh: GitHubHarness, store: GitStore, defaultBran
     },
     addRun(run) {
       state.runs.push(run);
+    },
+    userToken(login) {
+      const token = `ghp_${randomUUID().replace(/-/g, "")}USER`;
+      state.userTokens.set(token, { login, id: 5_000_000 + state.userTokens.size, type: "User" });
+      return token;
     },
     review(number, user, reviewState) {
       const review: FakeReview = {
@@ -147,8 +157,11 @@ export function createFakeGitHub(gh: GitHubHarness, store: GitStore, defaultBran
   return fake;
 }
 
-/** The App's installation on the repository, and installation tokens (recorded as minted). */
+/** The App itself (`GET /app`), its installation on the repository, and installation tokens (recorded as minted). */
 function registerInstallation(router: ReturnType<typeof createRouter>, state: FakeState): void {
+  router.on("GET", /^\/app$/, () =>
+    ok({ id: TEST_APP_ID, slug: TEST_APP_SLUG, name: "orchestrator", owner: { login: TEST_OWNER } }),
+  );
   router.on("GET", repoRoute("/installation"), () =>
     ok({ id: TEST_INSTALLATION_ID, account: { login: TEST_OWNER }, app_slug: "orchestrator" }),
   );
@@ -211,10 +224,13 @@ function registerActions(
  */
 function authorize(req: FakeRequest, state: FakeState): FakeResponse | null {
   const auth = String(req.headers.authorization ?? "");
-  const appEndpoint = req.path.startsWith("/app/") || req.path.endsWith("/installation");
+  const appEndpoint =
+    req.path === "/app" || req.path.startsWith("/app/") || req.path.endsWith("/installation");
+  const bearer = (tokens: Iterable<string>) =>
+    [...tokens].some((t) => auth === `token ${t}` || auth === `bearer ${t}`);
   const valid = appEndpoint
     ? /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(auth)
-    : state.tokens.some((t) => auth === `token ${t}` || auth === `bearer ${t}`);
+    : bearer(state.tokens) || bearer(state.userTokens.keys());
   if (valid) return null;
   const what = appEndpoint ? "no App JWT" : "no installation token";
   state.problems.push(`${req.method} ${req.path}: ${what} (${auth.slice(0, 12) || "none"})`);

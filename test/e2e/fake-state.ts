@@ -11,6 +11,13 @@ export const API = "https://api.github.com";
 /** The App's bot account: everything written with an installation token is authored by it. */
 export const BOT = { login: "orchestrator[bot]", id: 9_000_001, type: "Bot" } as const;
 
+/** Who a request acts as: the bot (installation token) or a person (a personal access token). */
+export interface FakeActor {
+  login: string;
+  id: number;
+  type: "Bot" | "User";
+}
+
 export interface FakePull {
   number: number;
   title: string;
@@ -64,6 +71,7 @@ export interface FakeDeployment {
   payload: unknown;
   description: string | null;
   created_at: string;
+  creator: FakeActor;
 }
 
 export interface FakeDeploymentStatus {
@@ -74,6 +82,7 @@ export interface FakeDeploymentStatus {
   environment_url: string;
   log_url: string;
   created_at: string;
+  creator: FakeActor;
 }
 
 export interface FakeJob {
@@ -101,6 +110,8 @@ export interface FakeState {
   runs: FakeRun[];
   /** Every installation token minted. */
   tokens: string[];
+  /** Personal access tokens of people (collaborators), by token. */
+  userTokens: Map<string, FakeActor>;
   /** Requests without valid credentials. */
   problems: string[];
   /** Ids for every kind of record, increasing, so "newest first" sorts by id. */
@@ -119,10 +130,17 @@ export function createFakeState(): FakeState {
     statuses: [],
     runs: [],
     tokens: [],
+    userTokens: new Map(),
     problems: [],
     nextId: () => ++id,
     now: () => new Date().toISOString(),
   };
+}
+
+/** The account a request's credentials act as (the bot for installation tokens). */
+export function actorOf(state: FakeState, headers: Record<string, string | string[] | undefined>): FakeActor {
+  const token = String(headers.authorization ?? "").replace(/^(token|bearer) /i, "");
+  return state.userTokens.get(token) ?? BOT;
 }
 
 /** A route pattern under the test repository, e.g. repoRoute("/pulls/(\\d+)"). */

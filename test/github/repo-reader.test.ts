@@ -5,6 +5,7 @@ import { createGitDataReader } from "../../src/github/repo-reader.js";
 import type { RepoClient } from "../../src/github/types.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { R } from "../helpers/fix-world.js";
+import { testTrust } from "../helpers/signing.js";
 
 const ROOT = "1".repeat(40);
 const SERVICES = "2".repeat(40);
@@ -16,6 +17,7 @@ function client(): RepoClient {
     repo: "stack",
     defaultBranch: "main",
     log: pino({ level: "silent" }) as unknown as RepoClient["log"],
+    trust: testTrust(),
   };
 }
 

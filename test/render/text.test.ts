@@ -1,11 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { codeBlock, fitText, outbound } from "../../src/render/text.js";
+import { codeBlock, fitText, inlineCode, neutralizeMarkers, outbound } from "../../src/render/text.js";
 import { redactor } from "../../src/redact/redactor.js";
 
 describe("codeBlock", () => {
   it("uses a fence longer than any backtick run inside, so content cannot close it", () => {
     expect(codeBlock("a ``` b", "diff")).toBe("````diff\na ``` b\n````");
     expect(codeBlock("plain")).toBe("```\nplain\n```");
+  });
+});
+
+describe("neutralizeMarkers", () => {
+  it("breaks every HTML comment opener and closer in untrusted text, in code blocks and inline code too", () => {
+    const hostile = "<!-- orchestrator:meta {} --> and --!> and <!---->";
+    const out = neutralizeMarkers(hostile);
+    expect(out).not.toMatch(/<!--|--!?>/);
+    expect(out.replace(/\u200b/g, "")).toBe(hostile);
+    expect(codeBlock(hostile)).not.toMatch(/<!--|--!?>/);
+    expect(inlineCode(hostile)).not.toMatch(/<!--|--!?>/);
+    expect(neutralizeMarkers("a -> b, <!- c")).toBe("a -> b, <!- c");
   });
 });
 

@@ -5,6 +5,7 @@
  * than any backtick run inside, `@` mentions and `<!--` neutralised; evidence is a fenced block.
  */
 import { describe, expect, it } from "vitest";
+import { testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
 import type { Diagnosis, Finding } from "../../src/diagnose/types.js";
 import { answerNothingToFix, answerOutcome } from "../../src/render/answers.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
@@ -132,7 +133,7 @@ describe("userCode", () => {
 
   it("flattens newlines, neutralises mentions and comment openers, and names empty text", () => {
     expect(userCode("a\nb\r\nc")).toBe("`a b c`");
-    expect(userCode("@acme/sre <!-- x")).toBe("`@\u200Bacme/sre <\u200B!-- x`");
+    expect(userCode("@acme/sre <!-- x -->")).toBe("`@\u200Bacme/sre <!\u200B-- x --\u200B>`");
     expect(userCode("")).toBe("_(empty)_");
     expect(neutralise(neutralise("@a <!--"))).toBe(neutralise("@a <!--"));
   });
@@ -147,7 +148,7 @@ describe("userCode", () => {
 
 describe("a fork's names cannot inject markdown into what the bot writes", () => {
   it.each([
-    ["the PR body", (s: FixStory) => renderPrBody(s)],
+    ["the PR body", (s: FixStory) => renderPrBody(s, { key: testSigningKey(), repo: TEST_FULL_REPO })],
     ["the fix check run", (s: FixStory) => Object.values(renderFixCheck(s)).join("\n\n")],
     ["the plan answer", (s: FixStory) => renderPlan(s)],
   ])("%s", (_surface, render) => {
@@ -166,7 +167,7 @@ describe("a fork's names cannot inject markdown into what the bot writes", () =>
   });
 
   it("the PR body still links the run and the registry page", () => {
-    const body = renderPrBody(story());
+    const body = renderPrBody(story(), { key: testSigningKey(), repo: TEST_FULL_REPO });
     expect(body).toContain("](https://github.com/acme/stack/actions/runs/1/job/2)");
     expect(body).toContain("[PyPI](https://pypi.org/project/PyYAML/), first published 2006-05-12");
   });

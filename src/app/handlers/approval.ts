@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { messageOf } from "../../github/types.js";
 import { writeApprovalCheck, fixPullService, refreshApproval, type PullLike } from "../approval-service.js";
+import type { Trust } from "../../deploy/app-identity.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
 
@@ -12,14 +13,14 @@ type ApprovalEvent =
  * push (which resets it, since only reviews of the current head count). Reads the PR fresh so the
  * verdict is about the CURRENT head; any error fails closed.
  */
-export async function onApprovalEvent(context: Context<ApprovalEvent>): Promise<void> {
+export async function onApprovalEvent(context: Context<ApprovalEvent>, trust: Trust): Promise<void> {
   const payloadPull = context.payload.pull_request as PullLike;
   const log = context.log.child({ handler: context.name, pr: payloadPull.number });
-  if (fixPullService(payloadPull) === null) {
+  const client = clientFor(context, trust, log);
+  if (fixPullService(client, payloadPull) === null) {
     log.debug("not an orchestrator fix pull request");
     return;
   }
-  const client = clientFor(context, log);
   const loaded = await loadConfig(context);
   let pull: PullLike;
   try {
@@ -44,7 +45,7 @@ export async function onApprovalEvent(context: Context<ApprovalEvent>): Promise<
     );
     return;
   }
-  const service = fixPullService(pull);
+  const service = fixPullService(client, pull);
   if (service === null) {
     log.info("the pull request no longer carries orchestrator metadata: leaving the approval pending");
     await writeApprovalCheck(

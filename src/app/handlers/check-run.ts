@@ -19,7 +19,7 @@ export async function onCheckRun(context: Context<"check_run.completed">, deps: 
     log.debug({ name: check.name }, "orchestrator's own or a GitHub Actions check: handled elsewhere");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, deps.trust, log);
   const config = await autoFixConfig(context, client, check.head_sha, context.payload.repository.html_url);
   if (!config) return;
   const failure = checkRunFailure({

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { Trust } from "../../deploy/app-identity.js";
 import { CHECK_ACTIONS, serviceFromCheckName } from "../../deploy/contract.js";
 import { serviceDeployments } from "../../deploy/deployments-api.js";
 import { queueDeploy } from "../../deploy/queue-deploy.js";
@@ -16,7 +17,10 @@ import { loadConfig } from "../load-config.js";
  * clicker is checked like a commenter. Answers go to the PR the deployment of that commit reports to;
  * without one there is nowhere to write, so the log says it.
  */
-export async function onDeployCheckAction(context: Context<"check_run.requested_action">): Promise<void> {
+export async function onDeployCheckAction(
+  context: Context<"check_run.requested_action">,
+  trust: Trust,
+): Promise<void> {
   const { check_run: check, requested_action: action, sender } = context.payload;
   const log = context.log.child({
     handler: "deploy-check-action",
@@ -48,7 +52,7 @@ export async function onDeployCheckAction(context: Context<"check_run.requested_
     log.warn({ service }, "the check run names a service that is not configured: ignoring it");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, trust, log);
   const sha = check.head_sha;
   const deployedHere = await serviceDeployments(client, {
     service,
@@ -92,7 +96,8 @@ export async function onDeployCheckAction(context: Context<"check_run.requested_
     await answer(`${mention} ${outcome.text}`);
     return;
   }
-  // Retry redeploys a commit orchestrator deployed for this service before (it passed the gates then).
+  // Retry redeploys a commit orchestrator deployed for this service before (it passed the gates then);
+  // only the app's own signed deployments count (serviceDeployments leaves the others out).
   if (deployedHere.length === 0) {
     await answer(
       `${mention} ${sha.slice(0, 7)} was never deployed by orchestrator for \`${service}\`, so Retry does nothing. Use \`/orchestrator deploy ${service} ${sha.slice(0, 7)}\`.`,

@@ -1,4 +1,6 @@
 import type { Probot } from "probot";
+import type { Trust } from "../../deploy/app-identity.js";
+import { trustFor } from "../trust.js";
 import { withRedactedToken } from "../register.js";
 import { onDeployCheckAction } from "./deploy-check-action.js";
 import { onMergedPull } from "./deploy-merge.js";
@@ -9,8 +11,8 @@ import { onDeploymentStatus } from "./deploy-revert-offer.js";
  * pull_requests: write, issues: write, checks: read, and the events pull_request, check_run,
  * deployment_status. Commands come in through `deployCommands` (src/deploy/commands/deploy-commands.ts).
  */
-export function registerDeployHandlers(app: Probot): void {
-  app.on("pull_request.closed", (context) => onMergedPull(withRedactedToken(context)));
-  app.on("check_run.requested_action", (context) => onDeployCheckAction(withRedactedToken(context)));
-  app.on("deployment_status", (context) => onDeploymentStatus(withRedactedToken(context)));
+export function registerDeployHandlers(app: Probot, trust: Trust = trustFor(app)): void {
+  app.on("pull_request.closed", (context) => onMergedPull(withRedactedToken(context), trust));
+  app.on("check_run.requested_action", (context) => onDeployCheckAction(withRedactedToken(context), trust));
+  app.on("deployment_status", (context) => onDeploymentStatus(withRedactedToken(context), trust));
 }

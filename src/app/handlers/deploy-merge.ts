@@ -1,6 +1,8 @@
 import type { Context } from "probot";
 import { deployMergedPull, type PullFacts } from "../../deploy/merged-pull.js";
+import type { Trust } from "../../deploy/app-identity.js";
 import { isOrchestratorPull } from "../../deploy/merge-target.js";
+import { pullMeta } from "../../deploy/pull-meta.js";
 import { postComment } from "../../github/comments.js";
 import { renderConfigErrors } from "../../render/answers.js";
 import { clientFor } from "../client.js";
@@ -11,7 +13,7 @@ import { CONFIG_PATH, loadConfig } from "../load-config.js";
  * its changes sit inside one service), after checking the merged diff and the approval again. Exactly
  * one PR comment: queued (the runner then updates it) or why nothing was deployed.
  */
-export async function onMergedPull(context: Context<"pull_request.closed">): Promise<void> {
+export async function onMergedPull(context: Context<"pull_request.closed">, trust: Trust): Promise<void> {
   const payload = context.payload.pull_request;
   const log = context.log.child({ handler: "deploy-merge", pr: payload.number });
   if (!payload.merged) {
@@ -27,11 +29,14 @@ export async function onMergedPull(context: Context<"pull_request.closed">): Pro
     merge_commit_sha: payload.merge_commit_sha,
     head: { sha: payload.head.sha, ref: payload.head.ref },
   };
-  const client = clientFor(context, log);
+  const client = clientFor(context, trust, log);
   const loaded = await loadConfig(context);
   if (loaded.status !== "ok") {
     // Without a valid config nothing is deployed; only PRs that are visibly ours get told why.
-    if (loaded.status === "invalid" && isOrchestratorPull(pull)) {
+    if (
+      loaded.status === "invalid" &&
+      isOrchestratorPull({ labels: pull.labels, meta: pullMeta(client, pull) })
+    ) {
       await postComment(
         client,
         pull.number,

@@ -1,5 +1,7 @@
 import type { Context } from "probot";
+import { isAppBot, type Trust } from "../../deploy/app-identity.js";
 import { ROLLED_BACK_PREFIX, serviceFromTask } from "../../deploy/contract.js";
+import { deploymentTrustProblem } from "../../deploy/deployment-trust.js";
 import { parsePayload } from "../../deploy/history.js";
 import { upsertMarkedComment } from "../../deploy/marked-comment.js";
 import { offerRevert, type RevertOutcome } from "../../deploy/revert-pr.js";
@@ -15,8 +17,10 @@ export function revertOfferMarker(deploymentId: number): string {
 /**
  * After the runner rolled a deploy back (final status `failure` whose description starts with
  * ROLLED_BACK_PREFIX), offer the way back to a consistent main on the PR: a revert PR, or why not.
+ * Only when the status and the deployment are the app's own: written by its bot (the runner), the
+ * deployment's payload signed by the app. Anyone with deployments: write can add a status.
  */
-export async function onDeploymentStatus(context: Context<"deployment_status">): Promise<void> {
+export async function onDeploymentStatus(context: Context<"deployment_status">, trust: Trust): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
   const log = context.log.child({
     handler: "deploy-revert-offer",
@@ -33,12 +37,48 @@ export async function onDeploymentStatus(context: Context<"deployment_status">):
     return;
   }
   const payload = parsePayload(deployment.payload);
-  if (!payload || payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
+  if (!payload || payload.service !== service) {
+    log.warn(
+      { task: deployment.task },
+      "a rolled-back status on a deployment without a signed orchestrator payload for its task: ignoring it",
+    );
+    return;
+  }
+  if (payload.pr === null || payload.reason === "rollback" || payload.reason === "command") {
     // Only a PR's change can be reverted; a rolled-back rollback or ad-hoc deploy changed nothing on main.
     log.info(
-      { reason: payload?.reason ?? null, pr: payload?.pr ?? null },
+      { reason: payload.reason, pr: payload.pr },
       "rolled back, but not a merged PR's change: no revert offer",
     );
+    return;
+  }
+  if (!trust.key) {
+    log.warn({ why: trust.keyProblem }, "no signing key: cannot trust the status, no revert offer");
+    return;
+  }
+  const identity = await trust.identity();
+  if (!isAppBot(status.creator, identity)) {
+    log.warn(
+      { creator: status.creator?.login ?? null, bot: identity.botLogin },
+      "a rolled-back status not written by the app's bot: ignoring it",
+    );
+    return;
+  }
+  const { owner, repo } = context.repo();
+  const problem = deploymentTrustProblem(
+    {
+      repo: `${owner}/${repo}`,
+      environment: deployment.environment,
+      sha: deployment.sha,
+      createdAt: deployment.created_at,
+      creator: deployment.creator,
+      payload,
+    },
+    trust.key,
+    identity,
+  );
+  if (problem) {
+    log.warn({ why: problem }, "a rolled-back status on a deployment that is not the app's: ignoring it");
     return;
   }
   const loaded = await loadConfig(context);
@@ -51,7 +91,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">):
     log.warn({ service }, "service no longer configured: no revert offer");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, trust, log);
   let outcome: RevertOutcome;
   try {
     outcome = await offerRevert(client, {

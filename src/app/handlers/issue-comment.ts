@@ -36,7 +36,7 @@ export async function onIssueComment(
     log.debug("not an orchestrator command");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, deps.trust, log);
   const login = sender.login;
   const loaded = await loadConfig(context);
   const needs = loaded.status === "ok" ? loaded.config.commands.permission : "write";

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { SERVICE_NAME } from "../../config/schema.js";
+import { isAppBot } from "../../deploy/app-identity.js";
 import { autoFix } from "../auto-fix.js";
 import { clientFor } from "../client.js";
 import type { AppDeps } from "../deps.js";
@@ -13,7 +14,11 @@ const runtimeFailure = z.object({
   log: z.string().min(1),
 });
 
-/** `repository_dispatch` `orchestrator.runtime_failure` with client_payload {service, log}, sent by the runner. */
+/**
+ * `repository_dispatch` `orchestrator.runtime_failure` with client_payload {service, log}, sent by the
+ * runner with the installation token, so its sender is the app's own bot. Anyone with write access can
+ * send a dispatch too (and make the bot propose a fix from a log they wrote): those are ignored.
+ */
 export async function onRepositoryDispatch(
   context: Context<"repository_dispatch">,
   deps: AppDeps,
@@ -29,6 +34,16 @@ export async function onRepositoryDispatch(
     log.warn(
       { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
       "runtime failure payload is invalid: ignoring it",
+    );
+    return;
+  }
+  const sender = (context.payload as { sender?: { login?: string; type?: string } | null }).sender ?? null;
+  // A person (type User) is never the bot: no need to look the bot up to say so.
+  const identity = sender?.type === "Bot" ? await deps.trust.identity() : null;
+  if (!identity || !isAppBot(sender, identity)) {
+    log.warn(
+      { sender: sender?.login ?? null, bot: identity?.botLogin ?? null },
+      "runtime failure dispatch not sent by the app's bot: ignoring it",
     );
     return;
   }
@@ -50,7 +65,7 @@ export async function onRepositoryDispatch(
     log.info({ service }, "auto_fix is off: not fixing runtime failures without a command");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, deps.trust, log);
   const base = { label: `runtime failure of ${service} reported by the runner`, url: null, name: service };
   await autoFix({ client, config: loaded.config, deps }, [{ ...base, headSha: "", open: async () => text }], {
     service,

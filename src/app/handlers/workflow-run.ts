@@ -17,7 +17,7 @@ export async function onWorkflowRun(
     log.debug({ conclusion: run.conclusion }, "run did not fail: nothing to do");
     return;
   }
-  const client = clientFor(context, log);
+  const client = clientFor(context, deps.trust, log);
   const config = await autoFixConfig(context, client, run.head_sha, context.payload.repository.html_url);
   if (!config) return;
   const failures = await failedJobsOfRun(client, run, deps.maxFailedJobs ?? DEFAULT_MAX_FAILED_JOBS);

@@ -20,6 +20,8 @@ import {
   type InstallationClient,
 } from "../../../runner/github/installation-client.js";
 import type { RunnerLog } from "../../../runner/github/log.js";
+import { createRunnerTrust, type RunnerTrust } from "../../../runner/github/app-identity.js";
+import { BOT_USER, mockAppIdentity, signPayload, type UnsignedPayload } from "../../helpers/signing.js";
 import {
   GITHUB_API,
   TEST_APP_ID,
@@ -69,8 +71,22 @@ export function testClient(now?: () => number): InstallationClient {
   });
 }
 
-/** Mocks the installation lookup and one token mint; returns the token. */
+/** The runner's trust against nock: `GET /app` with the App's JWT, key from the test private key. */
+export function testRunnerTrust(): RunnerTrust {
+  return createRunnerTrust({
+    appId: TEST_APP_ID,
+    privateKey: testPrivateKey(),
+    baseUrl: GITHUB_API,
+    octokitOptions: { retry: { enabled: false }, throttle: { enabled: false } },
+  });
+}
+
+/**
+ * Mocks the installation lookup and one token mint; returns the token. Also answers one optional
+ * `GET /app` (the bot's identity, looked up once per runner trust).
+ */
 export function mockAuth(gh: GitHubHarness, token?: string): string {
+  mockAppIdentity(gh);
   // The lookup must be signed with the App's JWT (a bearer token), not an installation token.
   gh.github
     .get(`${REPO_PATH}/installation`)
@@ -83,12 +99,26 @@ export function sha(n: number): string {
   return n.toString(16).padStart(40, "a");
 }
 
+/**
+ * A deployment as the app creates it: by the App's bot, its payload signed for this repository,
+ * environment and commit. A string payload is sent as it is; `creator` and `signed: false` build the
+ * foreign ones.
+ */
 export function deployment(
   id: number,
   service: string,
   payload: Partial<DeploymentPayload> | string = {},
   createdAt = `2025-01-01T00:00:${String(id % 60).padStart(2, "0")}Z`,
+  options: { creator?: { login: string; type: string } | null; signed?: boolean; environment?: string } = {},
 ) {
+  const environment = options.environment ?? "production";
+  const fields = {
+    service,
+    pr: 7,
+    reason: "merge",
+    requested_by: "alice",
+    ...(typeof payload === "string" ? {} : payload),
+  } as UnsignedPayload;
   return {
     url: `https://api.github.com${REPO_PATH}/deployments/${id}`,
     id,
@@ -96,14 +126,15 @@ export function deployment(
     sha: sha(id),
     ref: sha(id),
     task: deployTask(service),
-    payload:
-      typeof payload === "string"
-        ? payload
-        : { service, pr: 7, reason: "merge", requested_by: "alice", ...payload },
-    original_environment: "production",
-    environment: "production",
+    payload: (typeof payload === "string"
+      ? payload
+      : options.signed === false || "sig" in payload
+        ? fields
+        : signPayload(fields, { environment, sha: sha(id), createdAt })) as unknown,
+    original_environment: environment,
+    environment,
     description: null,
-    creator: null,
+    creator: options.creator === undefined ? BOT_USER : options.creator,
     created_at: createdAt,
     updated_at: createdAt,
     statuses_url: `https://api.github.com${REPO_PATH}/deployments/${id}/statuses`,
@@ -111,8 +142,16 @@ export function deployment(
   };
 }
 
-export function status(state: string, description = "") {
-  return { id: 1, state, description, environment: "production", created_at: "2025-01-01T00:00:00Z" };
+/** A deployment status as the runner (the App's bot) writes it; `creator` for anyone else's. */
+export function status(state: string, description = "", creator: object = BOT_USER) {
+  return {
+    id: 1,
+    state,
+    description,
+    environment: "production",
+    created_at: "2025-01-01T00:00:00Z",
+    creator,
+  };
 }
 
 export interface CapturedLog extends RunnerLog {

@@ -21,6 +21,7 @@ import {
   tempStateDir,
   testClient,
   testConfig,
+  testRunnerTrust,
   throwingPipeline,
   type CapturedLog,
   type FakeOutcome,
@@ -47,6 +48,7 @@ function poller(
   return {
     pipeline,
     poller: createPoller({
+      trust: testRunnerTrust(),
       gh: client,
       reporter,
       stateDir,
@@ -304,6 +306,7 @@ describe("a deployment from claim to report", () => {
     postStatus(101).reply(201, {});
     const client = testClient();
     const p = createPoller({
+      trust: testRunnerTrust(),
       gh: client,
       reporter: createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" }),
       stateDir,
@@ -420,6 +423,7 @@ describe("a deploy that throws partway in a long-running poller", () => {
     const client = testClient();
     const pipeline = throwingPipeline(["prepare"], new Error("ENOSPC: no space left on device, write"));
     const p = createPoller({
+      trust: testRunnerTrust(),
       gh: client,
       reporter: createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" }),
       stateDir,
@@ -473,6 +477,7 @@ describe("a deploy that throws partway in a long-running poller", () => {
     const reconciled: string[] = [];
     const pipeline = throwingPipeline(["prepare", "checkout", "build", "up"], new Error("boom"));
     const p = createPoller({
+      trust: testRunnerTrust(),
       gh: client,
       reporter: createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" }),
       stateDir,

@@ -22,6 +22,7 @@ import {
   tempStateDir,
   testClient,
   testConfig,
+  testRunnerTrust,
   type CapturedLog,
   type FakeOutcome,
 } from "./fixtures.js";
@@ -87,6 +88,7 @@ function poller(outcome: FakeOutcome, options: { dispatch?: boolean; reconcile?:
     ...(options.dispatch === undefined ? {} : { dispatchRuntimeFailures: options.dispatch }),
   });
   return createPoller({
+    trust: testRunnerTrust(),
     gh: client,
     reporter,
     stateDir,
