@@ -1,3 +1,11 @@
+const CR_BREAK = /\r\n?/g;
+
+function nextBreak(text: string, from: number): number {
+  const lf = text.indexOf("\n", from);
+  const cr = text.indexOf("\r", from);
+  return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+}
+
 /** Longest line kept whole by default (characters); the rest of a longer line is dropped and counted. */
 export const DEFAULT_MAX_LINE = 64 * 1024;
 
@@ -28,6 +36,33 @@ export class LineSplitter {
     let from = 0;
     if (this.afterCR && chunk.startsWith("\n")) from = 1;
     if (chunk.length > 0) this.afterCR = false;
+    return chunk.length <= this.maxLine ? this.pushShort(chunk, from) : this.pushLong(chunk, from);
+  }
+
+  /**
+   * A chunk no longer than the cap: no line inside it can be too long, so everything between its
+   * first and last break is emitted in one piece, breaks normalized to `\n`.
+   */
+  private pushShort(chunk: string, from: number): string {
+    const first = nextBreak(chunk, from);
+    if (first < 0) {
+      this.keep(chunk, from, chunk.length);
+      return "";
+    }
+    this.keep(chunk, from, first);
+    let out = this.take();
+    from = this.afterBreak(chunk, first);
+    const last = Math.max(chunk.lastIndexOf("\n"), chunk.lastIndexOf("\r"));
+    if (last >= from) {
+      out += chunk.slice(from, last + 1).replace(CR_BREAK, "\n");
+      from = this.afterBreak(chunk, last);
+    }
+    this.keep(chunk, from, chunk.length);
+    return out;
+  }
+
+  /** Any chunk, line by line, so that the cap applies inside it too. */
+  private pushLong(chunk: string, from: number): string {
     const out: string[] = [];
     // Next position of each break character, searched again only once passed: one scan of the chunk.
     let nextLF = chunk.indexOf("\n", from);
@@ -36,16 +71,19 @@ export class LineSplitter {
       const at = nextCR < 0 || (nextLF >= 0 && nextLF < nextCR) ? nextLF : nextCR;
       this.keep(chunk, from, at);
       out.push(this.take());
-      from = at + 1;
-      if (at === nextCR) {
-        if (chunk.charCodeAt(from) === 10) from++;
-        else if (from === chunk.length) this.afterCR = true;
-        nextCR = chunk.indexOf("\r", from);
-      }
+      from = this.afterBreak(chunk, at);
+      if (nextCR >= 0 && nextCR < from) nextCR = chunk.indexOf("\r", from);
       if (nextLF >= 0 && nextLF < from) nextLF = chunk.indexOf("\n", from);
     }
     this.keep(chunk, from, chunk.length);
     return out.join("");
+  }
+
+  /** Where the text after the break at `at` starts: `\r\n` is one break, also across chunks. */
+  private afterBreak(chunk: string, at: number): number {
+    if (chunk.charCodeAt(at) !== 13) return at + 1;
+    if (at + 1 === chunk.length) this.afterCR = true;
+    return chunk.charCodeAt(at + 1) === 10 ? at + 2 : at + 1;
   }
 
   /** The unfinished last line, if any, with its newline. */

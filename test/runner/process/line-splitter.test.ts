@@ -61,3 +61,41 @@ describe("LineSplitter", () => {
     expect(() => new LineSplitter(0)).toThrow("LineSplitter: maxLine must be a positive integer, got 0");
   });
 });
+
+describe("LineSplitter on random input", () => {
+  /** A tiny deterministic generator, so that a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+
+  it("agrees with a plain split whatever the chunking, on both the short-chunk and the long-chunk path", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = random(seed);
+      let text = "";
+      let line = 0;
+      while (text.length < 400) {
+        const r = next();
+        if (r < 0.15 || line >= 10) {
+          text += ["\n", "\r", "\r\n"][Math.floor(next() * 3)];
+          line = 0;
+        } else {
+          text += "ab"[Math.floor(next() * 2)];
+          line++;
+        }
+      }
+      const expected = text.replace(/\r\n?/g, "\n") + (/[\r\n]$/.test(text) ? "" : "\n");
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length;) {
+        const size = 1 + Math.floor(next() * 50);
+        chunks.push(text.slice(at, at + size));
+        at += size;
+      }
+      expect(split(chunks, 100), `seed ${seed}, short path`).toBe(expected);
+      expect(split(chunks, 10), `seed ${seed}, long path`).toBe(expected);
+    }
+  });
+});
