@@ -8,7 +8,12 @@
  */
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { LineSplitter } from "../runner/process/line-splitter.js";
+import { run } from "../runner/process/run.js";
 
 const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -80,6 +85,28 @@ function previousSplitter(chunks: string[]): number {
   return emitted + pending.length;
 }
 
+/** A child that writes `mb` MB of minified-looking output without a newline. */
+const WRITER = (mb: number) =>
+  `const c = "function(a,b){return a+b};".repeat(2521).slice(0, 65536); let n = ${mb * 16}; ` +
+  `const go = () => { while (n > 0) { n--; if (!process.stdout.write(c)) return process.stdout.once("drain", go); } }; go();`;
+
+/** Baseline for run(): the same child, its output only counted. */
+function countChildBytes(script: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
+    let bytes = 0;
+    child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    child.on("error", reject);
+    child.on("close", () => resolve(bytes));
+  });
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const began = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - began, value };
+}
+
 export interface SplitterBench {
   shape: string;
   megabytes: number;
@@ -114,6 +141,20 @@ export async function benchLineSplitter(log: (line: string) => void = console.lo
   log(
     `line splitter, minified 4 MB: previous splitter ${before.ms.toFixed(1)} ms, current ${now.ms.toFixed(1)} ms (previous / current ${(before.ms / Math.max(now.ms, 0.001)).toFixed(0)}x)`,
   );
+
+  // End to end: run() with a log file (split, redacted, written) vs the same child's bytes counted.
+  const dir = mkdtempSync(join(tmpdir(), "bench-split-"));
+  try {
+    const script = WRITER(32);
+    const baseline = await timeAsync(() => countChildBytes(script));
+    const logFile = join(dir, "build.log");
+    const ran = await timeAsync(() => run([process.execPath, "-e", script], { logFile }));
+    log(
+      `run() on a child writing ${(baseline.value / MB).toFixed(0)} MB without a newline: ${ran.ms.toFixed(0)} ms (exit ${ran.value.exitCode}, log ${statSync(logFile).size} bytes), baseline (same child, bytes counted) ${baseline.ms.toFixed(0)} ms, ratio ${(ran.ms / baseline.ms).toFixed(2)}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return results;
 }
 
