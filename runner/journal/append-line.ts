@@ -1,3 +1,4 @@
+import { StateWriteError, stateWriteError } from "./write-error.js";
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 
 /** The two calls an append depends on; tests replace them to simulate a short write or a failing disk. */
@@ -13,33 +14,18 @@ export const nodeAppendIo: AppendIo = {
 };
 
 /** An append that did not reach the disk. The file was put back as it was before the append. */
-export class JournalWriteError extends Error {
+export class JournalWriteError extends StateWriteError {
   override readonly name = "JournalWriteError";
-  constructor(
-    readonly path: string,
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
-const DISK_FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
-
 function writeError(path: string, error: unknown, undone = true): JournalWriteError {
-  const code = (error as NodeJS.ErrnoException).code ?? "EUNKNOWN";
-  const what = DISK_FULL.has(code)
-    ? `the disk is full (${code})`
-    : code === "EIO"
-      ? "the disk reported an I/O error (EIO)"
-      : (error as Error).message;
-  return new JournalWriteError(
+  const base = stateWriteError(
     path,
-    code,
-    `cannot append to ${path}: ${what}; ${undone ? "nothing was half-written" : "the partial line will be quarantined"}. Free space under the state dir and run again`,
-    { cause: error },
+    error,
+    "append to",
+    undone ? "nothing was half-written" : "the partial line will be quarantined",
   );
+  return new JournalWriteError(path, base.code, base.message, { cause: error });
 }
 
 /**
@@ -60,7 +46,7 @@ export function appendLine(path: string, line: string, io: AppendIo = nodeAppend
     const size = fstatSync(fd).size;
     const buffer = Buffer.from(size > 0 && !endsWithNewline(fd, size) ? `\n${line}` : line);
     try {
-      for (let offset = 0; offset < buffer.length; ) {
+      for (let offset = 0; offset < buffer.length;) {
         const written = io.write(fd, buffer, offset, buffer.length - offset);
         if (!(written > 0)) throw Object.assign(new Error("write made no progress"), { code: "ENOSPC" });
         offset += written;

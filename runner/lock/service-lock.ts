@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { describeWriteFailure } from "../journal/write-error.js";
 import { processIdentity, processStartTime } from "./identity.js";
 import { pidAlive, staleReason, type LockOwner } from "./stale.js";
 
@@ -128,12 +129,10 @@ function writeOwner(path: string, owner: LockOwner, service: string): void {
     writeFileSync(join(path, OWNER_FILE), JSON.stringify(owner));
   } catch (error) {
     rmSync(path, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOSPC" || code === "EDQUOT" ? `the disk is full (${code})` : (error as Error).message;
-    throw new Error(`cannot take the ${service} lock: writing ${join(path, OWNER_FILE)} failed: ${why}`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot take the ${service} lock: writing ${join(path, OWNER_FILE)} failed: ${describeWriteFailure(error)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appendLine, JournalWriteError, nodeAppendIo, type AppendIo } from "../../../runner/journal/append-line.js";
+import {
+  appendLine,
+  JournalWriteError,
+  nodeAppendIo,
+  type AppendIo,
+} from "../../../runner/journal/append-line.js";
 
 function file(initial = ""): string {
   const path = join(mkdtempSync(join(tmpdir(), "append-")), "journal.jsonl");

@@ -123,7 +123,9 @@ describe("readEvents", () => {
     mkdirSync(join(dir, JOURNAL_FILE));
     const seen = collect();
     expect(readEvents(dir, seen.warn)).toEqual([]);
-    expect(seen.messages).toEqual([expect.stringMatching(/journal .*journal\.jsonl cannot be read .*EISDIR.*run skipped/)]);
+    expect(seen.messages).toEqual([
+      expect.stringMatching(/journal .*journal\.jsonl cannot be read .*EISDIR.*run skipped/),
+    ]);
   });
 });
 
