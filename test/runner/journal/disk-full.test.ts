@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { allRuns } from "../../../runner/journal/history.js";
-import { JOURNAL_FILE, runsDir } from "../../../runner/journal/journal-file.js";
+import { JOURNAL_FILE, readEvents, runDir, runsDir } from "../../../runner/journal/journal-file.js";
 import { lockPath } from "../../../runner/lock/service-lock.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { spawnRunnerCli } from "../cli-process.js";
@@ -69,10 +69,13 @@ describeDocker("a full disk under the state dir (real local deploys through the 
     const exited = await next.exited;
     expect(exited.code, next.output()).toBe(0);
     expect(await stack.get("/version")).toBe("after");
-    const warnings: string[] = [];
     const runs = allRuns(stack.stateDir).filter((run) => run.start);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     for (const run of runs) expect(run.state, `${run.runId} ${next.output()}`).toBe("reported");
+    // And still nothing to quarantine.
+    const warnings: string[] = [];
+    for (const { runId } of journals(stack.stateDir))
+      readEvents(runDir(stack.stateDir, runId), (message) => warnings.push(message));
     expect(warnings).toEqual([]);
   }, 600_000);
 });
