@@ -1,5 +1,5 @@
-import { StateWriteError, stateWriteError } from "./write-error.js";
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { StateWriteError, stateWriteError } from "./write-error.js";
 
 /** The two calls an append depends on; tests replace them to simulate a short write or a failing disk. */
 export interface AppendIo {
@@ -13,7 +13,7 @@ export const nodeAppendIo: AppendIo = {
   fsync: (fd) => fsyncSync(fd),
 };
 
-/** An append that did not reach the disk. The file was put back as it was before the append. */
+/** An append that did not reach the disk; the file was truncated back to its size before the append. */
 export class JournalWriteError extends StateWriteError {
   override readonly name = "JournalWriteError";
 }
