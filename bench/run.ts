@@ -4,10 +4,12 @@
  */
 import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
+import { benchLineSplitter } from "./line-splitter.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
+  "line-splitter": () => benchLineSplitter(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redact, redactor } from "../../src/redact/redactor.js";
+import { writingState } from "../journal/write-error.js";
 
 /** The files every run leaves in its folder under the state dir. */
 export const ARTIFACT_NAMES = [
@@ -19,15 +20,18 @@ export function artifactPath(runDir: string, name: ArtifactName): string {
 
 /** Every artifact passes the redactor on its way to disk. */
 export function writeArtifact(runDir: string, name: ArtifactName, text: string): void {
-  writeFileSync(artifactPath(runDir, name), redact(text));
+  const path = artifactPath(runDir, name);
+  writingState(path, () => writeFileSync(path, redact(text)));
 }
 
 export function appendArtifact(runDir: string, name: ArtifactName, text: string): void {
-  appendFileSync(artifactPath(runDir, name), redact(text.endsWith("\n") ? text : `${text}\n`));
+  const path = artifactPath(runDir, name);
+  writingState(path, () => appendFileSync(path, redact(text.endsWith("\n") ? text : `${text}\n`)));
 }
 
 export function writeJsonArtifact(runDir: string, name: ArtifactName, value: unknown): void {
-  writeFileSync(artifactPath(runDir, name), `${JSON.stringify(redactor.redactDeep(value), null, 2)}\n`);
+  const path = artifactPath(runDir, name);
+  writingState(path, () => writeFileSync(path, `${JSON.stringify(redactor.redactDeep(value), null, 2)}\n`));
 }
 
 export function isArtifactName(name: string): name is ArtifactName {

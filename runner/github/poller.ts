@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import {
   deploymentPayloadSchema,
   serviceFromTask,
@@ -12,7 +11,7 @@ import { redact } from "../../src/redact/redactor.js";
 import { allRuns } from "../journal/history.js";
 import { runDir } from "../journal/journal-file.js";
 import type { RunView } from "../journal/run-view.js";
-import { pidAlive } from "../lock/stale.js";
+import { ownedByOtherLiveProcess } from "../lock/live-owner.js";
 import { runDeploy as realRunDeploy } from "../pipeline/deploy.js";
 import {
   reconcile as realReconcile,
@@ -378,5 +377,5 @@ function metaFor(
 /** A run of another runner process on this host that is still alive is that process's to report. */
 function ownedByLiveRunner(view: RunView): boolean {
   const start = view.start;
-  return !!start && start.hostname === hostname() && start.pid !== process.pid && pidAlive(start.pid);
+  return !!start && ownedByOtherLiveProcess(start);
 }

@@ -81,6 +81,8 @@ export interface RunStart {
   watchMs: number;
   pid: number;
   hostname: string;
+  /** The runner's /proc start time, so that a later process with the same pid is not taken for it. */
+  startTime?: string | null;
   meta: Record<string, unknown>;
 }
 

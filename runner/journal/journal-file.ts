@@ -1,16 +1,12 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeSync,
-  existsSync,
-} from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { redactor } from "../../src/redact/redactor.js";
+import { appendLine, nodeAppendIo, type AppendIo } from "./append-line.js";
 import type { JournalEvent } from "./events.js";
+import { parseJournalText } from "./journal-lines.js";
+import { quarantineLines, warnJournal, type JournalWarn } from "./quarantine.js";
+
+export { JournalWriteError } from "./append-line.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
 
@@ -32,34 +28,30 @@ export function createRunDir(stateDir: string, runId: string): string {
 
 /**
  * Appends one event and fsyncs before returning: the event is on disk before the step it announces
- * begins, so a runner killed at any point finds it on restart.
+ * begins, so a runner killed at any point finds it on restart. A full disk or a failing one throws a
+ * JournalWriteError naming the file, and leaves no half line behind (see appendLine).
  */
-export function appendEvent(dir: string, event: JournalEvent): void {
-  const line = `${JSON.stringify(redactor.redactDeep(event))}\n`;
-  const fd = openSync(join(dir, JOURNAL_FILE), "a");
-  try {
-    writeSync(fd, line);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+export function appendEvent(dir: string, event: JournalEvent, io: AppendIo = nodeAppendIo): void {
+  appendLine(join(dir, JOURNAL_FILE), `${JSON.stringify(redactor.redactDeep(event))}\n`, io);
 }
 
-/** Reads a run's events; a torn last line (killed mid-write) is ignored, torn lines elsewhere are an error. */
-export function readEvents(dir: string): JournalEvent[] {
+/**
+ * Reads a run's events. Never throws: a torn or corrupt line is skipped, recorded in
+ * `journal.jsonl.quarantine` beside the journal, and warned about once, naming the file and the line;
+ * a journal that cannot be read at all is warned about and reads as empty.
+ */
+export function readEvents(dir: string, warn?: JournalWarn): JournalEvent[] {
   const path = join(dir, JOURNAL_FILE);
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, "utf8").split("\n");
-  const events: JournalEvent[] = [];
-  lines.forEach((line, index) => {
-    if (!line.trim()) return;
-    try {
-      events.push(JSON.parse(line) as JournalEvent);
-    } catch {
-      const isLast = lines.slice(index + 1).every((rest) => !rest.trim());
-      if (!isLast) throw new Error(`journal ${path} line ${index + 1} is not JSON`);
-    }
-  });
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      (warn ?? warnJournal)(`journal ${path} cannot be read (${(error as Error).message}); run skipped`);
+    return [];
+  }
+  const { events, bad } = parseJournalText(text);
+  if (bad.length > 0) quarantineLines(path, bad, warn);
   return events;
 }
 

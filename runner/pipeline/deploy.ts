@@ -16,6 +16,7 @@ import { createDockerOps, type DockerOps } from "../docker/docker-ops.js";
 import type { RunStart } from "../journal/events.js";
 import { appendEvent, createRunDir } from "../journal/journal-file.js";
 import { allRuns, lastDeployedSha } from "../journal/history.js";
+import { processIdentity } from "../lock/identity.js";
 import { acquireServiceLock, type LockOptions } from "../lock/service-lock.js";
 import {
   checkoutDetached,
@@ -118,6 +119,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
       watchMs: durationMs(health?.watch ?? "10s"),
       pid: process.pid,
       hostname: hostname(),
+      startTime: processIdentity().startTime,
       meta: request.meta ?? {},
     };
     const dir = createRunDir(request.stateDir, runId);

@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDockerOps, type DockerOps } from "../docker/docker-ops.js";
 import type { DeployResult } from "../journal/events.js";
@@ -6,6 +5,7 @@ import { readEvents, runDir } from "../journal/journal-file.js";
 import { allRuns } from "../journal/history.js";
 import { recoveryAction, viewRun, type RunView } from "../journal/run-view.js";
 import { acquireServiceLock } from "../lock/service-lock.js";
+import { ownedByOtherLiveProcess } from "../lock/live-owner.js";
 import { pidAlive } from "../lock/stale.js";
 import { appendArtifact } from "../artifacts/artifacts.js";
 import { openWorkspace } from "../workspace/git-workspace.js";
@@ -42,7 +42,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
   for (const listed of allRuns(options.stateDir)) {
     if (recoveryAction(listed) === "none" || !listed.start) continue;
     const start = listed.start;
-    if (start.hostname === hostname() && start.pid !== process.pid && pidAlive(start.pid)) {
+    if (ownedByOtherLiveProcess(start)) {
       outcomes.push({
         runId: listed.runId,
         action: "none",

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { redact } from "../../src/redact/redactor.js";
+import { LineSplitter } from "./line-splitter.js";
+import { TailBuffer } from "./tail-buffer.js";
 
 export interface RunResult {
   exitCode: number;
@@ -8,17 +10,21 @@ export interface RunResult {
   stderr: string;
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   spawnError?: string;
+  /** Set when the log file could not be written (full disk); the program still ran to its end. */
+  logError?: string;
 }
 
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Appends both streams, redacted, to this file as they arrive. */
+  /** Appends both streams, redacted, to this file as they arrive, one line per `\n`, `\r` or `\r\n`. */
   logFile?: string;
-  /** Called with the child's pid once it has started (the journal records it). */
+  /** Called with the child's pid once it has started (the journal records it). If it throws, the child is killed and run() rejects. */
   onSpawn?: (pid: number) => void;
   /** Kill the child after this long (ms). */
   timeoutMs?: number;
+  /** Longest log line kept whole (characters); longer ones are cut with a marker. */
+  maxLineLength?: number;
 }
 
 /** Most characters of each stream kept in memory; the log file has everything. */
@@ -28,13 +34,19 @@ const KEEP = 256 * 1024;
 export function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   const [program, ...args] = argv;
   if (!program) return Promise.reject(new Error("run: empty argv"));
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    let logError: string | undefined;
     const log: WriteStream | null = options.logFile
       ? createWriteStream(options.logFile, { flags: "a" })
       : null;
-    log?.write(redact(`$ ${argv.join(" ")}\n`));
-    let stdout = "";
-    let stderr = "";
+    // A log that cannot be written (full disk) must not crash the runner: the output stays in memory.
+    log?.on("error", (error) => (logError ??= `cannot write ${options.logFile}: ${error.message}`));
+    const writeLog = (text: string) => {
+      if (text && log && !logError && !log.destroyed) log.write(redact(text));
+    };
+    writeLog(`$ ${argv.join(" ")}\n`);
+    const stdout = new TailBuffer(KEEP);
+    const stderr = new TailBuffer(KEEP);
     let timer: NodeJS.Timeout | undefined;
     const child = spawn(program, args, {
       cwd: options.cwd,
@@ -42,55 +54,56 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
       stdio: ["ignore", "pipe", "pipe"],
       shell: false,
     });
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    let hookError: unknown;
+    if (child.pid !== undefined) {
+      try {
+        options.onSpawn?.(child.pid);
+      } catch (error) {
+        hookError = error;
+        child.kill("SIGKILL");
+      }
+    }
     if (options.timeoutMs) timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
 
-    // Redact per line so that a secret is never split across two writes.
-    const lineWriter = () => {
-      let pending = "";
-      return {
-        push(chunk: string) {
-          pending += chunk;
-          const cut = pending.lastIndexOf("\n");
-          if (cut >= 0) {
-            log?.write(redact(pending.slice(0, cut + 1)));
-            pending = pending.slice(cut + 1);
-          }
-        },
-        flush() {
-          if (pending) log?.write(redact(`${pending}\n`));
-          pending = "";
-        },
-      };
+    // Redacted per line, so that a secret is never split across two writes.
+    const outLines = new LineSplitter(options.maxLineLength);
+    const errLines = new LineSplitter(options.maxLineLength);
+    const onData = (tail: TailBuffer, lines: LineSplitter) => (chunk: string) => {
+      try {
+        tail.push(chunk);
+        writeLog(lines.push(chunk));
+      } catch (error) {
+        // Never throw inside a stream handler; the program keeps running and its exit code counts.
+        logError ??= `output handling failed: ${(error as Error).message}`;
+      }
     };
-    const outLines = lineWriter();
-    const errLines = lineWriter();
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout = (stdout + chunk).slice(-KEEP);
-      outLines.push(chunk);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-KEEP);
-      errLines.push(chunk);
-    });
+    child.stdout.setEncoding("utf8").on("data", onData(stdout, outLines));
+    child.stderr.setEncoding("utf8").on("data", onData(stderr, errLines));
 
     let settled = false;
-    const finish = (result: RunResult) => {
+    const finish = (result: Omit<RunResult, "stdout" | "stderr">) => {
       // 'error' and 'close' can both fire for one child.
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      outLines.flush();
-      errLines.flush();
-      const trailer = result.spawnError ? `! ${result.spawnError}\n` : `[exit ${result.exitCode}]\n`;
-      if (log) log.end(redact(trailer), () => resolve(result));
-      else resolve(result);
+      writeLog(outLines.flush());
+      writeLog(errLines.flush());
+      writeLog(result.spawnError ? `! ${result.spawnError}\n` : `[exit ${result.exitCode}]\n`);
+      const done = () => {
+        if (hookError !== undefined) return reject(hookError);
+        const full: RunResult = { ...result, stdout: stdout.text(), stderr: stderr.text() };
+        if (logError) full.logError = logError;
+        resolve(full);
+      };
+      if (!log || log.destroyed) return done();
+      log.once("error", done);
+      log.end(done);
     };
     child.on("error", (error) => {
-      finish({ exitCode: 127, stdout, stderr, spawnError: `cannot start ${program}: ${error.message}` });
+      finish({ exitCode: 127, spawnError: `cannot start ${program}: ${error.message}` });
     });
     child.on("close", (code, signal) => {
-      finish({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
+      finish({ exitCode: code ?? (signal ? 128 : 1) });
     });
   });
 }
