@@ -129,19 +129,25 @@ export async function spawnServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
   };
 }
 
-/** Spawns the server and waits until it listens. */
+/** Spawns the server and waits until it answers Probot's GET /ping. */
 export async function startListeningServer(
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
 ): Promise<ServerProcess> {
   const server = await spawnServer(env);
-  try {
-    await server.waitForOutput((out) => out.includes("Listening on http://"), timeoutMs);
-  } catch (error) {
-    await server.stop();
-    throw error;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${server.port}/ping`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return server;
+    if (server.child.exitCode !== null || Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`the server did not come up; stdout: ${server.stdout()}; stderr: ${server.stderr()}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
   }
-  return server;
 }
 
 /** VmRSS and VmHWM (peak RSS) of a process, in bytes, from /proc/<pid>/status. */
