@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { CliIo } from "../../src/cli/io.js";
 import { redactedLogger } from "../../src/redact/logger.js";
-import { redact, redactor } from "../../src/redact/redactor.js";
+import { processRedactor, redact, type Redactor } from "../../src/redact/redactor.js";
 import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
 import { createInstallationClient, type InstallationClient } from "../github/installation-client.js";
@@ -20,6 +20,8 @@ export interface StartDeps {
   createClient?: (env: RunnerGitHubEnv, log: RunnerLog) => InstallationClient;
   runDeploy?: PollerOptions["runDeploy"];
   reconcile?: PollerOptions["reconcile"];
+  /** The process's redactor (runner/cli/main.ts creates it); handed to the logger and the Octokit. */
+  redactor?: Redactor;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function startCommand(
     if (error instanceof RunnerConfigError) throw new RunnerUsageError(error.message);
     throw error;
   }
-  redactor.add(ghEnv.privateKey);
+  const redactor = (deps.redactor ?? processRedactor()).addFromEnv(env).add(ghEnv.privateKey);
   const workspace = workspaceFrom(stringOption(args, "workspace"), env);
   const stateDir = stateDirFrom(env);
   // Fail fast on a workspace without a readable default-branch config (local refs, no fetch yet);
@@ -56,9 +58,10 @@ export async function startCommand(
     name: "orchestrator-runner",
     level: env.LOG_LEVEL,
     destination: io.stdout,
+    redactor,
   });
   const log: RunnerLog = logger;
-  const client = (deps.createClient ?? defaultClient)(ghEnv, log);
+  const client = deps.createClient ? deps.createClient(ghEnv, log) : defaultClient(ghEnv, log, redactor);
   const runner = hostname();
   const reporter = createGitHubReporter({
     gh: client,
@@ -155,7 +158,7 @@ export async function startCommand(
   return 0;
 }
 
-function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient {
+function defaultClient(env: RunnerGitHubEnv, log: RunnerLog, redactor: Redactor): InstallationClient {
   return createInstallationClient({
     appId: env.appId,
     privateKey: env.privateKey,
@@ -163,6 +166,7 @@ function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient
     repo: env.repo,
     baseUrl: env.baseUrl,
     log: octokitLog(log),
+    redactor,
   });
 }
 

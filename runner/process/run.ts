@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
+import { tailFromLineStart } from "../../src/redact/cut.js";
 import { redact } from "../../src/redact/redactor.js";
 
 export interface RunResult {
@@ -66,11 +67,11 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
     const outLines = lineWriter();
     const errLines = lineWriter();
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout = (stdout + chunk).slice(-KEEP);
+      stdout = tailFromLineStart(stdout + chunk, KEEP);
       outLines.push(chunk);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-KEEP);
+      stderr = tailFromLineStart(stderr + chunk, KEEP);
       errLines.push(chunk);
     });
 
