@@ -4,10 +4,12 @@
  */
 import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
+import { benchRedact } from "./redact.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
+  redact: benchRedact,
 };
 
 const wanted = process.argv.slice(2);
