@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -68,11 +68,18 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns the server in an empty working directory (no .env) with `env` and PATH, nothing else. */
-export async function spawnServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+/**
+ * Spawns the server with `env` and PATH, nothing else, in a fresh working directory that holds only
+ * `files` (no .env unless given).
+ */
+export async function spawnServer(
+  env: NodeJS.ProcessEnv,
+  files: Record<string, string> = {},
+): Promise<ServerProcess> {
   requireBuiltServer();
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "orchestrator-server-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd,
     env: { PATH: process.env.PATH, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), ...env },

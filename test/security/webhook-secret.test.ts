@@ -12,8 +12,11 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
-async function exitOf(env: NodeJS.ProcessEnv): Promise<{ code: number | null; server: ServerProcess }> {
-  const server = await spawnServer(env);
+async function exitOf(
+  env: NodeJS.ProcessEnv,
+  files: Record<string, string> = {},
+): Promise<{ code: number | null; server: ServerProcess }> {
+  const server = await spawnServer(env, files);
   started.push(server);
   const code = await Promise.race([
     server.exited,
@@ -39,6 +42,14 @@ describe("npm start without a webhook secret", () => {
     expect(server.stderr()).toContain("WEBHOOK_SECRET is not set");
     expect(server.stdout()).not.toContain("Listening on");
     expect(await refused(server.port), "nothing listens on the port").toBe(true);
+  }, 30_000);
+
+  it("refuses when APP_ID and the key come from .env and WEBHOOK_SECRET from nowhere", async () => {
+    const dotenv = `APP_ID=123\nPRIVATE_KEY="${appPrivateKey().trim().replace(/\n/g, "\\n")}"\n`;
+    const { code, server } = await exitOf({}, { ".env": dotenv });
+    expect(code).not.toBe(0);
+    expect(server.stderr()).toContain("WEBHOOK_SECRET is not set");
+    expect(await refused(server.port)).toBe(true);
   }, 30_000);
 
   it.each([
