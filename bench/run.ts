@@ -5,11 +5,13 @@
 import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
 import { benchLineSplitter } from "./line-splitter.js";
+import { benchRedact } from "./redact.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
   "line-splitter": () => benchLineSplitter(),
+  redact: benchRedact,
 };
 
 const wanted = process.argv.slice(2);

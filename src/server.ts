@@ -1,21 +1,63 @@
 /**
- * `npm start`: the Probot server with orchestrator loaded and a logger that redacts every line.
+ * `npm start`: the Probot server with orchestrator loaded. The entry point creates the process's
+ * redactor and hands it to the logger (every line) and to Probot's Octokit (every request body); it
+ * refuses to start without WEBHOOK_SECRET when APP_ID is set, and limits webhook bodies to 25 MB.
  * Without APP_ID / PRIVATE_KEY, Probot serves its setup page, which registers the app from app.yml.
  */
 import { pathToFileURL } from "node:url";
-import { run } from "probot";
+import type { Logger } from "pino";
+import { ProbotOctokit, run, type Probot } from "probot";
 import { redactedLogger } from "./redact/logger.js";
-import { redactor } from "./redact/redactor.js";
+import { redactRequests } from "./redact/octokit-redaction.js";
+import { createRedactor, redact, useProcessRedactor, type Redactor } from "./redact/redactor.js";
+import { limitWebhookBodies, MAX_WEBHOOK_BYTES } from "./webhook/body-limit.js";
+import { requireWebhookSecret } from "./webhook/webhook-secret.js";
 import orchestrator from "./index.js";
+
+const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
+
+/**
+ * What the server gives Probot: a logger and an Octokit class that both redact with `redactor`, so
+ * neither a log line nor a request body depends on a call site remembering to redact.
+ */
+export function appWiring(
+  redactor: Redactor,
+  options: { level?: string | undefined; destination?: { write(line: string): unknown } } = {},
+): { log: Logger; Octokit: typeof ProbotOctokit } {
+  return {
+    log: redactedLogger({
+      level: options.level,
+      redactor,
+      ...(options.destination ? { destination: options.destination } : {}),
+    }),
+    Octokit: ProbotOctokit.plugin(redactRequests(redactor)),
+  };
+}
 
 export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Awaited<ReturnType<typeof run>>> {
-  redactor.addFromEnv(env);
-  const log = redactedLogger({ level: env.LOG_LEVEL });
-  return run(orchestrator, { env, log } as Parameters<typeof run>[1]);
+  requireWebhookSecret(env);
+  const redactor = useProcessRedactor(createRedactor().addFromEnv(env));
+  const { log, Octokit } = appWiring(redactor, { level: env.LOG_LEVEL });
+  const app = (probot: Probot) => {
+    // Probot has read .env by now: check again, and register what it added.
+    requireWebhookSecret(env);
+    redactor.addFromEnv(env);
+    limitWebhookBodies(probot, {
+      maxBytes: MAX_WEBHOOK_BYTES,
+      path: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
+    });
+    orchestrator(probot);
+  };
+  return run(app, { env, log, Octokit } as Parameters<typeof run>[1]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await startServer();
+  try {
+    await startServer();
+  } catch (error) {
+    process.stderr.write(`orchestrator: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,3 +1,4 @@
+import { createRedactor, useProcessRedactor } from "../../src/redact/redactor.js";
 import { dispatch, type CliProgram } from "../../src/cli/dispatch.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { RunnerUsageError } from "./args.js";
@@ -40,5 +41,7 @@ const PROGRAM: CliProgram = {
 };
 
 export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // The process's one redactor: the logger, the Octokit and every artifact and journal line use it.
+  useProcessRedactor(createRedactor().addFromEnv(env));
   return dispatch(PROGRAM, argv, io, env);
 }

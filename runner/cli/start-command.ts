@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { CliIo } from "../../src/cli/io.js";
 import { redactedLogger } from "../../src/redact/logger.js";
-import { redact, redactor } from "../../src/redact/redactor.js";
+import { processRedactor, redact, type Redactor } from "../../src/redact/redactor.js";
 import { createRunnerTrust, type RunnerTrust } from "../github/app-identity.js";
 import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
@@ -23,6 +23,8 @@ export interface StartDeps {
   createTrust?: (env: RunnerGitHubEnv, processEnv: NodeJS.ProcessEnv) => RunnerTrust;
   runDeploy?: PollerOptions["runDeploy"];
   reconcile?: PollerOptions["reconcile"];
+  /** The process's redactor (runner/cli/main.ts creates it); handed to the logger and the Octokit. */
+  redactor?: Redactor;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startCommand(
     if (error instanceof RunnerConfigError) throw new RunnerUsageError(error.message);
     throw error;
   }
-  redactor.add(ghEnv.privateKey);
+  const redactor = (deps.redactor ?? processRedactor()).addFromEnv(env).add(ghEnv.privateKey);
   let trust: RunnerTrust;
   try {
     trust = (deps.createTrust ?? defaultTrust)(ghEnv, env);
@@ -65,9 +67,10 @@ export async function startCommand(
     name: "orchestrator-runner",
     level: env.LOG_LEVEL,
     destination: io.stdout,
+    redactor,
   });
   const log: RunnerLog = logger;
-  const client = (deps.createClient ?? defaultClient)(ghEnv, log);
+  const client = deps.createClient ? deps.createClient(ghEnv, log) : defaultClient(ghEnv, log, redactor);
   const runner = hostname();
   const reporter = createGitHubReporter({
     gh: client,
@@ -174,7 +177,7 @@ function defaultTrust(env: RunnerGitHubEnv, processEnv: NodeJS.ProcessEnv): Runn
   });
 }
 
-function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient {
+function defaultClient(env: RunnerGitHubEnv, log: RunnerLog, redactor: Redactor): InstallationClient {
   return createInstallationClient({
     appId: env.appId,
     privateKey: env.privateKey,
@@ -182,6 +185,7 @@ function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient
     repo: env.repo,
     baseUrl: env.baseUrl,
     log: octokitLog(log),
+    redactor,
   });
 }
 

@@ -1,5 +1,6 @@
 import { ProbotOctokit } from "probot";
-import { redactor } from "../../src/redact/redactor.js";
+import { redactRequests } from "../../src/redact/octokit-redaction.js";
+import { redactor as processRedactor, type Redactor } from "../../src/redact/redactor.js";
 
 /** The Octokit the runner uses: Probot's (retry, throttling, pagination, enterprise compatibility). */
 export type RunnerOctokit = InstanceType<typeof ProbotOctokit>;
@@ -21,6 +22,8 @@ export interface InstallationClientOptions {
   /** Extra Octokit options (tests turn retry and throttling off). */
   octokitOptions?: Record<string, unknown>;
   now?: () => number;
+  /** Registers each minted token and redacts every request body; defaults to the process's redactor. */
+  redactor?: Pick<Redactor, "add" | "redact" | "redactDeep">;
 }
 
 /** The installation of the App on one repository, with a token that is re-minted before it expires. */
@@ -48,12 +51,15 @@ const REFRESH_MARGIN_MS = 10 * 60_000;
  */
 export function createInstallationClient(options: InstallationClientOptions): InstallationClient {
   const now = options.now ?? Date.now;
+  const redactor = options.redactor ?? processRedactor;
+  // Every request either client sends has its parameters and body redacted first.
+  const Octokit = ProbotOctokit.plugin(redactRequests(redactor));
   const common = {
     baseUrl: options.baseUrl,
     ...(options.log ? { log: options.log } : {}),
     ...options.octokitOptions,
   };
-  const app = new ProbotOctokit({
+  const app = new Octokit({
     ...common,
     auth: { appId: options.appId, privateKey: options.privateKey },
   });
@@ -75,7 +81,7 @@ export function createInstallationClient(options: InstallationClientOptions): In
       repositories: [options.repo],
     });
     redactor.add(data.token);
-    const octokit = new ProbotOctokit({ ...common, auth: { token: data.token } });
+    const octokit = new Octokit({ ...common, auth: { token: data.token } });
     return { token: data.token, expiresAt: Date.parse(data.expires_at), octokit };
   }
 

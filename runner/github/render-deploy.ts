@@ -4,6 +4,8 @@
  * has been through the redactor and fits GitHub's limits.
  */
 import { CHECK_ACTIONS, ROLLED_BACK_PREFIX, deployCommentMarker } from "../../src/deploy/contract.js";
+import { redactThenCut } from "../../src/redact/cut.js";
+import { redact } from "../../src/redact/redactor.js";
 import { codeBlock, details, inlineCode, outbound } from "../../src/render/text.js";
 import type { DeployResult, DeployStatus, ProbeSummary, StepName } from "../journal/events.js";
 import type { RunView } from "../journal/run-view.js";
@@ -211,7 +213,8 @@ export function renderCheckOutput(model: DeployCommentModel): {
 const LOG_TAIL_LINES = 40;
 
 function lastLines(text: string, max = LOG_TAIL_LINES): string {
-  return text.split("\n").slice(-max).join("\n");
+  // Redacted before the cut: a PEM block whose BEGIN line falls outside the tail is still one.
+  return redact(text).split("\n").slice(-max).join("\n");
 }
 
 /**
@@ -248,6 +251,5 @@ function oneLine(text: string): string {
 
 /** Table cells: one line, no pipes breaking the table, long details cut. */
 function cell(text: string): string {
-  const line = oneLine(text).replace(/\|/g, "\\|");
-  return line.length > 180 ? `${line.slice(0, 179)}…` : line;
+  return redactThenCut(oneLine(text), 180).replace(/\|/g, "\\|");
 }

@@ -1,7 +1,11 @@
-/** Keeps the last `max` characters of a stream, in time linear in the input. */
+/**
+ * Keeps the last `max` characters of a stream, in time linear in the input. Once something was dropped,
+ * the text starts at a line boundary, so a secret cut in half at the start can never be handed on unredacted.
+ */
 export class TailBuffer {
   private parts: string[] = [];
   private length = 0;
+  private dropped = false;
 
   constructor(private readonly max: number) {}
 
@@ -15,11 +19,16 @@ export class TailBuffer {
 
   text(): string {
     this.compact();
-    return this.parts[0] ?? "";
+    const kept = this.parts[0] ?? "";
+    if (!this.dropped) return kept;
+    const boundary = kept.search(/[\r\n]/);
+    // One endless line (a progress bar without breaks) is kept whole rather than dropped.
+    return boundary === -1 ? kept : kept.slice(boundary + 1);
   }
 
   private compact(): void {
     const joined = this.parts.join("");
+    if (joined.length > this.max) this.dropped = true;
     const kept = joined.length > this.max ? joined.slice(-this.max) : joined;
     this.parts = kept ? [kept] : [];
     this.length = kept.length;

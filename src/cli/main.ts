@@ -1,3 +1,4 @@
+import { createRedactor, useProcessRedactor } from "../redact/redactor.js";
 import { diagnoseCommand } from "./diagnose-command.js";
 import { fixCommand } from "./fix-command.js";
 import { dispatch, type CliProgram } from "./dispatch.js";
@@ -20,5 +21,7 @@ const PROGRAM: CliProgram = {
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // The process's one redactor: every line the commands print passes through it.
+  useProcessRedactor(createRedactor().addFromEnv(process.env));
   return dispatch(PROGRAM, argv, io);
 }

@@ -1,4 +1,5 @@
 import { SERVICE_NAME } from "../config/schema.js";
+import { redact } from "../redact/redactor.js";
 
 /**
  * The `/orchestrator ...` comment grammar. Pure: the parser only reads text and returns either a typed
@@ -114,7 +115,8 @@ function commandLine(body: string): string | null {
 
 /** Quotes user text for an answer: no backticks or control characters, at most 40 characters. */
 export function show(text: string): string {
-  const clean = text.replace(/[`\u0000-\u001f\u007f]/g, "?");
+  // Redacted before the cut, so the cut cannot leave a piece of a token the patterns miss.
+  const clean = redact(text).replace(/[`\u0000-\u001f\u007f]/g, "?");
   return `\`${clean.length > 40 ? `${clean.slice(0, 40)}...` : clean}\``;
 }
 

@@ -1,3 +1,4 @@
+import { redactThenCut } from "../redact/cut.js";
 import { escapeHtml, inlineCode } from "../render/text.js";
 import { deployCommentMarker, type DeploymentPayload } from "./contract.js";
 import { currentDeployment, latestState, type DeploymentRecord } from "./history.js";
@@ -111,8 +112,7 @@ function renderServiceStatus(history: ServiceHistory): string {
 
 /** A table cell: no pipes or newlines, HTML escaped, short. */
 function cell(text: string): string {
-  const clean = escapeHtml(text.replace(/\s*[|\r\n]+\s*/g, " ").trim());
-  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+  return escapeHtml(redactThenCut(text.replace(/\s*[|\r\n]+\s*/g, " ").trim(), 80, "..."));
 }
 
 function shortTime(iso: string): string {

@@ -1,3 +1,5 @@
+import { windowWithoutCutWords } from "../redact/cut.js";
+import { redact } from "../redact/redactor.js";
 import type { Diagnoser, LineContext, Observation, ResolveContext, Resolution } from "./diagnoser.js";
 import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
 import type { RawContext } from "./line-scanner.js";
@@ -123,8 +125,8 @@ export class Collector {
 /** Diagnosers never see more than a few KiB of one line, centred on what the prefilter found. */
 function windowAround(line: string, index: number): string {
   if (line.length <= LINE_WINDOW_BEFORE + LINE_WINDOW_AFTER) return line;
-  const start = Math.max(0, index - LINE_WINDOW_BEFORE);
-  return line.slice(start, index + LINE_WINDOW_AFTER);
+  // A token cut in half at a window edge would no longer look like one: drop the cut words.
+  return windowWithoutCutWords(line, index - LINE_WINDOW_BEFORE, index + LINE_WINDOW_AFTER);
 }
 
 function normalizedContext(raw: RawContext): LineContext {
@@ -141,9 +143,11 @@ function normalizedContext(raw: RawContext): LineContext {
 }
 
 function capEvidence(lines: readonly string[]): string[] {
-  return lines
-    .slice(-MAX_EVIDENCE_LINES)
-    .map((line) => (line.length > MAX_EVIDENCE_CHARS ? `${line.slice(0, MAX_EVIDENCE_CHARS)}…` : line));
+  return lines.slice(-MAX_EVIDENCE_LINES).map((raw) => {
+    // Redact before the cut: a token cut at 400 characters would no longer look like one.
+    const line = redact(raw);
+    return line.length > MAX_EVIDENCE_CHARS ? `${line.slice(0, MAX_EVIDENCE_CHARS)}…` : line;
+  });
 }
 
 export function formatBytes(bytes: number): string {

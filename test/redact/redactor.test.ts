@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { base64Forms, MASK, Redactor } from "../../src/redact/redactor.js";
+import { describe, expect, it, vi } from "vitest";
+import { base64Forms, createRedactor, MASK, Redactor } from "../../src/redact/redactor.js";
 
 const PEM = `-----BEGIN RSA PRIVATE KEY-----
 MIIEowIBAAKCAQEAv7n1ZsR0aGVyZS1pcy1ub3QtYS1yZWFsLWtleS1qdXN0LWEtdGVzdA
@@ -103,5 +103,54 @@ describe("base64Forms", () => {
       expect(encoded).toContain(form);
       expect(form.length).toBeGreaterThanOrEqual(Math.floor((secret.length * 8) / 6) - 2);
     });
+  });
+});
+
+describe("createRedactor and the process redactor", () => {
+  it("creates independent redactors", () => {
+    const a = createRedactor().add("only-known-to-a-123");
+    const b = createRedactor();
+    expect(a.redact("only-known-to-a-123")).toBe(MASK);
+    expect(b.redact("only-known-to-a-123")).toBe("only-known-to-a-123");
+  });
+
+  it("fills nothing by itself on import: env values are registered only by addFromEnv", async () => {
+    process.env.IMPORT_TIME_TOKEN = "value-set-before-import-42";
+    try {
+      vi.resetModules();
+      const fresh = await import("../../src/redact/redactor.js");
+      expect(fresh.redact("value-set-before-import-42")).toBe("value-set-before-import-42");
+      fresh.useProcessRedactor(fresh.createRedactor().addFromEnv());
+      expect(fresh.redact("value-set-before-import-42")).toBe(MASK);
+      expect(fresh.redactor.redact("value-set-before-import-42")).toBe(MASK);
+    } finally {
+      delete process.env.IMPORT_TIME_TOKEN;
+    }
+  });
+
+  it("keeps errors as errors, leaves class instances to their serializers, and survives cycles", () => {
+    const r = createRedactor().add("deep-secret-value-9");
+    const error = Object.assign(new TypeError("bad deep-secret-value-9"), { code: "deep-secret-value-9" });
+    const out = r.redactDeep({ error, when: new Date(0), list: [new URL("https://x.test/")] });
+    expect(out.error).toBeInstanceOf(Error);
+    expect(out.error.name).toBe("TypeError");
+    expect(out.error.message).toBe(`bad ${MASK}`);
+    expect(out.error.stack).not.toContain("deep-secret-value-9");
+    expect((out.error as unknown as { code: string }).code).toBe(MASK);
+    expect(out.when).toBeInstanceOf(Date);
+    expect(out.list[0]).toBeInstanceOf(URL);
+    const cyclic: { self?: unknown; s: string } = { s: "deep-secret-value-9" };
+    cyclic.self = cyclic;
+    expect(r.redactDeep(cyclic)).toEqual({ s: MASK, self: "[Circular]" });
+  });
+
+  it("masks what is left of a PEM block whose BEGIN line was cut off", () => {
+    const body = Array.from({ length: 3 }, (_, i) => `MIIEowIBAAKCAQEA${i}${"q".repeat(40)}`).join("\n");
+    expect(createRedactor().redact(`tail:\n${body}\n-----END RSA PRIVATE KEY-----\nnext`)).toBe(
+      `tail:\n${MASK}\nnext`,
+    );
+    // Base64 lines without an END line are data, not a key.
+    const blob = `${"QUJD".repeat(19)}\n`.repeat(2_000);
+    expect(createRedactor().redact(blob)).toBe(blob);
   });
 });
