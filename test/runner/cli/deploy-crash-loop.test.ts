@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeDocker } from "../../helpers/docker.js";
+import { createStack, type Stack } from "../stack.js";
+import { deployViaCli, latestRun, lockHeld, startScript } from "./deploy-cli.js";
+
+const T = 240_000;
+
+describeDocker(
+  "CLI deploy of a service that exits at once under restart: unless-stopped (real process)",
+  () => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await createStack("clicrash");
+      stack.upInitial();
+    });
+    afterAll(async () => {
+      await stack?.cleanup();
+    });
+
+    it(
+      "rolls back: exit 3, the previous version serving, cause crash_loop, lock free, and the next deploy runs",
+      async () => {
+        const compose = readFileSync(join(stack.workspace, "docker-compose.yml"), "utf8");
+        expect(compose).toContain("restart: always");
+        stack.variant("crash", {
+          "docker-compose.yml": compose.replace("restart: always", "restart: unless-stopped"),
+          "services/web/start.sh": startScript("start-exits-at-once.sh"),
+          "services/web/www/version": "crash\n",
+        });
+
+        const deploy = await deployViaCli(stack, "crash");
+
+        expect(deploy.signal, deploy.output).toBeNull();
+        expect(deploy.code, deploy.output).toBe(3);
+        expect(deploy.output).toContain("web: ROLLED_BACK");
+        expect(await stack.get("/version")).toBe("v1");
+        const { summary, verifyLog } = latestRun(stack);
+        expect(summary.status).toBe("rolled_back");
+        expect(summary.verify?.cause, verifyLog).toBe("crash_loop");
+        expect(summary.verify?.reason).toMatch(/crash-loop: restarted \d+ time/);
+        expect(summary.verify?.logsTail).toContain("fatal: cannot start");
+        expect(summary.rollbackVerify?.ok).toBe(true);
+        expect(lockHeld(stack)).toBe(false);
+
+        // The next deploy is not blocked by anything the failed one left behind.
+        stack.variant("next", { "services/web/www/version": "next\n" });
+        const next = await deployViaCli(stack, "next");
+        expect(next.code, next.output).toBe(0);
+        expect(await stack.get("/version")).toBe("next");
+        expect(lockHeld(stack)).toBe(false);
+      },
+      T,
+    );
+  },
+);
