@@ -150,10 +150,12 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       plainSamples.push({ totalMs: Date.now() - t, phases });
       if ((await stack.get("/version")) !== `p${i}`) throw new Error(`plain script: p${i} is not serving`);
 
-      // Put the host back where the runner left it (untimed), or its next run would refuse.
+      // Put the host back where the runner left it (untimed), or its next run would refuse; let the
+      // container settle (Docker health healthy) as the plain script's did, so both sides start alike.
       stack.git("checkout", "-q", "--detach", deployedSha);
       compose("up", "-d", "--no-deps", "--build", "web");
       await waitFor(() => stack.get("/version"), version);
+      await waitFor(async () => dockerHealth(compose("ps", "-q", "web").trim()), "healthy");
     }
     const comparison = compare(runnerSamples, plainSamples);
 
@@ -186,6 +188,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       throw new Error(`bench rollback did not happen: ${rolled.status} ${rolled.reason}`);
     await watcher;
     const rollbackMs = servingAgainAt - failedAt;
+    const stepMs = (name: string) => rolled.steps.find((step) => step.step === name)?.durationMs ?? 0;
 
     // The plain script's rollback, from the same broken version: re-tag the old image, `up
     // --no-build` (the container being replaced gets its normal stop grace), until the old version serves.
@@ -218,6 +221,9 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
     ];
     for (const line of formatComparison(comparison)) log(line);
     for (const figure of figures) log(formatFigure(figure));
+    log(
+      `    rollback steps: rollback-tag ${stepMs("rollback-tag")} ms, rollback-up ${stepMs("rollback-up")} ms (${rolled.steps.find((step) => step.step === "rollback-up")?.detail ?? "?"})`,
+    );
     return {
       ...comparison,
       healthyToRecordedMs: figures[0]!.valueMs,

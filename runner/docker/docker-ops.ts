@@ -2,6 +2,7 @@ import Docker from "dockerode";
 import { DeadlineError, withDeadline } from "../verify/deadline.js";
 import { idleWatch, streamWatch, WATCHED_ACTIONS, type EventWatch } from "./events.js";
 import { demuxDockerLogs } from "./logs.js";
+import { snapshotFromInspect, type ContainerSnapshot } from "./snapshot.js";
 import { toContainerState, type ContainerState } from "./state.js";
 import { describeDockerEndpoint, DockerUnreachableError, isConnectionError, isNotFound } from "./errors.js";
 
@@ -23,6 +24,15 @@ export interface DockerOps {
    * DockerOps without it (or whose stream fails to open) leaves the verifier polling on its backoff.
    */
   watchService?(project: string, service: string): Promise<EventWatch>;
+  /** A container's create options, for a fast rollback to it (or why that is not possible). */
+  snapshotContainer?(
+    id: string,
+  ): Promise<{ ok: true; snapshot: ContainerSnapshot } | { ok: false; why: string }>;
+  /**
+   * Removes the service's containers at once (killed, not stopped: they failed verification) and
+   * boots the snapshot's container again; returns the new container's id.
+   */
+  restoreSnapshot?(snapshot: ContainerSnapshot, project: string, service: string): Promise<string>;
 }
 
 /**
@@ -116,6 +126,55 @@ export function createDockerOps(
         "container logs",
       );
       return typeof buffer === "string" ? buffer : demuxDockerLogs(buffer);
+    },
+    async snapshotContainer(id) {
+      const info = await call(
+        (abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
+        "container inspect",
+      );
+      return snapshotFromInspect(info as unknown as Parameters<typeof snapshotFromInspect>[0]);
+    },
+    async restoreSnapshot(snapshot, project, service) {
+      const [byLabel, byName] = await Promise.all([
+        call(
+          (abortSignal) =>
+            docker.listContainers({
+              all: true,
+              filters: { label: serviceLabels(project, service) },
+              abortSignal,
+            }),
+          "container list",
+        ),
+        call(
+          (abortSignal) =>
+            docker.listContainers({ all: true, filters: { name: [snapshot.name] }, abortSignal }),
+          "container list",
+        ),
+      ]);
+      const holdsName = byName.filter((c) => c.Names?.includes(`/${snapshot.name}`));
+      const doomed = new Set([...byLabel, ...holdsName].map((c) => c.Id));
+      await Promise.all(
+        [...doomed].map((id) =>
+          call(
+            () =>
+              docker
+                .getContainer(id)
+                .remove({ force: true })
+                .catch((error: unknown) => {
+                  if (!isNotFound(error)) throw error;
+                }),
+            "container remove",
+          ),
+        ),
+      );
+      const created = await call(() => docker.createContainer(snapshot.create), "container create");
+      for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
+        await call(
+          () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
+          "network connect",
+        );
+      await call(() => created.start(), "container start");
+      return created.id;
     },
     async watchService(project, service) {
       try {

@@ -129,23 +129,74 @@ export async function buildStep(ctx: RunContext) {
   });
 }
 
-export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
-  const artifact: ArtifactName = step === "up" ? "restart.log" : "rollback.log";
-  return runStep(ctx, step, async () => {
-    // A rollback replaces the version that just failed: kill it at once instead of waiting out its
-    // stop grace period (many servers ignore SIGTERM as PID 1), so the old version serves sooner.
-    const argv = upArgv(
-      ctx.compose,
-      ctx.start.composeService,
-      step === "up" ? { build: true } : { build: false, stopTimeoutS: 0 },
+/** Keeps the running container's create options before `up` replaces it, for a fast rollback. */
+async function snapshotRollbackPoint(ctx: RunContext): Promise<void> {
+  const point = ctx.rollbackPoint;
+  if (!point || !ctx.docker.snapshotContainer) return;
+  try {
+    const taken = await ctx.docker.snapshotContainer(point.containerId);
+    ctx.rollbackSnapshot = taken.ok ? taken.snapshot : null;
+    if (!taken.ok)
+      appendArtifact(ctx.dir, "restart.log", `no fast rollback (Compose will do it): ${taken.why}`);
+  } catch (error) {
+    ctx.rollbackSnapshot = null;
+    appendArtifact(
+      ctx.dir,
+      "restart.log",
+      `no fast rollback (Compose will do it): ${redact((error as Error).message)}`,
     );
-    const result = await composeCommand(ctx, step, argv, artifact);
-    return result.exitCode === 0
-      ? { ok: true, detail: "container (re)created" }
-      : {
-          ok: false,
-          detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
-        };
+  }
+}
+
+/**
+ * Rollback's restart: boot the old container again from its snapshot through the API (the failed
+ * one is killed, not stopped), else, or when that fails, `up --no-build` with Compose.
+ */
+export async function rollbackUpStep(ctx: RunContext) {
+  const snapshot = ctx.rollbackSnapshot;
+  if (!snapshot || !ctx.docker.restoreSnapshot) return upStep(ctx, "rollback-up");
+  return runStep(ctx, "rollback-up", async () => {
+    try {
+      const id = await ctx.docker.restoreSnapshot!(snapshot, ctx.compose.project, ctx.start.composeService);
+      appendArtifact(
+        ctx.dir,
+        "rollback.log",
+        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}`,
+      );
+      return { ok: true, detail: `old container restored from its snapshot (${id.slice(0, 12)})` };
+    } catch (error) {
+      appendArtifact(
+        ctx.dir,
+        "rollback.log",
+        `restoring the old container from its snapshot failed (${redact((error as Error).message)}); using compose up`,
+      );
+      return composeUp(ctx, "rollback-up");
+    }
+  });
+}
+
+async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
+  const artifact: ArtifactName = step === "up" ? "restart.log" : "rollback.log";
+  // A rollback replaces the version that just failed: kill it at once instead of waiting out its
+  // stop grace period (many servers ignore SIGTERM as PID 1), so the old version serves sooner.
+  const argv = upArgv(
+    ctx.compose,
+    ctx.start.composeService,
+    step === "up" ? { build: true } : { build: false, stopTimeoutS: 0 },
+  );
+  const result = await composeCommand(ctx, step, argv, artifact);
+  return result.exitCode === 0
+    ? { ok: true, detail: "container (re)created" }
+    : {
+        ok: false,
+        detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
+      };
+}
+
+export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
+  return runStep(ctx, step, async () => {
+    if (step === "up") await snapshotRollbackPoint(ctx);
+    return composeUp(ctx, step);
   });
 }
 
@@ -273,7 +324,7 @@ export async function rollback(
       workspaceSha: ctx.targetSha,
     };
   }
-  const up = await upStep(ctx, "rollback-up");
+  const up = await rollbackUpStep(ctx);
   if (!up.ok)
     return {
       status: "rollback_failed",

@@ -62,7 +62,8 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
         .watchService(options.project, options.service)
         .catch((error: Error) => idleWatch(`events stream unavailable: ${error.message}`))
     : idleWatch("this Docker client has no events stream");
-  if (!events.live) options.log?.(`note: ${events.why}; polling on the backoff instead`);
+  if (docker.watchService && !events.live)
+    options.log?.(`note: ${events.why}; polling on the backoff instead`);
   try {
     return await verifyWith(docker, events, options, started);
   } finally {

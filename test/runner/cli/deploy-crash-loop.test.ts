@@ -1,11 +1,32 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeDocker } from "../../helpers/docker.js";
 import { createStack, type Stack } from "../stack.js";
 import { deployViaCli, latestRun, lockHeld, startScript } from "./deploy-cli.js";
 
 const T = 240_000;
+
+/** What must be the same in the container a rollback boots as in the one the deploy replaced. */
+async function containerShape(project: string) {
+  const docker = new Docker();
+  const [listed] = await docker.listContainers({
+    all: true,
+    filters: { label: [`com.docker.compose.project=${project}`, "com.docker.compose.service=web"] },
+  });
+  const info = await docker.getContainer(listed!.Id).inspect();
+  return {
+    name: info.Name,
+    image: info.Image,
+    env: info.Config.Env,
+    cmd: info.Config.Cmd,
+    labels: info.Config.Labels,
+    restart: info.HostConfig.RestartPolicy,
+    ports: info.HostConfig.PortBindings as unknown,
+    networks: Object.keys(info.NetworkSettings.Networks),
+  };
+}
 
 describeDocker(
   "CLI deploy of a service that exits at once under restart: unless-stopped (real process)",
@@ -30,6 +51,7 @@ describeDocker(
           "services/web/www/version": "crash\n",
         });
 
+        const before = await containerShape(stack.project);
         const deploy = await deployViaCli(stack, "crash");
 
         expect(deploy.signal, deploy.output).toBeNull();
