@@ -16,7 +16,7 @@ export async function probeHttp(url: string, timeoutMs: number): Promise<HttpObs
     });
   } catch (error) {
     if (error instanceof Error && error.name === "DeadlineError")
-      return { ok: false, detail: `GET ${url} -> no answer within ${ms} ms` };
+      return { ok: false, timedOut: true, detail: `GET ${url} -> no answer within ${ms} ms` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
     return { ok: false, detail: `GET ${url} -> ${why}` };

@@ -13,6 +13,8 @@ export interface HttpObservation {
   detail: string;
   /** The HTTP status when the server answered at all (absent: refused, reset, no answer in time). */
   status?: number;
+  /** True when the probe was cut at its deadline with no answer. */
+  timedOut?: boolean;
 }
 
 /** Why a verification failed, for machines (the reason says it for people). */

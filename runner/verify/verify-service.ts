@@ -47,6 +47,13 @@ export interface VerifyResult {
 const LOG_TAIL_LINES = 40;
 /** Longest one HTTP probe may take; a hanging connection is cut here and retried. */
 const HTTP_PROBE_MS = 2_000;
+/**
+ * The first start-phase probes get less: a published port whose container is not listening yet can
+ * accept and then hold the connection, and the verifier should not sit on it while Docker reports
+ * the container healthy. Each probe that got no answer doubles the next one's time, up to 2 s, so a
+ * slow health endpoint still gets its answer.
+ */
+const FIRST_HTTP_PROBE_MS = 500;
 
 /**
  * Start phase, then watch window. Both wake on the service's Docker events (health changes, die,
@@ -130,6 +137,7 @@ async function verifyWith(
   let container: ContainerState | null = null;
   let first: { id: string; restartCount: number } | null = null;
   let last: { reason: string; cause: VerifyCause } = { reason: "no probe ran", cause: "timeout" };
+  let httpProbeMs = FIRST_HTTP_PROBE_MS;
   for (let attempt = 0; ; attempt++) {
     const seen = await look(() => docker.findServiceContainer(options.project, options.service));
     container = seen.container;
@@ -142,8 +150,9 @@ async function verifyWith(
       const remaining = Math.max(0, deadline - Date.now());
       const http: HttpObservation | null =
         options.healthUrl && container?.running
-          ? await probeHttp(options.healthUrl, Math.min(HTTP_PROBE_MS, Math.max(100, remaining)))
+          ? await probeHttp(options.healthUrl, Math.min(httpProbeMs, Math.max(100, remaining)))
           : null;
+      if (http?.timedOut) httpProbeMs = Math.min(HTTP_PROBE_MS, httpProbeMs * 2);
       record(startProbes(new Date().toISOString(), container, http));
       const restarts = container && first ? container.restartCount - first.restartCount : 0;
       const verdict = judgeStart(
