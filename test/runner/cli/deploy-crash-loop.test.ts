@@ -65,6 +65,11 @@ describeDocker(
         expect(summary.verify?.logsTail).toContain("fatal: cannot start");
         expect(summary.rollbackVerify?.ok).toBe(true);
         expect(lockHeld(stack)).toBe(false);
+        // The old container was booted again from its snapshot (not through Compose), exactly as it was.
+        expect(readFileSync(join(summary.artifactsDir, "rollback.log"), "utf8")).toContain(
+          "from its snapshot",
+        );
+        expect(await containerShape(stack.project)).toEqual(before);
 
         // The next deploy is not blocked by anything the failed one left behind.
         stack.variant("next", { "services/web/www/version": "next\n" });
