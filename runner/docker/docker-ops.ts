@@ -151,8 +151,12 @@ export function createDockerOps(
           "container list",
         ),
       ]);
+      // One-off `run` containers are the operator's; several replicas are Compose's to restore.
+      const replicas = byLabel.filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True");
+      if (replicas.length > 1)
+        throw new Error(`the service has ${replicas.length} containers; Compose restores replicas`);
       const holdsName = byName.filter((c) => c.Names?.includes(`/${snapshot.name}`));
-      const doomed = new Set([...byLabel, ...holdsName].map((c) => c.Id));
+      const doomed = new Set([...replicas, ...holdsName].map((c) => c.Id));
       await Promise.all(
         [...doomed].map((id) =>
           call(
