@@ -16,12 +16,22 @@ export const RUNNER_PHASES = [
 ] as const;
 export type RunnerPhase = (typeof RUNNER_PHASES)[number];
 
-export const PLAIN_PHASES = ["checkout", "build", "up", "curl until healthy"] as const;
+export const PLAIN_PHASES = ["checkout", "build", "up", "docker health", "curl until healthy"] as const;
 export type PlainPhase = (typeof PLAIN_PHASES)[number];
 
 export interface Sample<P extends string> {
   totalMs: number;
   phases: Record<P, number>;
+}
+
+/**
+ * When the runner saw the new container healthy: the first start-phase look whose Docker health was
+ * `healthy` (the verdict is computed and recorded right after it). Null when the image has no
+ * HEALTHCHECK or the run did not get there.
+ */
+export function runnerSawHealthyAt(result: DeployResult): number | null {
+  const probe = result.verify?.probes.find((p) => p.kind === "docker-health" && p.ok);
+  return probe ? Date.parse(probe.at) : null;
 }
 
 /** Wall-clock total and the result of one successful runner deploy -> its phases. */
@@ -86,6 +96,20 @@ export function compare(runnerSamples: Sample<RunnerPhase>[], plainSamples: Samp
   } satisfies DeployComparison;
 }
 
+/** One figure against its baseline from the same run, and the target it has to meet. */
+export interface Figure {
+  name: string;
+  valueMs: number;
+  baselineName: string;
+  baselineMs: number;
+  targetMs: number;
+}
+
+export function formatFigure(f: Figure): string {
+  const verdict = f.valueMs <= f.targetMs ? "meets" : "MISSES";
+  return `  ${f.name}: ${f.valueMs} ms (${f.baselineName}: ${f.baselineMs} ms); ${verdict} the target <= ${f.targetMs} ms`;
+}
+
 export function formatComparison(c: DeployComparison): string[] {
   const row = (name: string, ms: number) => `    ${name.padEnd(26)} ${String(ms).padStart(6)} ms`;
   return [
@@ -94,7 +118,7 @@ export function formatComparison(c: DeployComparison): string[] {
     `  runner minus watch window  ${String(c.runnerNoWatchMs).padStart(6)} ms`,
     `  plain script               ${String(c.plain.totalMs).padStart(6)} ms`,
     `  ratio runner / plain                ${c.ratio.toFixed(2)}`,
-    `  ratio (runner - watch) / plain      ${c.ratioNoWatch.toFixed(2)}`,
+    `  ratio (runner - watch) / plain      ${c.ratioNoWatch.toFixed(2)} (target <= 1.05: ${c.ratioNoWatch <= 1.05 ? "meets" : "MISSES"})`,
     "  runner phases (medians):",
     ...RUNNER_PHASES.map((p) => row(p, c.runner.phases[p])),
     "  plain script phases (medians):",

@@ -1,10 +1,13 @@
 /**
  * Deploy benchmark on the fixture stack with the real engine:
  *  1. the runner's local deploy vs. a plain script doing the same `git checkout` + `build` +
- *     `up -d --no-deps` + curl-until-healthy, N times each (BENCH_RUNS, default 3), alternating;
- *     medians of the totals and of each phase. The runner also waits for Docker health and watches
- *     the container for its watch window, which the plain script does not: both ratios are printed.
- *  2. the time from a failed verification to the old version answering again (rollback).
+ *     `up -d --no-deps` + wait for Docker health + curl-until-healthy, N times each (BENCH_RUNS,
+ *     default 3), alternating; medians of the totals and of each phase. The runner also watches the
+ *     container for its watch window, which the plain script does not: both ratios are printed.
+ *  2. the time from the container turning healthy (Docker's own event) to the runner recording it,
+ *     and to the plain script's loop noticing it.
+ *  3. the time from a failed verification to the old version answering again (rollback), and the
+ *     same for a plain script that re-tags the old image and runs `up -d --no-deps --no-build`.
  * Exported for bench/run.ts; `npx tsx bench/deploy.ts` runs it alone.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -12,19 +15,36 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { runDeploy } from "../runner/pipeline/deploy.js";
 import type { DeployReporter } from "../runner/pipeline/reporter.js";
 import { createStack } from "../test/runner/stack.js";
+import { recordHealthy } from "./deploy-events.js";
 import {
   compare,
   formatComparison,
+  formatFigure,
+  median,
   runnerSample,
+  runnerSawHealthyAt,
   type DeployComparison,
+  type Figure,
   type PlainPhase,
   type RunnerPhase,
   type Sample,
 } from "./deploy-report.js";
 
 export interface DeployBench extends DeployComparison {
+  /** Median time from Docker's `healthy` event to the runner recording the container healthy. */
+  healthyToRecordedMs: number;
+  /** The same for the plain script's polling loop. */
+  plainHealthyToNoticedMs: number;
   /** From the failed verification to the previous version serving again. */
   rollbackMs: number;
+  /** A plain script's rollback: re-tag the old image, `up --no-build`, until it serves. */
+  plainRollbackMs: number;
+}
+
+/** What a deploy script would do: `docker inspect` the service's container until Docker says healthy. */
+function dockerHealth(id: string): string {
+  const result = spawnSync("docker", ["inspect", "-f", "{{.State.Health.Status}}", id], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : "";
 }
 
 /** What a deploy script would do: curl until the health URL answers 2xx. */
@@ -32,6 +52,20 @@ function curlOk(url: string): boolean {
   const result = spawnSync("curl", ["-fsS", "-o", "/dev/null", "--max-time", "1", url], { stdio: "ignore" });
   if (result.error) throw new Error(`the plain-script baseline needs curl: ${result.error.message}`);
   return result.status === 0;
+}
+
+/**
+ * The served version, asked with a short per-request limit: right after a container starts, its
+ * published port can accept a connection and hold it without an answer, and a watcher that sat on
+ * it for seconds would measure its own wait, not the service.
+ */
+async function servedVersion(url: string): Promise<string | null> {
+  try {
+    const response = await fetch(`${url}/version`, { signal: AbortSignal.timeout(250) });
+    return response.ok ? (await response.text()).trim() : null;
+  } catch {
+    return null;
+  }
 }
 
 async function waitFor(read: () => Promise<string | null>, want: string, everyMs = 100): Promise<void> {
@@ -54,14 +88,29 @@ function runsWanted(env: NodeJS.ProcessEnv): number {
 export async function benchDeploy(log: (line: string) => void = console.log): Promise<DeployBench> {
   const runs = runsWanted(process.env);
   const stack = await createStack("bench");
+  const health = await recordHealthy(stack.project, "web");
   try {
     stack.upInitial();
     const compose = (...args: string[]) =>
       execFileSync("docker-compose", ["-p", stack.project, ...args], {
         cwd: stack.workspace,
         env: stack.env,
-        stdio: "ignore",
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
       });
+    const healthyToRecorded: number[] = [];
+    const plainHealthyToNoticed: number[] = [];
+    /** Docker's healthy event for a container can trail the moment it is read by a few ms: wait for it. */
+    const healthyEvent = async (id?: string) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const at = health.healthyAt(id);
+        if (at !== null) return at;
+        if (Date.now() > deadline)
+          throw new Error(`no health_status: healthy event for ${id ?? "the service"}`);
+        await sleep(10);
+      }
+    };
 
     const runnerSamples: Sample<RunnerPhase>[] = [];
     const plainSamples: Sample<PlainPhase>[] = [];
@@ -76,6 +125,10 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       const deployed = await runDeploy(stack.deployRequest(version));
       runnerSamples.push(runnerSample(Date.now() - t, deployed));
       deployedSha = deployed.targetSha!;
+      const sawHealthy = runnerSawHealthyAt(deployed);
+      const newId = compose("ps", "-q", "web").trim();
+      if (sawHealthy === null) throw new Error("the runner recorded no healthy Docker health probe");
+      healthyToRecorded.push(sawHealthy - (await healthyEvent(newId)));
 
       // A plain script doing the same work, timed step by step.
       const plainSha = stack.variant(`p${i}`, { "services/web/www/version": `p${i}\n` }, deployedSha);
@@ -89,6 +142,17 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       await timed("checkout", () => stack.git("checkout", "-q", "--detach", plainSha));
       await timed("build", () => compose("build", "web"));
       await timed("up", () => compose("up", "-d", "--no-deps", "web"));
+      let plainSawHealthy = 0;
+      await timed("docker health", async () => {
+        const id = compose("ps", "-q", "web").trim();
+        const deadline = Date.now() + 60_000;
+        while (dockerHealth(id) !== "healthy") {
+          if (Date.now() > deadline) throw new Error("plain script: Docker health not healthy within 60 s");
+          await sleep(100);
+        }
+        plainSawHealthy = Date.now();
+        plainHealthyToNoticed.push(plainSawHealthy - (await healthyEvent(id)));
+      });
       await timed("curl until healthy", async () => {
         const deadline = Date.now() + 60_000;
         while (!curlOk(`${stack.url}/health`)) {
@@ -100,10 +164,15 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       plainSamples.push({ totalMs: Date.now() - t, phases });
       if ((await stack.get("/version")) !== `p${i}`) throw new Error(`plain script: p${i} is not serving`);
 
-      // Put the host back where the runner left it (untimed), or its next run would refuse.
+      // Put the host back where the runner left it (untimed), or its next run would refuse; let the
+      // container settle (Docker health healthy) as the plain script's did, so both sides start alike.
       stack.git("checkout", "-q", "--detach", deployedSha);
       compose("up", "-d", "--no-deps", "--build", "web");
       await waitFor(() => stack.get("/version"), version);
+      await waitFor(async () => dockerHealth(compose("ps", "-q", "web").trim()), "healthy");
+      // The plain script starts after the runner's watch window, i.e. that long after its container
+      // turned healthy; give the runner's next deploy the same quiet start.
+      await sleep(deployed.verify?.watchMs ?? 0);
     }
     const comparison = compare(runnerSamples, plainSamples);
 
@@ -124,22 +193,63 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
         if (event.step === "verify" && event.phase === "end" && !event.ok) {
           failedAt = Date.now();
           watcher = (async () => {
-            await waitFor(() => stack.get("/version"), version, 25);
+            await waitFor(() => servedVersion(stack.url), version, 25);
             servingAgainAt = Date.now();
           })();
         }
       },
     };
+    const brokenSha = stack.git("rev-parse", "broken");
     const rolled = await runDeploy(stack.deployRequest("broken"), { reporter });
     if (rolled.status !== "rolled_back" || !watcher)
       throw new Error(`bench rollback did not happen: ${rolled.status} ${rolled.reason}`);
     await watcher;
     const rollbackMs = servingAgainAt - failedAt;
+    const stepMs = (name: string) => rolled.steps.find((step) => step.step === name)?.durationMs ?? 0;
 
+    // The plain script's rollback, from the same broken version: re-tag the old image, `up
+    // --no-build` (the container being replaced gets its normal stop grace), until the old version serves.
+    const oldImage = rolled.rollbackPoint!.imageId;
+    stack.git("checkout", "-q", "--detach", brokenSha);
+    compose("up", "-d", "--no-deps", "--build", "web");
+    await waitFor(() => stack.get("/version"), "broken");
+    const plainStarted = Date.now();
+    execFileSync("docker", ["tag", oldImage, `${stack.project}_web`], { stdio: "ignore" });
+    compose("up", "-d", "--no-deps", "--no-build", "web");
+    await waitFor(() => servedVersion(stack.url), version, 25);
+    const plainRollbackMs = Date.now() - plainStarted;
+    stack.git("checkout", "-q", "--detach", deployedSha);
+
+    const figures: Figure[] = [
+      {
+        name: "container healthy -> runner records it (median)",
+        valueMs: median(healthyToRecorded),
+        baselineName: "plain script's loop notices it",
+        baselineMs: median(plainHealthyToNoticed),
+        targetMs: 200,
+      },
+      {
+        name: "rollback: failed verification -> old version serving",
+        valueMs: rollbackMs,
+        baselineName: "plain script re-tag + up --no-build",
+        baselineMs: plainRollbackMs,
+        targetMs: 1_000,
+      },
+    ];
     for (const line of formatComparison(comparison)) log(line);
-    log(`rollback: failed verification -> old version serving in ${rollbackMs} ms`);
-    return { ...comparison, rollbackMs };
+    for (const figure of figures) log(formatFigure(figure));
+    log(
+      `    rollback steps: rollback-tag ${stepMs("rollback-tag")} ms, rollback-up ${stepMs("rollback-up")} ms (${rolled.steps.find((step) => step.step === "rollback-up")?.detail ?? "?"})`,
+    );
+    return {
+      ...comparison,
+      healthyToRecordedMs: figures[0]!.valueMs,
+      plainHealthyToNoticedMs: figures[0]!.baselineMs,
+      rollbackMs,
+      plainRollbackMs,
+    };
   } finally {
+    health.close();
     await stack.cleanup();
   }
 }

@@ -28,8 +28,28 @@ export function buildArgv(target: ComposeTarget, service: string): string[] {
   return [...base(target), "build", service];
 }
 
-export function upArgv(target: ComposeTarget, service: string, options: { build: boolean }): string[] {
-  return [...base(target), "up", "-d", "--no-deps", ...(options.build ? [] : ["--no-build"]), service];
+export interface UpOptions {
+  build: boolean;
+  /**
+   * Seconds the container being replaced gets to stop before it is killed (`--timeout`); default:
+   * the service's own stop grace period. 0 kills it at once (a rollback replaces a broken container).
+   */
+  stopTimeoutS?: number;
+}
+
+export function upArgv(target: ComposeTarget, service: string, options: UpOptions): string[] {
+  const { stopTimeoutS } = options;
+  if (stopTimeoutS !== undefined && !(Number.isInteger(stopTimeoutS) && stopTimeoutS >= 0))
+    throw new Error(`compose up stop timeout must be a whole number of seconds >= 0, got ${stopTimeoutS}`);
+  return [
+    ...base(target),
+    "up",
+    "-d",
+    "--no-deps",
+    ...(options.build ? [] : ["--no-build"]),
+    ...(stopTimeoutS === undefined ? [] : ["--timeout", String(stopTimeoutS)]),
+    service,
+  ];
 }
 
 /** Stops the service's containers without removing them (their logs stay for the operator). */

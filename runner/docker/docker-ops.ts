@@ -1,5 +1,8 @@
 import Docker from "dockerode";
+import { DeadlineError, withDeadline } from "../verify/deadline.js";
+import { idleWatch, streamWatch, WATCHED_ACTIONS, type EventWatch } from "./events.js";
 import { demuxDockerLogs } from "./logs.js";
+import { snapshotFromInspect, type ContainerSnapshot } from "./snapshot.js";
 import { toContainerState, type ContainerState } from "./state.js";
 import { describeDockerEndpoint, DockerUnreachableError, isConnectionError, isNotFound } from "./errors.js";
 
@@ -16,19 +19,48 @@ export interface DockerOps {
   /** Points `repo:tag` at an existing image id. */
   tagImage(imageId: string, reference: string): Promise<void>;
   logsTail(containerId: string, lines: number): Promise<string>;
+  /**
+   * Container events of the service from now on (health changes, die, restart, start). Optional: a
+   * DockerOps without it (or whose stream fails to open) leaves the verifier polling on its backoff.
+   */
+  watchService?(project: string, service: string): Promise<EventWatch>;
+  /** A container's create options, for a fast rollback to it (or why that is not possible). */
+  snapshotContainer?(
+    id: string,
+  ): Promise<{ ok: true; snapshot: ContainerSnapshot } | { ok: false; why: string }>;
+  /**
+   * Removes the service's containers at once (killed, not stopped: they failed verification) and
+   * boots the snapshot's container again; returns the new container's id.
+   */
+  restoreSnapshot?(snapshot: ContainerSnapshot, project: string, service: string): Promise<string>;
 }
 
-export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps {
+/**
+ * Longest the runner waits for one Docker API answer. An inspect takes milliseconds; a daemon that
+ * has not answered in this long is treated as unreachable rather than waited on forever.
+ */
+export const DOCKER_CALL_TIMEOUT_MS = 15_000;
+
+export function createDockerOps(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { callTimeoutMs?: number } = {},
+): DockerOps {
   const endpoint = describeDockerEndpoint(env);
   const docker = new Docker(dockerOptionsFromEnv(env));
+  const callTimeoutMs = options.callTimeoutMs ?? DOCKER_CALL_TIMEOUT_MS;
 
-  // Every call goes through here so that a missing daemon always reads the same way.
-  async function call<T>(what: () => Promise<T>): Promise<T> {
+  // Every call goes through here so that a missing or stuck daemon always reads the same way, and
+  // no call waits longer than callTimeoutMs (the signal also cancels the request where dockerode
+  // passes it on).
+  async function call<T>(what: (signal: AbortSignal) => Promise<T>, name = "Docker API call"): Promise<T> {
     try {
-      return await what();
+      return await withDeadline(`${name} at ${endpoint}`, callTimeoutMs, what);
     } catch (error) {
       if (isConnectionError(error)) {
         throw new DockerUnreachableError(endpoint, (error as Error).message);
+      }
+      if (error instanceof DeadlineError) {
+        throw new DockerUnreachableError(endpoint, `${name} got no answer within ${callTimeoutMs} ms`);
       }
       throw error;
     }
@@ -36,7 +68,9 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
 
   async function inspectContainer(id: string): Promise<ContainerState | null> {
     try {
-      return toContainerState(await call(() => docker.getContainer(id).inspect()));
+      return toContainerState(
+        await call((abortSignal) => docker.getContainer(id).inspect({ abortSignal }), "container inspect"),
+      );
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -46,16 +80,17 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
   return {
     endpoint,
     async ping() {
-      await call(() => docker.ping());
+      await call(() => docker.ping(), "ping");
     },
     async findServiceContainer(project, service) {
-      const list = await call(() =>
-        docker.listContainers({
-          all: true,
-          filters: {
-            label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
-          },
-        }),
+      const list = await call(
+        (abortSignal) =>
+          docker.listContainers({
+            all: true,
+            filters: { label: serviceLabels(project, service) },
+            abortSignal,
+          }),
+        "container list",
       );
       const candidates = list
         .filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True")
@@ -69,7 +104,7 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
     inspectContainer,
     async imageId(reference) {
       try {
-        const info = await call(() => docker.getImage(reference).inspect());
+        const info = await call(() => docker.getImage(reference).inspect(), "image inspect");
         return info.Id;
       } catch (error) {
         if (isNotFound(error)) return null;
@@ -78,18 +113,104 @@ export function createDockerOps(env: NodeJS.ProcessEnv = process.env): DockerOps
     },
     async tagImage(imageId, reference) {
       const { repo, tag } = splitReference(reference);
-      await call(() => docker.getImage(imageId).tag({ repo, tag }));
+      await call((abortSignal) => docker.getImage(imageId).tag({ repo, tag, abortSignal }), "image tag");
     },
     async logsTail(containerId, lines) {
       const buffer = await call(
-        () =>
+        (abortSignal) =>
           docker
             .getContainer(containerId)
-            .logs({ stdout: true, stderr: true, tail: lines, follow: false }) as Promise<Buffer | string>,
+            .logs({ stdout: true, stderr: true, tail: lines, follow: false, abortSignal }) as Promise<
+            Buffer | string
+          >,
+        "container logs",
       );
       return typeof buffer === "string" ? buffer : demuxDockerLogs(buffer);
     },
+    async snapshotContainer(id) {
+      const info = await call(
+        (abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
+        "container inspect",
+      );
+      return snapshotFromInspect(info as unknown as Parameters<typeof snapshotFromInspect>[0]);
+    },
+    async restoreSnapshot(snapshot, project, service) {
+      const [byLabel, byName] = await Promise.all([
+        call(
+          (abortSignal) =>
+            docker.listContainers({
+              all: true,
+              filters: { label: serviceLabels(project, service) },
+              abortSignal,
+            }),
+          "container list",
+        ),
+        call(
+          (abortSignal) =>
+            docker.listContainers({ all: true, filters: { name: [snapshot.name] }, abortSignal }),
+          "container list",
+        ),
+      ]);
+      // One-off `run` containers are the operator's; several replicas are Compose's to restore.
+      const replicas = byLabel.filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True");
+      if (replicas.length > 1)
+        throw new Error(`the service has ${replicas.length} containers; Compose restores replicas`);
+      const holdsName = byName.filter((c) => c.Names?.includes(`/${snapshot.name}`));
+      const doomed = new Set([...replicas, ...holdsName].map((c) => c.Id));
+      await Promise.all(
+        [...doomed].map((id) =>
+          call(
+            () =>
+              docker
+                .getContainer(id)
+                .remove({ force: true })
+                .catch((error: unknown) => {
+                  if (!isNotFound(error)) throw error;
+                }),
+            "container remove",
+          ),
+        ),
+      );
+      const created = await call(() => docker.createContainer(snapshot.create), "container create");
+      for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
+        await call(
+          () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
+          "network connect",
+        );
+      await call(() => created.start(), "container start");
+      return created.id;
+    },
+    async watchService(project, service) {
+      try {
+        // Only the response headers are awaited here; the body streams for as long as the watch lives.
+        // A stream that opens after its deadline is closed at once, so it cannot keep the process alive.
+        const stream = await call((abortSignal) => {
+          const opening = docker.getEvents({
+            filters: { type: ["container"], label: serviceLabels(project, service), event: WATCHED_ACTIONS },
+            abortSignal,
+          } as Docker.GetEventsOptions) as Promise<Closable>;
+          abortSignal.addEventListener(
+            "abort",
+            () =>
+              void opening.then(
+                (late) => late.destroy?.(),
+                () => {},
+              ),
+          );
+          return opening;
+        }, "events stream");
+        return streamWatch(stream);
+      } catch (error) {
+        return idleWatch(`events stream unavailable: ${(error as Error).message}`);
+      }
+    },
   };
+}
+
+type Closable = NodeJS.ReadableStream & { destroy?: () => void };
+
+function serviceLabels(project: string, service: string): string[] {
+  return [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`];
 }
 
 /** `registry:5000/app:1.2` -> repo `registry:5000/app`, tag `1.2`; no tag means `latest`. */

@@ -33,6 +33,8 @@ export interface ProbeSummary {
   ok: boolean;
   phase: string;
   reason: string;
+  /** Why it failed: crash_loop | exited | unhealthy | http | timeout (absent when it passed, and in older journals). */
+  cause?: string;
   probes: Array<{ at: string; kind: string; ok: boolean; detail: string }>;
   /** The container's last log lines when verification failed, redacted (absent in older journals). */
   logsTail?: string;

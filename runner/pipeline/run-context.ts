@@ -1,6 +1,7 @@
 import type { SimpleGit } from "simple-git";
 import type { ComposeTarget } from "../compose/argv.js";
 import type { DockerOps } from "../docker/docker-ops.js";
+import type { ContainerSnapshot } from "../docker/snapshot.js";
 import type { DeployResult, RollbackPoint, RunStart, StepTiming } from "../journal/events.js";
 import type { DeployReporter } from "./reporter.js";
 
@@ -23,6 +24,11 @@ export interface RunContext {
   workspaceBranchBefore?: string | null;
   serviceImage: string | null;
   rollbackPoint: RollbackPoint | null;
+  /**
+   * The rollback point's container as it was created, taken just before `up` (memory only: it holds
+   * the container's environment). Without it (a restarted runner) a rollback goes through Compose.
+   */
+  rollbackSnapshot?: ContainerSnapshot | null;
   reconciled: boolean;
 }
 

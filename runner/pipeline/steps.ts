@@ -9,6 +9,7 @@ import {
 import type { DeployResult, ProbeSummary, StepName } from "../journal/events.js";
 import { appendEvent } from "../journal/journal-file.js";
 import { run, type RunResult } from "../process/run.js";
+import { withDeadline } from "../verify/deadline.js";
 import { verifyService, type VerifyResult } from "../verify/verify-service.js";
 import { returnHead } from "../workspace/git-workspace.js";
 import { redact } from "../../src/redact/redactor.js";
@@ -71,6 +72,15 @@ export async function runStep<T extends { ok: boolean; detail: string; imageId?:
   return outcome;
 }
 
+/**
+ * Longest a compose command may run before it is killed (and its step fails): a build may download
+ * and compile for a long time; `up` and `stop` only create, start and stop containers.
+ */
+export const COMPOSE_LIMIT_MS = { build: 60 * 60_000, other: 10 * 60_000 } as const;
+
+/** Time the verifier may take beyond its timeout + watch window (Docker calls, the last probes). */
+const VERIFY_SLACK_MS = 60_000;
+
 /** Runs one compose command for a step, streaming its output into the step's artifact. */
 export async function composeCommand(
   ctx: RunContext,
@@ -78,12 +88,18 @@ export async function composeCommand(
   argv: string[],
   artifact: ArtifactName,
 ): Promise<RunResult> {
-  return run(argv, {
+  const limit = step === "build" ? COMPOSE_LIMIT_MS.build : COMPOSE_LIMIT_MS.other;
+  const began = Date.now();
+  const result = await run(argv, {
     cwd: ctx.start.workspace,
     env: ctx.env,
     logFile: artifactPath(ctx.dir, artifact),
     onSpawn: (pid) => appendEvent(ctx.dir, { type: "process", at: now(), step, pid }),
+    timeoutMs: limit,
   });
+  if (result.exitCode !== 0 && !result.spawnError && Date.now() - began >= limit)
+    return { ...result, spawnError: `killed after running for the ${limit / 60_000} min limit` };
+  return result;
 }
 
 export function tail(text: string, lines = 6): string {
@@ -113,17 +129,74 @@ export async function buildStep(ctx: RunContext) {
   });
 }
 
-export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
+/** Keeps the running container's create options before `up` replaces it, for a fast rollback. */
+async function snapshotRollbackPoint(ctx: RunContext): Promise<void> {
+  const point = ctx.rollbackPoint;
+  if (!point || !ctx.docker.snapshotContainer) return;
+  try {
+    const taken = await ctx.docker.snapshotContainer(point.containerId);
+    ctx.rollbackSnapshot = taken.ok ? taken.snapshot : null;
+    if (!taken.ok)
+      appendArtifact(ctx.dir, "restart.log", `no fast rollback (Compose will do it): ${taken.why}`);
+  } catch (error) {
+    ctx.rollbackSnapshot = null;
+    appendArtifact(
+      ctx.dir,
+      "restart.log",
+      `no fast rollback (Compose will do it): ${redact((error as Error).message)}`,
+    );
+  }
+}
+
+/**
+ * Rollback's restart: boot the old container again from its snapshot through the API (the failed
+ * one is killed, not stopped), else, or when that fails, `up --no-build` with Compose.
+ */
+export async function rollbackUpStep(ctx: RunContext) {
+  const snapshot = ctx.rollbackSnapshot;
+  if (!snapshot || !ctx.docker.restoreSnapshot) return upStep(ctx, "rollback-up");
+  return runStep(ctx, "rollback-up", async () => {
+    try {
+      const id = await ctx.docker.restoreSnapshot!(snapshot, ctx.compose.project, ctx.start.composeService);
+      appendArtifact(
+        ctx.dir,
+        "rollback.log",
+        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}`,
+      );
+      return { ok: true, detail: `old container restored from its snapshot (${id.slice(0, 12)})` };
+    } catch (error) {
+      appendArtifact(
+        ctx.dir,
+        "rollback.log",
+        `restoring the old container from its snapshot failed (${redact((error as Error).message)}); using compose up`,
+      );
+      return composeUp(ctx, "rollback-up");
+    }
+  });
+}
+
+async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
   const artifact: ArtifactName = step === "up" ? "restart.log" : "rollback.log";
+  // A rollback replaces the version that just failed: kill it at once instead of waiting out its
+  // stop grace period (many servers ignore SIGTERM as PID 1), so the old version serves sooner.
+  const argv = upArgv(
+    ctx.compose,
+    ctx.start.composeService,
+    step === "up" ? { build: true } : { build: false, stopTimeoutS: 0 },
+  );
+  const result = await composeCommand(ctx, step, argv, artifact);
+  return result.exitCode === 0
+    ? { ok: true, detail: "container (re)created" }
+    : {
+        ok: false,
+        detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
+      };
+}
+
+export async function upStep(ctx: RunContext, step: "up" | "rollback-up") {
   return runStep(ctx, step, async () => {
-    const argv = upArgv(ctx.compose, ctx.start.composeService, { build: step === "up" });
-    const result = await composeCommand(ctx, step, argv, artifact);
-    return result.exitCode === 0
-      ? { ok: true, detail: "container (re)created" }
-      : {
-          ok: false,
-          detail: `compose up exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
-        };
+    if (step === "up") await snapshotRollbackPoint(ctx);
+    return composeUp(ctx, step);
   });
 }
 
@@ -135,14 +208,18 @@ export async function verifyStep(
   const header = step === "verify" ? "== verify new version ==" : "== verify after rollback ==";
   appendArtifact(ctx.dir, "verify.log", header);
   const outcome = await runStep(ctx, step, async () => {
-    verify = await verifyService(ctx.docker, {
-      project: ctx.compose.project,
-      service: ctx.start.composeService,
-      healthUrl: ctx.start.healthUrl ?? undefined,
-      timeoutMs: ctx.start.timeoutMs,
-      watchMs: ctx.start.watchMs,
-      log: (line) => appendArtifact(ctx.dir, "verify.log", line),
-    });
+    // verifyService bounds each of its waits; this bounds the whole, whatever a probe does.
+    const limit = ctx.start.timeoutMs + ctx.start.watchMs + VERIFY_SLACK_MS;
+    verify = await withDeadline(`verification of ${ctx.start.composeService}`, limit, () =>
+      verifyService(ctx.docker, {
+        project: ctx.compose.project,
+        service: ctx.start.composeService,
+        healthUrl: ctx.start.healthUrl ?? undefined,
+        timeoutMs: ctx.start.timeoutMs,
+        watchMs: ctx.start.watchMs,
+        log: (line) => appendArtifact(ctx.dir, "verify.log", line),
+      }),
+    );
     return { ok: verify.ok, detail: `${verify.phase}: ${verify.reason}` };
   });
   if (step === "rollback-verify")
@@ -157,6 +234,7 @@ export function summarizeVerify(verify: VerifyResult | null): ProbeSummary | nul
     ok: verify.ok,
     phase: verify.phase,
     reason: verify.reason,
+    ...(verify.cause ? { cause: verify.cause } : {}),
     probes: verify.probes,
     ...(verify.logsTail.trim() ? { logsTail: redact(verify.logsTail.trimEnd()) } : {}),
     startMs: verify.startMs,
@@ -245,7 +323,7 @@ export async function rollback(
       workspaceSha: ctx.targetSha,
     };
   }
-  const up = await upStep(ctx, "rollback-up");
+  const up = await rollbackUpStep(ctx);
   if (!up.ok)
     return {
       status: "rollback_failed",

@@ -11,9 +11,28 @@ export interface Probe {
 export interface HttpObservation {
   ok: boolean;
   detail: string;
+  /** The HTTP status when the server answered at all (absent: refused, reset, no answer in time). */
+  status?: number;
+  /** True when the probe was cut at its deadline with no answer. */
+  timedOut?: boolean;
 }
 
-export type Verdict = { kind: "pass" } | { kind: "retry"; reason: string } | { kind: "fail"; reason: string };
+/** Why a verification failed, for machines (the reason says it for people). */
+export type VerifyCause = "crash_loop" | "exited" | "unhealthy" | "http" | "timeout";
+
+/**
+ * A `retry` carries the cause it would become if the start phase ran out of time while it lasted.
+ */
+export type Verdict =
+  | { kind: "pass" }
+  | { kind: "retry"; reason: string; cause: VerifyCause }
+  | { kind: "fail"; reason: string; cause: VerifyCause };
+
+/**
+ * Restarts seen during the start phase that make a crash-loop: a service may die once or twice
+ * while what it needs comes up, but three restarts under a restart policy will not settle.
+ */
+export const CRASH_LOOP_RESTARTS = 3;
 
 function describeExit(c: ContainerState): string {
   return `container ${c.name} is ${c.status} (exit code ${c.exitCode})`;
@@ -24,26 +43,43 @@ function describeExit(c: ContainerState): string {
  * HEALTHCHECK, and answer the HTTP health URL (when one is configured). Things that may still settle
  * are `retry`; things that will not are `fail` so the runner does not wait out the whole timeout.
  */
-export function judgeStart(container: ContainerState | null, http: HttpObservation | null): Verdict {
-  if (!container) return { kind: "fail", reason: "the service has no container after `up`" };
+export function judgeStart(
+  container: ContainerState | null,
+  http: HttpObservation | null,
+  /** Restarts of this same container since the start phase first saw it. */
+  restartsSinceStart = 0,
+): Verdict {
+  if (!container) return { kind: "fail", reason: "the service has no container after `up`", cause: "exited" };
   const exitedForGood =
     (container.status === "exited" || container.status === "dead") &&
     (container.restartPolicy === "" || container.restartPolicy === "no");
-  if (exitedForGood) return { kind: "fail", reason: `${describeExit(container)} and has no restart policy` };
+  if (exitedForGood)
+    return { kind: "fail", reason: `${describeExit(container)} and has no restart policy`, cause: "exited" };
+  if (restartsSinceStart >= CRASH_LOOP_RESTARTS) {
+    return {
+      kind: "fail",
+      reason: `crash-loop: restarted ${restartsSinceStart} time(s) during verification (last exit code ${container.exitCode})`,
+      cause: "crash_loop",
+    };
+  }
   if (container.restarting)
     return {
       kind: "retry",
       reason: `container ${container.name} is restarting (restart count ${container.restartCount})`,
+      cause: "crash_loop",
     };
-  if (!container.running) return { kind: "retry", reason: describeExit(container) };
+  if (!container.running) return { kind: "retry", reason: describeExit(container), cause: "exited" };
   if (container.health === "unhealthy") {
-    return {
-      kind: "fail",
-      reason: `Docker health is unhealthy${container.healthOutput ? `: ${container.healthOutput}` : ""}`,
-    };
+    const reason = `Docker health is unhealthy${container.healthOutput ? `: ${container.healthOutput}` : ""}`;
+    // Up and answering with an error: both checks agree, waiting will not help. Not answering yet:
+    // a slow starter (Docker health turns healthy again once it listens), so wait for the timeout.
+    if (http && !http.ok && http.status !== undefined)
+      return { kind: "fail", reason: `${reason}; HTTP health: ${http.detail}`, cause: "unhealthy" };
+    return { kind: "retry", reason, cause: "unhealthy" };
   }
-  if (container.health === "starting") return { kind: "retry", reason: "Docker health is still starting" };
-  if (http && !http.ok) return { kind: "retry", reason: `HTTP health: ${http.detail}` };
+  if (container.health === "starting")
+    return { kind: "retry", reason: "Docker health is still starting", cause: "timeout" };
+  if (http && !http.ok) return { kind: "retry", reason: `HTTP health: ${http.detail}`, cause: "http" };
   return { kind: "pass" };
 }
 
@@ -53,21 +89,28 @@ export function judgeStart(container: ContainerState | null, http: HttpObservati
  * it stopped, or Docker health turned unhealthy.
  */
 export function judgeWatch(baseline: ContainerState, current: ContainerState | null): Verdict {
-  if (!current) return { kind: "fail", reason: "the container disappeared during the watch window" };
+  if (!current)
+    return { kind: "fail", reason: "the container disappeared during the watch window", cause: "exited" };
   if (current.id !== baseline.id)
-    return { kind: "fail", reason: "the container was replaced during the watch window" };
+    return { kind: "fail", reason: "the container was replaced during the watch window", cause: "exited" };
   if (current.restartCount > baseline.restartCount) {
     return {
       kind: "fail",
       reason: `crash-loop: restarted ${current.restartCount - baseline.restartCount} time(s) during the watch window (last exit code ${current.exitCode})`,
+      cause: "crash_loop",
     };
   }
   if (current.restarting || !current.running)
-    return { kind: "fail", reason: `during the watch window ${describeExit(current)}` };
+    return {
+      kind: "fail",
+      reason: `during the watch window ${describeExit(current)}`,
+      cause: current.restarting ? "crash_loop" : "exited",
+    };
   if (current.health === "unhealthy") {
     return {
       kind: "fail",
       reason: `Docker health turned unhealthy during the watch window${current.healthOutput ? `: ${current.healthOutput}` : ""}`,
+      cause: "unhealthy",
     };
   }
   return { kind: "pass" };

@@ -1,9 +1,16 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DockerOps } from "../docker/docker-ops.js";
+import { idleWatch, type EventWatch } from "../docker/events.js";
 import type { ContainerState } from "../docker/state.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { probeHttp } from "./http-probe.js";
-import { judgeStart, judgeWatch, startProbes, type HttpObservation, type Probe } from "./verdict.js";
+import {
+  judgeStart,
+  judgeWatch,
+  startProbes,
+  type HttpObservation,
+  type Probe,
+  type VerifyCause,
+} from "./verdict.js";
 
 export interface VerifyOptions {
   project: string;
@@ -23,6 +30,8 @@ export interface VerifyResult {
   /** Where it ended: `start` (never became healthy), `watch` (crashed after), `done` (passed both). */
   phase: "start" | "watch" | "done";
   reason: string;
+  /** Why it failed, for machines; absent when it passed. */
+  cause?: VerifyCause;
   probes: Probe[];
   containerId: string | null;
   imageId: string | null;
@@ -36,9 +45,45 @@ export interface VerifyResult {
 }
 
 const LOG_TAIL_LINES = 40;
+/** Longest one HTTP probe may take; a hanging connection is cut here and retried. */
+const HTTP_PROBE_MS = 2_000;
+/**
+ * The first start-phase probes get less: a published port whose container is not listening yet can
+ * accept and then hold the connection, and the verifier should not sit on it while Docker reports
+ * the container healthy. Each probe that got no answer doubles the next one's time, up to 2 s, so a
+ * slow health endpoint still gets its answer.
+ */
+const FIRST_HTTP_PROBE_MS = 500;
 
+/**
+ * Start phase, then watch window. Both wake on the service's Docker events (health changes, die,
+ * restart, start) when the engine streams them, and on their own timers otherwise: the HTTP health
+ * URL is probed at once and then on the backoff, the watch window inspects on its interval. Every
+ * wait and every probe is bounded, so this always settles within about timeout + watch.
+ */
 export async function verifyService(docker: DockerOps, options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
+  // Subscribe before the first look, so that nothing that happens after it is missed.
+  const events: EventWatch = docker.watchService
+    ? await docker
+        .watchService(options.project, options.service)
+        .catch((error: Error) => idleWatch(`events stream unavailable: ${error.message}`))
+    : idleWatch("this Docker client has no events stream");
+  if (docker.watchService && !events.live)
+    options.log?.(`note: ${events.why}; polling on the backoff instead`);
+  try {
+    return await verifyWith(docker, events, options, started);
+  } finally {
+    events.close();
+  }
+}
+
+async function verifyWith(
+  docker: DockerOps,
+  events: EventWatch,
+  options: VerifyOptions,
+  started: number,
+): Promise<VerifyResult> {
   let healthyAt: number | null = null;
   const probes: Probe[] = [];
   const record = (batch: Probe[]) => {
@@ -52,7 +97,8 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
     phase: VerifyResult["phase"],
     reason: string,
     container: ContainerState | null,
-  ) => {
+    cause?: VerifyCause,
+  ): Promise<VerifyResult> => {
     let logsTail = "";
     if (!ok && container) {
       logsTail = await docker
@@ -66,6 +112,7 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
       ok,
       phase,
       reason,
+      ...(ok ? {} : { cause: cause ?? "timeout" }),
       probes,
       containerId: container?.id ?? null,
       imageId: container?.imageId ?? null,
@@ -75,43 +122,83 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
       watchMs: healthyAt === null ? 0 : ended - healthyAt,
     };
   };
+  /** One Docker look that cannot throw: an unanswered call is an observation like any other. */
+  const look = async (what: () => Promise<ContainerState | null>) => {
+    try {
+      return { container: await what(), error: null };
+    } catch (error) {
+      return { container: null, error: (error as Error).message };
+    }
+  };
 
-  // Start phase: probe with exponential backoff until everything passes or the timeout is spent.
+  // Start phase: probe at once, then again on each Docker event or backoff tick, until everything
+  // passes, something fails for good, or the timeout is spent.
   const deadline = started + options.timeoutMs;
   let container: ContainerState | null = null;
-  let lastReason = "no probe ran";
+  let first: { id: string; restartCount: number } | null = null;
+  let last: { reason: string; cause: VerifyCause } = { reason: "no probe ran", cause: "timeout" };
+  let httpProbeMs = FIRST_HTTP_PROBE_MS;
   for (let attempt = 0; ; attempt++) {
-    container = await docker.findServiceContainer(options.project, options.service);
-    const remaining = Math.max(0, deadline - Date.now());
-    const http: HttpObservation | null =
-      options.healthUrl && container?.running
-        ? await probeHttp(options.healthUrl, Math.min(2_000, remaining))
-        : null;
-    record(startProbes(new Date().toISOString(), container, http));
-    const verdict = judgeStart(
-      container,
-      options.healthUrl && !http ? { ok: false, detail: "not probed: container not running" } : http,
-    );
-    if (verdict.kind === "pass") break;
-    if (verdict.kind === "fail") return finish(false, "start", verdict.reason, container);
-    lastReason = verdict.reason;
+    const seen = await look(() => docker.findServiceContainer(options.project, options.service));
+    container = seen.container;
+    if (seen.error) {
+      record([{ at: new Date().toISOString(), kind: "container", ok: false, detail: seen.error }]);
+      last = { reason: seen.error, cause: "timeout" };
+    } else {
+      if (container && (!first || first.id !== container.id))
+        first = { id: container.id, restartCount: container.restartCount };
+      const remaining = Math.max(0, deadline - Date.now());
+      const http: HttpObservation | null =
+        options.healthUrl && container?.running
+          ? await probeHttp(options.healthUrl, Math.min(httpProbeMs, Math.max(100, remaining)))
+          : null;
+      if (http?.timedOut) httpProbeMs = Math.min(HTTP_PROBE_MS, httpProbeMs * 2);
+      record(startProbes(new Date().toISOString(), container, http));
+      const restarts = container && first ? container.restartCount - first.restartCount : 0;
+      const verdict = judgeStart(
+        container,
+        options.healthUrl && !http ? { ok: false, detail: "not probed: container not running" } : http,
+        restarts,
+      );
+      if (verdict.kind === "pass") break;
+      if (verdict.kind === "fail") return finish(false, "start", verdict.reason, container, verdict.cause);
+      last = verdict;
+    }
     const left = deadline - Date.now();
     if (left <= 0) {
-      return finish(false, "start", `not healthy within ${options.timeoutMs} ms: ${lastReason}`, container);
+      return finish(
+        false,
+        "start",
+        `not healthy within ${options.timeoutMs} ms: ${last.reason}`,
+        container,
+        last.cause,
+      );
     }
-    await sleep(Math.min(backoffDelay(attempt, options.backoff ?? DEFAULT_BACKOFF), left));
+    await events.next(Math.min(backoffDelay(attempt, options.backoff ?? DEFAULT_BACKOFF), left));
   }
 
-  // Watch phase: the same container must stay up, not restart and not turn unhealthy.
+  // Watch phase: the same container must stay up, not restart and not turn unhealthy. Looks happen
+  // on every Docker event and at least every interval.
   healthyAt = Date.now();
+  options.log?.(
+    `${new Date(healthyAt).toISOString()} start phase passed; watching for ${options.watchMs} ms`,
+  );
   const baseline = container!;
-  const watchEnd = Date.now() + options.watchMs;
+  const watchEnd = healthyAt + options.watchMs;
   const interval = options.watchIntervalMs ?? 500;
+  let unanswered: string | null = null;
   while (Date.now() < watchEnd) {
-    await sleep(Math.min(interval, Math.max(0, watchEnd - Date.now())));
-    const current = await docker.inspectContainer(baseline.id);
-    const verdict = judgeWatch(baseline, current);
+    await events.next(Math.min(interval, Math.max(0, watchEnd - Date.now())));
+    const seen = await look(() => docker.inspectContainer(baseline.id));
     const at = new Date().toISOString();
+    if (seen.error) {
+      unanswered = seen.error;
+      record([{ at, kind: "watch", ok: false, detail: seen.error }]);
+      continue;
+    }
+    unanswered = null;
+    const current = seen.container;
+    const verdict = judgeWatch(baseline, current);
     const detail = current
       ? `${current.status}, restarts ${current.restartCount}, health ${current.health}`
       : "container gone";
@@ -123,11 +210,20 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
         detail: verdict.kind === "fail" ? verdict.reason : detail,
       },
     ]);
-    if (verdict.kind === "fail") return finish(false, "watch", verdict.reason, current ?? baseline);
+    if (verdict.kind === "fail")
+      return finish(false, "watch", verdict.reason, current ?? baseline, verdict.cause);
   }
+  if (unanswered)
+    return finish(
+      false,
+      "watch",
+      `Docker did not answer at the end of the watch window: ${unanswered}`,
+      baseline,
+      "timeout",
+    );
   // One last HTTP answer at the end of the window, so a service that stopped serving is caught too.
   if (options.healthUrl) {
-    const http = await probeHttp(options.healthUrl, 2_000);
+    const http = await probeHttp(options.healthUrl, HTTP_PROBE_MS);
     record([{ at: new Date().toISOString(), kind: "http", ok: http.ok, detail: http.detail }]);
     if (!http.ok)
       return finish(
@@ -135,6 +231,7 @@ export async function verifyService(docker: DockerOps, options: VerifyOptions): 
         "watch",
         `HTTP health failed at the end of the watch window: ${http.detail}`,
         baseline,
+        "http",
       );
   }
   return finish(true, "done", `healthy, and stayed up for the ${options.watchMs} ms watch window`, baseline);

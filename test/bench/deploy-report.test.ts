@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   compare,
   formatComparison,
+  formatFigure,
   median,
   runnerSample,
+  runnerSawHealthyAt,
   type PlainPhase,
   type Sample,
 } from "../../bench/deploy-report.js";
@@ -41,7 +43,7 @@ function result(over: Partial<DeployResult> = {}): DeployResult {
 
 const plain = (totalMs: number): Sample<PlainPhase> => ({
   totalMs,
-  phases: { checkout: 10, build: 1400, up: 1100, "curl until healthy": totalMs - 2510 },
+  phases: { checkout: 10, build: 1400, up: 1100, "docker health": 900, "curl until healthy": totalMs - 3410 },
 });
 
 describe("runnerSample", () => {
@@ -95,11 +97,42 @@ describe("compare", () => {
     expect(text).toMatch(/ratio \(runner - watch\) \/ plain\s+1\.20/);
     expect(text).toMatch(/ratio runner \/ plain\s+2\.06/);
     expect(text).toMatch(/verify probe\s+1250 ms/);
-    expect(text).toMatch(/curl until healthy\s+990 ms/);
+    expect(text).toMatch(/docker health\s+900 ms/);
+    expect(text).toMatch(/curl until healthy\s+90 ms/);
+    expect(text).toContain("1.20 (target <= 1.05: MISSES)");
   });
 
   it("needs matching sample counts", () => {
     expect(() => compare([], [])).toThrow("same, non-zero number");
     expect(() => compare([runnerSample(7200, result())], [])).toThrow("same, non-zero number");
+  });
+});
+
+describe("runnerSawHealthyAt", () => {
+  it("is the time of the first start-phase look that read Docker health healthy", () => {
+    const probes = [
+      { at: "2025-01-01T00:00:01.000Z", kind: "docker-health", ok: false, detail: "starting" },
+      { at: "2025-01-01T00:00:01.500Z", kind: "http", ok: true, detail: "200" },
+      { at: "2025-01-01T00:00:02.250Z", kind: "docker-health", ok: true, detail: "healthy" },
+      { at: "2025-01-01T00:00:03.000Z", kind: "docker-health", ok: true, detail: "healthy" },
+    ];
+    const verify = { ...result().verify!, probes };
+    expect(runnerSawHealthyAt(result({ verify }))).toBe(Date.parse("2025-01-01T00:00:02.250Z"));
+    expect(runnerSawHealthyAt(result())).toBeNull();
+    expect(runnerSawHealthyAt(result({ verify: null }))).toBeNull();
+  });
+});
+
+describe("formatFigure", () => {
+  it("prints the figure, its baseline from the same run, and whether it meets the target", () => {
+    const figure = {
+      name: "rollback",
+      valueMs: 800,
+      baselineName: "plain",
+      baselineMs: 2100,
+      targetMs: 1000,
+    };
+    expect(formatFigure(figure)).toBe("  rollback: 800 ms (plain: 2100 ms); meets the target <= 1000 ms");
+    expect(formatFigure({ ...figure, valueMs: 1001 })).toContain("MISSES the target <= 1000 ms");
   });
 });

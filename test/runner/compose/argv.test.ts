@@ -98,6 +98,37 @@ describe("compose argv builders", () => {
     ]);
   });
 
+  it("up --timeout N when the replaced container's stop grace is overridden (0 = kill at once)", () => {
+    const target: ComposeTarget = { flavor: "v1", project: "p", files: [] };
+    expect(upArgv(target, "api", { build: false, stopTimeoutS: 0 })).toEqual([
+      "docker-compose",
+      "-p",
+      "p",
+      "up",
+      "-d",
+      "--no-deps",
+      "--no-build",
+      "--timeout",
+      "0",
+      "api",
+    ]);
+    expect(upArgv({ ...target, flavor: "v2" }, "api", { build: true, stopTimeoutS: 5 })).toEqual([
+      "docker",
+      "compose",
+      "-p",
+      "p",
+      "up",
+      "-d",
+      "--no-deps",
+      "--timeout",
+      "5",
+      "api",
+    ]);
+    expect(() => upArgv(target, "api", { build: false, stopTimeoutS: -1 })).toThrow(
+      "compose up stop timeout must be a whole number of seconds >= 0, got -1",
+    );
+  });
+
   it("project name: COMPOSE_PROJECT_NAME wins, else the workspace folder, normalised like Compose", () => {
     expect(resolveProjectName({ COMPOSE_PROJECT_NAME: "My.Shop" }, "/srv/x")).toBe("myshop");
     expect(resolveProjectName({}, "/srv/Web_Stack/")).toBe("web_stack");

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createDockerOps, dockerOptionsFromEnv, splitReference } from "../../../runner/docker/docker-ops.js";
 import { demuxDockerLogs } from "../../../runner/docker/logs.js";
@@ -72,5 +73,28 @@ describe("docker helpers", () => {
     await expect(docker.findServiceContainer("p", "web")).rejects.toThrow(
       "Docker daemon unreachable at unix:///nonexistent/docker.sock",
     );
+  });
+
+  it("a daemon that accepts and never answers: every call ends at its deadline with a clear error", async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const endpoint = `tcp://127.0.0.1:${port}`;
+    try {
+      const docker = createDockerOps({ DOCKER_HOST: endpoint }, { callTimeoutMs: 150 });
+      const started = Date.now();
+      await expect(docker.inspectContainer("c1")).rejects.toThrow(
+        `Docker daemon unreachable at ${endpoint}: container inspect got no answer within 150 ms`,
+      );
+      await expect(docker.logsTail("c1", 10)).rejects.toThrow("container logs got no answer within 150 ms");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // The events stream falls back to timers only, and says why.
+      const watch = await docker.watchService!("p", "web");
+      expect(watch.live).toBe(false);
+      expect(watch.why).toContain("events stream got no answer within 150 ms");
+      watch.close();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,5 +1,8 @@
+import { createServer, type Server } from "node:net";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { DockerOps } from "../../../runner/docker/docker-ops.js";
+import { streamWatch } from "../../../runner/docker/events.js";
 import type { ContainerState } from "../../../runner/docker/state.js";
 import { verifyService } from "../../../runner/verify/verify-service.js";
 
@@ -95,5 +98,139 @@ describe("verifyService timing", () => {
     expect(result.watchMs).toBe(0);
     expect(result.startMs).toBe(result.durationMs);
     expect(lines.join("\n")).toContain("fatal: db down");
+  });
+});
+
+/** A DockerOps whose state the test changes, with an events stream the test writes to. */
+function eventDocker(initial: ContainerState) {
+  let state = initial;
+  const stream = new PassThrough();
+  let closed = false;
+  const ops: DockerOps = {
+    endpoint: "fake",
+    async ping() {},
+    async findServiceContainer() {
+      return state;
+    },
+    async inspectContainer() {
+      return state;
+    },
+    async imageId() {
+      return null;
+    },
+    async tagImage() {},
+    async logsTail() {
+      return "";
+    },
+    async watchService() {
+      const watch = streamWatch(stream);
+      return {
+        next: (ms) => watch.next(ms),
+        get live() {
+          return watch.live;
+        },
+        get why() {
+          return watch.why;
+        },
+        close() {
+          closed = true;
+          watch.close();
+        },
+      };
+    },
+  };
+  return {
+    ops,
+    set(next: ContainerState, action: string) {
+      state = next;
+      stream.write(
+        `${JSON.stringify({ Action: action, Actor: { ID: next.id }, timeNano: Date.now() * 1e6 })}\n`,
+      );
+    },
+    closed: () => closed,
+  };
+}
+
+/** A TCP server that accepts connections and never answers (a published port nobody listens behind). */
+async function silentServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer(() => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address !== "object") throw new Error("no address");
+  return { url: `http://127.0.0.1:${address.port}/health`, server };
+}
+
+describe("verifyService with Docker events", () => {
+  it("wakes on a health_status event instead of waiting out the backoff, and closes the stream", async () => {
+    const docker = eventDocker(container({ health: "starting" }));
+    setTimeout(() => docker.set(container(), "health_status: healthy"), 60);
+    const result = await verifyService(docker.ops, {
+      ...base,
+      // Without the event the second look would come 2 s after the first.
+      backoff: { initialMs: 2_000, factor: 1, maxMs: 2_000 },
+    });
+    expect(result.ok, result.reason).toBe(true);
+    expect(result.startMs).toBeGreaterThanOrEqual(55);
+    expect(result.startMs).toBeLessThan(1_000);
+    expect(docker.closed()).toBe(true);
+  });
+
+  it("fails a crash-loop in the start phase once the container restarted 3 times, with cause crash_loop", async () => {
+    const docker = eventDocker(container({ health: "none", restarting: true, restartCount: 1 }));
+    for (const [k, count] of [2, 3, 4].entries())
+      setTimeout(
+        () =>
+          docker.set(
+            container({ health: "none", restarting: true, restartCount: count, exitCode: 1 }),
+            "die",
+          ),
+        30 * (k + 1),
+      );
+    const result = await verifyService(docker.ops, {
+      ...base,
+      backoff: { initialMs: 2_000, factor: 1, maxMs: 2_000 },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.phase).toBe("start");
+    expect(result.cause).toBe("crash_loop");
+    expect(result.reason).toBe("crash-loop: restarted 3 time(s) during verification (last exit code 1)");
+    expect(result.durationMs).toBeLessThan(1_500);
+  });
+
+  it("the watch window fails as soon as a die event shows the container stopped", async () => {
+    const docker = eventDocker(container());
+    setTimeout(() => docker.set(container({ running: false, status: "exited", exitCode: 137 }), "die"), 50);
+    const result = await verifyService(docker.ops, { ...base, watchMs: 5_000, watchIntervalMs: 2_000 });
+    expect(result.ok).toBe(false);
+    expect(result.phase).toBe("watch");
+    expect(result.cause).toBe("exited");
+    expect(result.watchMs).toBeLessThan(1_500);
+  });
+});
+
+describe("verifyService bounds every wait", () => {
+  it("a Docker call that fails (as one past its deadline does) is retried until the timeout (cause timeout)", async () => {
+    const { ops } = fakeDocker([container()]);
+    ops.findServiceContainer = () =>
+      Promise.reject(new Error("Docker daemon unreachable at fake: no answer"));
+    const result = await verifyService(ops, { ...base, timeoutMs: 300 });
+    expect(result.ok).toBe(false);
+    expect(result.cause).toBe("timeout");
+    expect(result.reason).toBe("not healthy within 300 ms: Docker daemon unreachable at fake: no answer");
+    expect(result.durationMs).toBeLessThan(1_500);
+  });
+
+  it("an HTTP health URL that accepts and never answers is cut per probe and fails at the timeout", async () => {
+    const { url, server } = await silentServer();
+    try {
+      const { ops } = fakeDocker([container({ health: "none" })]);
+      const result = await verifyService(ops, { ...base, healthUrl: url, timeoutMs: 600 });
+      expect(result.ok).toBe(false);
+      expect(result.cause).toBe("http");
+      expect(result.reason).toContain(`HTTP health: GET ${url} -> no answer within`);
+      expect(result.durationMs).toBeLessThan(2_000);
+    } finally {
+      server.close();
+    }
   });
 });
