@@ -67,7 +67,8 @@ export async function verified(script: Script): Promise<ProbeSummary> {
     project: "stack",
     service: "web",
     ...(script.healthUrl ? { healthUrl: script.healthUrl } : {}),
-    timeoutMs: script.timeoutMs ?? 150,
+    // Room for a first HTTP probe on a loaded machine; the scripted states decide the outcome, not the clock.
+    timeoutMs: script.timeoutMs ?? 1000,
     watchMs: script.watchMs ?? 60,
     watchIntervalMs: 10,
     backoff: { initialMs: 10, factor: 1.5, maxMs: 30 },
