@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { ProbotOctokit, run } from "probot";
-import { withSkewTolerantJwt } from "./github/app-jwt.js";
+import { appOctokitOptions } from "./app/client.js";
 import { redactedLogger } from "./redact/logger.js";
 import { redactor } from "./redact/redactor.js";
 import orchestrator from "./index.js";
@@ -14,11 +14,18 @@ export async function startServer(
 ): Promise<Awaited<ReturnType<typeof run>>> {
   redactor.addFromEnv(env);
   const log = redactedLogger({ level: env.LOG_LEVEL });
-  // The App JWT tolerates a GitHub clock up to a minute behind (src/github/app-jwt.ts).
-  const Octokit = ProbotOctokit.defaults(withSkewTolerantJwt);
+  // JWT with a minute of clock skew; token mints to the configured server (src/app/client.ts).
+  const Octokit = ProbotOctokit.defaults(appOctokitOptions);
   return run(orchestrator, { env, log, Octokit } as Parameters<typeof run>[1]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await startServer();
+  const server = await startServer();
+  // `docker stop` and process managers send SIGTERM (and Node as PID 1 has no default handler).
+  process.once("SIGTERM", () => {
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
 }

@@ -31,7 +31,7 @@ export interface ServedRequest {
   operation?: string;
   /** What authenticated it. */
   credential: "app-jwt" | "installation-token" | "none";
-  /** Milliseconds since the server started, when the answer was sent. */
+  /** When the answer was sent (epoch ms). */
   at: number;
 }
 
@@ -65,7 +65,6 @@ export async function serveFakeGitHub(
   const publicKey = createPublicKey(options.privateKey);
   const serverProblems: string[] = [];
   const requests: ServedRequest[] = [];
-  const started = Date.now();
   let core: FakeCore;
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -108,7 +107,7 @@ export async function serveFakeGitHub(
         : auth
           ? "installation-token"
           : "none",
-      at: Date.now() - started,
+      at: Date.now(),
     });
     send(res, response, core.state);
   }

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { GitHubHarness } from "../helpers/github.js";
 import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js";
 import { deploymentJson, registerChecksAndDeployments, statusJson } from "./fake-deployments.js";
+import { registerCommandRoutes } from "./fake-commands.js";
 import { notFound, registerGitData } from "./fake-git-data.js";
 import { headSha, pullJson, registerPulls } from "./fake-pulls.js";
 import {
@@ -55,6 +56,10 @@ export interface FakeGitHub {
   /** Requests no route answered, and requests without valid credentials. */
   readonly problems: string[];
   addRun(run: FakeRun): void;
+  /** Opens an issue (not a pull request); returns its number. */
+  openIssue(): number;
+  /** Gives a login a repository role (the permission commands are checked against). */
+  grant(login: string, role: "read" | "triage" | "write" | "maintain" | "admin"): void;
   /** A reviewer submits a review of the PR's current head. */
   review(pull: number, user: string, state: FakeReview["state"]): FakeReview;
   /** Someone pushes a commit straight to the default branch (`null` deletes a file); returns its SHA. */
@@ -106,6 +111,7 @@ export function buildFakeGitHub(store: GitStore, options: FakeOptions = {}): Fak
   registerPulls(router, state, store);
   registerChecksAndDeployments(router, state, store);
   registerActions(router, logRouter, state, blobOrigin);
+  registerCommandRoutes(router, state);
 
   const fake: FakeGitHub = {
     store,
@@ -121,6 +127,14 @@ export function buildFakeGitHub(store: GitStore, options: FakeOptions = {}): Fak
     },
     addRun(run) {
       state.runs.push(run);
+    },
+    openIssue() {
+      const number = 12 + state.pulls.length + state.issues.length;
+      state.issues.push(number);
+      return number;
+    },
+    grant(login, role) {
+      state.permissions.set(login, role);
     },
     review(number, user, reviewState) {
       const review: FakeReview = {

@@ -99,6 +99,10 @@ export interface FakeState {
   /** Oldest first, across deployments. */
   statuses: FakeDeploymentStatus[];
   runs: FakeRun[];
+  /** Issue numbers that are not pull requests (comments can go on them too). */
+  issues: number[];
+  /** Repository roles by login (collaborator permission); anyone else has none. */
+  permissions: Map<string, "read" | "triage" | "write" | "maintain" | "admin">;
   /** Every installation token minted. */
   tokens: string[];
   /** When each minted token expires (the fake's clock, ms). */
@@ -124,6 +128,8 @@ export function createFakeState(): FakeState {
     deployments: [],
     statuses: [],
     runs: [],
+    issues: [],
+    permissions: new Map(),
     tokens: [],
     tokenExpiry: new Map(),
     clockOffsetMs: 0,
