@@ -146,7 +146,8 @@ async function fixPathOnce(key: string): Promise<FixPathSample> {
     const delivery = await deliverWebhook(`http://127.0.0.1:${port}`, SECRET, "issue_comment", payload);
     // 202: the app is still handling it after GitHub's delivery timeout; the answer comment ends it.
     if (delivery.status === 202) await waitFor(() => github.fake.comments.length > 0, 120_000);
-    else if (delivery.status !== 200) throw new Error(`the app answered ${delivery.status}: ${delivery.body}`);
+    else if (delivery.status !== 200)
+      throw new Error(`the app answered ${delivery.status}: ${delivery.body}`);
     const served = github.requests.slice(before);
     const opened = served.find(
       (r) => r.method === "POST" && r.path === `/repos/${TEST_OWNER}/${TEST_REPO}/pulls`,
@@ -158,6 +159,8 @@ async function fixPathOnce(key: string): Promise<FixPathSample> {
       );
     if (github.problems.length > 0) throw new Error(`fake GitHub problems: ${github.problems.join("; ")}`);
     const upTo = served.indexOf(checks[1]!) + 1;
+    if (process.env.BENCH_TIMELINE)
+      for (const r of served) console.log(`  +${r.at - deliveredAt} ms ${r.method} ${r.path} ${r.status}`);
     return { requests: served.slice(0, upTo), prOpenedMs: opened.at - deliveredAt, total: served.length };
   } finally {
     await server.stop();
@@ -170,9 +173,9 @@ export interface IdleSample {
   passes: number;
   /** Non-304 requests of the first pass (authentication included). */
   firstPass: number;
-  /** Non-304 requests of every later pass, summed. */
+  /** Non-304 requests with the installation token in every later pass, summed (the rate limit). */
   afterFirst: number;
-  /** Of those, token mints (App JWT, not the installation's rate limit). */
+  /** Token re-mints in later passes (App JWT: the App's own budget, not the installation's). */
   mintsAfterFirst: number;
   notModified: number;
   breakdown: Map<string, number>;
@@ -263,8 +266,8 @@ async function idleHour(key: string): Promise<IdleSample> {
         }
         if (pass === 0) sample.firstPass += 1;
         else {
-          sample.afterFirst += 1;
-          if (r.path.endsWith("/access_tokens")) sample.mintsAfterFirst += 1;
+          if (r.credential === "app-jwt") sample.mintsAfterFirst += 1;
+          else sample.afterFirst += 1;
           const route = `${r.method} ${r.path.split("?")[0]}`;
           sample.breakdown.set(route, (sample.breakdown.get(route) ?? 0) + 1);
         }
@@ -321,7 +324,7 @@ export async function benchGitHubBudget(): Promise<BudgetReport> {
 
   const idle = await idleHour(key);
   console.log(
-    `idle runner, ${idle.passes} passes every 30 s (simulated hour): first pass ${idle.firstPass} counted requests; after it ${idle.afterFirst} counted (target 0; token re-mints ${idle.mintsAfterFirst}), ${idle.notModified} answered 304`,
+    `idle runner, ${idle.passes} passes every 30 s (simulated hour): first pass ${idle.firstPass} requests (authentication included); after it ${idle.afterFirst} rate-limited requests (target 0), ${idle.notModified} answered 304, ${idle.mintsAfterFirst} token re-mint(s) with the App JWT`,
   );
   for (const [route, count] of idle.breakdown) console.log(`  ${count} x ${route}`);
   return { fixRequests, fixPrOpenedMs, idle };

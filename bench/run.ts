@@ -4,10 +4,12 @@
  */
 import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
+import { benchGitHubBudget } from "./github-budget.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
+  "github-budget": benchGitHubBudget,
 };
 
 const wanted = process.argv.slice(2);

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { ProbotOctokit, run } from "probot";
-import { appOctokitOptions } from "./app/client.js";
+import { appOctokitOptions, createAppPacers } from "./app/client.js";
 import { redactedLogger } from "./redact/logger.js";
 import { redactor } from "./redact/redactor.js";
 import orchestrator from "./index.js";
@@ -14,8 +14,12 @@ export async function startServer(
 ): Promise<Awaited<ReturnType<typeof run>>> {
   redactor.addFromEnv(env);
   const log = redactedLogger({ level: env.LOG_LEVEL });
-  // JWT with a minute of clock skew; token mints to the configured server (src/app/client.ts).
-  const Octokit = ProbotOctokit.defaults(appOctokitOptions);
+  // JWT with a minute of clock skew, token mints to the configured server, writes paced in bursts
+  // (src/app/client.ts); one set of pacers per server, shared by all its installation clients.
+  const pacers = createAppPacers();
+  const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
+    appOctokitOptions(options, pacers),
+  );
   return run(orchestrator, { env, log, Octokit } as Parameters<typeof run>[1]);
 }
 
