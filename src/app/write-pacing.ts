@@ -54,11 +54,12 @@ export function createWritePacer(options: PacingOptions = {}): WriteGroup {
         const t = now();
         tokens = Math.min(burst, tokens + (t - refilledAt) / refillMs);
         refilledAt = t;
-        const wait = Math.max(tokens >= 1 ? 0 : (1 - tokens) * refillMs, lastAt + gapMs - t);
+        // Whole milliseconds: a fractional token must not turn into an endless run of tiny waits.
+        const wait = Math.ceil(Math.max(tokens >= 1 ? 0 : (1 - tokens) * refillMs, lastAt + gapMs - t));
         if (wait <= 0) break;
         await sleep(wait);
       }
-      tokens -= 1;
+      tokens = Math.max(0, tokens - 1);
       lastAt = now();
     }
 

@@ -145,7 +145,7 @@ describeDocker("the whole loop through the production processes", () => {
     await stopsCleanly(world);
   }, 300_000);
 
-  it.skip("B: a merge that breaks the health check -> runner rolls back -> failure status, evidence, check run, revert offer", async () => {
+  it("B: a merge that breaks the health check -> runner rolls back -> failure status, evidence, check run, revert offer", async () => {
     const world = await createProcessWorld("procrb");
     worlds.push(world);
     const { fake } = world.github;
