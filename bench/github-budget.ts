@@ -21,11 +21,7 @@ import { createInstallationClient } from "../runner/github/installation-client.j
 import { createPoller } from "../runner/github/poller.js";
 import { readDefaultBranchConfig } from "../runner/workspace/default-branch-config.js";
 import { deliverWebhook } from "../test/e2e/deliver.js";
-import {
-  serveFakeGitHub,
-  type FakeGitHubServer,
-  type ServedRequest,
-} from "../test/e2e/fake-github-server.js";
+import { serveFakeGitHub, type ServedRequest } from "../test/e2e/fake-github-server.js";
 import { openGitStore } from "../test/e2e/git-store.js";
 import { adaptPayload, TEST_OWNER, TEST_REPO, webhookExample } from "../test/helpers/webhook-examples.js";
 import { freePort } from "../test/runner/stack.js";

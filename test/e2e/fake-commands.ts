@@ -25,7 +25,6 @@ export function registerCommandRoutes(router: Router, state: FakeState): void {
     const status = req.query.get("status");
     const runs = state.runs
       .filter((r) => !sha || r.head_sha === sha)
-      .filter((r) => !status || status === "failure" || status === "completed")
       .filter((r) => status !== "failure" || r.jobs.some((j) => j.conclusion === "failure"));
     return ok({
       total_count: runs.length,

@@ -65,7 +65,9 @@ export async function serveFakeGitHub(
   const publicKey = createPublicKey(options.privateKey);
   const serverProblems: string[] = [];
   const requests: ServedRequest[] = [];
-  let core: FakeCore;
+  // Built once the port is known (the job-log redirects point back here); no request arrives before.
+  const built: { core?: FakeCore } = {};
+  const fakeCore = (): FakeCore => built.core!;
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       serverProblems.push(`${req.method} ${req.url}: the fake crashed: ${String(error)}`);
@@ -83,16 +85,16 @@ export async function serveFakeGitHub(
     let operation: string | undefined;
     if (url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX) {
       path = url.slice(API_PREFIX.length) || "/";
-      router = core.router;
+      router = fakeCore().router;
       const validation = validateGitHubRequest(method, path, body);
       operation = validation.operation;
       for (const error of validation.errors) serverProblems.push(`OpenAPI: ${method} ${path}: ${error}`);
     } else if (url.startsWith(`${BLOB_PREFIX}/`)) {
       path = url.slice(BLOB_PREFIX.length);
-      router = core.logRouter;
+      router = fakeCore().logRouter;
     } else {
       serverProblems.push(`${method} ${url}: not under ${API_PREFIX} (a client without the GHE base URL?)`);
-      send(res, { status: 404, body: { message: "Not Found" } }, core.state);
+      send(res, { status: 404, body: { message: "Not Found" } }, fakeCore().state);
       return;
     }
     const response = withEtag(method, router.dispatch(method, path, body, req.headers), req.headers);
@@ -109,7 +111,7 @@ export async function serveFakeGitHub(
           : "none",
       at: Date.now(),
     });
-    send(res, response, core.state);
+    send(res, response, fakeCore().state);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -119,12 +121,12 @@ export async function serveFakeGitHub(
   const { port } = server.address() as AddressInfo;
   const host = `127.0.0.1:${port}`;
   const origin = `http://${host}`;
-  // Built once the port is known (the job-log redirects point back here); no request arrives before.
-  core = buildFakeGitHub(store, {
+  const core = buildFakeGitHub(store, {
     ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
     blobOrigin: `${origin}${BLOB_PREFIX}`,
     verifyAppJwt: (jwt, state) => verifyAppJwt(jwt, publicKey, options.appId, state.nowMs()),
   });
+  built.core = core;
 
   return {
     fake: core.fake,
