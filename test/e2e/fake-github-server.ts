@@ -29,6 +29,8 @@ export interface ServedRequest {
   status: number;
   /** `operationId (METHOD /template)` when the OpenAPI description knows the route. */
   operation?: string;
+  /** A REST API request (false: the blob store of the job logs). */
+  api: boolean;
   /** What authenticated it. */
   credential: "app-jwt" | "installation-token" | "none";
   /** When the answer was sent (epoch ms). */
@@ -102,6 +104,7 @@ export async function serveFakeGitHub(
     requests.push({
       method,
       path,
+      api: router === fakeCore().router,
       status: response.status,
       ...(operation ? { operation } : {}),
       credential: /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(auth)
