@@ -99,7 +99,8 @@ describe("App JWT clock skew against a GitHub whose clock is off", () => {
       const answer = await waitFor(() => server.fake.comments.find((c) => c.issue === issue), {
         what: () => `the help answer; problems: ${server.problems.join("; ")}`,
       });
-      expect(answer.body).toContain("/orchestrator fix");
+      // The config was read from this GitHub (the token minted here, not at api.github.com).
+      expect(answer.body).toContain("Configured services: `web`, `api`, `worker`.");
       expect(jwtRequests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
         "POST /app/installations/4242/access_tokens 201",
       ]);
