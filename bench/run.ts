@@ -6,12 +6,14 @@ import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
 import { benchLineSplitter } from "./line-splitter.js";
 import { benchRedact } from "./redact.js";
+import { benchGitHubBudget } from "./github-budget.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
   "line-splitter": () => benchLineSplitter(),
   redact: benchRedact,
+  "github-budget": benchGitHubBudget,
 };
 
 const wanted = process.argv.slice(2);

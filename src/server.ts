@@ -7,6 +7,7 @@
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
 import { ProbotOctokit, run, type Probot } from "probot";
+import { appOctokitOptions, createAppPacers } from "./app/client.js";
 import { redactedLogger } from "./redact/logger.js";
 import { redactRequests } from "./redact/octokit-redaction.js";
 import { createRedactor, redact, useProcessRedactor, type Redactor } from "./redact/redactor.js";
@@ -24,13 +25,18 @@ export function appWiring(
   redactor: Redactor,
   options: { level?: string | undefined; destination?: { write(line: string): unknown } } = {},
 ): { log: Logger; Octokit: typeof ProbotOctokit } {
+  const pacers = createAppPacers();
   return {
     log: redactedLogger({
       level: options.level,
       redactor,
       ...(options.destination ? { destination: options.destination } : {}),
     }),
-    Octokit: ProbotOctokit.plugin(redactRequests(redactor)),
+    // JWT with a minute of clock skew, token mints to the configured server, writes paced in bursts
+    // (src/app/client.ts); one set of pacers per server, shared by all its installation clients.
+    Octokit: ProbotOctokit.plugin(redactRequests(redactor)).defaults(
+      (octokitOptions: Record<string, unknown>) => appOctokitOptions(octokitOptions, pacers),
+    ),
   };
 }
 
@@ -54,10 +60,23 @@ export async function startServer(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
-    await startServer();
+    server = await startServer();
   } catch (error) {
     process.stderr.write(`orchestrator: ${redact(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
+  }
+  if (server) {
+    const running = server;
+    // `docker stop` and process managers send SIGTERM (and Node as PID 1 has no default handler).
+    const stop = () => {
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
   }
 }

@@ -7,6 +7,7 @@ import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
 import { createInstallationClient, type InstallationClient } from "../github/installation-client.js";
 import { errorMessage, type RunnerLog } from "../github/log.js";
+import { octokitLog } from "../github/octokit-log.js";
 import { pollLoop } from "../github/poll-loop.js";
 import { createPoller, type PollerOptions } from "../github/poller.js";
 import { startStatusServer, type RunnerHealth } from "../github/status-api.js";
@@ -187,13 +188,4 @@ function defaultClient(env: RunnerGitHubEnv, log: RunnerLog, redactor: Redactor)
     log: octokitLog(log),
     redactor,
   });
-}
-
-/** Octokit logs with console-style arguments; route them into the JSON log. */
-function octokitLog(log: RunnerLog) {
-  const at =
-    (level: keyof RunnerLog) =>
-    (...args: unknown[]) =>
-      log[level]({ source: "octokit" }, args.map(String).join(" "));
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { skewTolerantJwt } from "../../src/github/app-jwt.js";
 import { appIdentity, cachedIdentity, type AppIdentity, type Trust } from "../../src/deploy/app-identity.js";
 import { deriveSigningKey } from "../../src/deploy/signing.js";
 
@@ -25,7 +26,8 @@ export function createRunnerTrust(options: RunnerTrustOptions): RunnerTrust {
   const app = new ProbotOctokit({
     baseUrl: options.baseUrl,
     ...options.octokitOptions,
-    auth: { appId: options.appId, privateKey: options.privateKey },
+    // iat set back a minute, like the installation client: a GitHub whose clock is behind still accepts it.
+    auth: { appId: options.appId, createJwt: skewTolerantJwt(options.privateKey) },
   });
   const identity = cachedIdentity(async (): Promise<AppIdentity> => {
     const { data } = await app.request("GET /app");

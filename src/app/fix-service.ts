@@ -2,7 +2,7 @@ import type { OrchestratorConfig } from "../config/schema.js";
 import { composeServiceName } from "../config/parse.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import { upsertCheckRun } from "../github/check-runs.js";
-import { branchHead, commitChanges, type BranchHead } from "../github/commit-changes.js";
+import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
 import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull-requests.js";
 import { createGitDataReader } from "../github/repo-reader.js";
 import { messageOf, type RepoClient } from "../github/types.js";
@@ -50,7 +50,7 @@ export type FixOutcome =
   | { kind: "planned"; story: FixStory };
 
 export async function loadBase(client: RepoClient): Promise<Base> {
-  const head = await branchHead(client, client.defaultBranch);
+  const head = await branchTip(client, client.defaultBranch);
   const reader = createGitDataReader(client, head.treeSha);
   const files = (await reader.listTree("")).filter((e) => e.type === "blob").map((e) => e.path);
   return { head, reader, files };
@@ -229,6 +229,8 @@ export async function proposeFix(
     body: outbound(renderPrBody(story, { key, repo: `${client.owner}/${client.repo}` })),
   });
   if (created) {
+    // A commit made just now carries no check runs: create them without looking first.
+    const fresh = commit.how !== "converged";
     await addLabel(client, pull.number, FIX_LABEL);
     await upsertCheckRun(client, {
       name: FIX_CHECK,
@@ -237,6 +239,7 @@ export async function proposeFix(
       conclusion: "success",
       output: renderFixCheck(story),
       detailsUrl: pull.url,
+      fresh,
     });
     await upsertCheckRun(client, {
       name: APPROVAL_CHECK,
@@ -248,6 +251,7 @@ export async function proposeFix(
         text: "A new push resets this check; only a review of the current head commit counts.",
       },
       detailsUrl: pull.url,
+      fresh,
     });
     log.info({ pr: pull.number, how: commit.how }, "opened the fix pull request");
   }

@@ -12,6 +12,8 @@ export interface CheckRunInput {
   conclusion?: CheckConclusion;
   output: CheckOutput;
   detailsUrl?: string;
+  /** The commit was just created by this app: no check run can be on it yet, so skip the lookup. */
+  fresh?: boolean;
 }
 
 /**
@@ -20,13 +22,17 @@ export interface CheckRunInput {
  */
 export async function upsertCheckRun(client: RepoClient, input: CheckRunInput): Promise<number> {
   const { octokit, owner, repo } = client;
-  const { data } = await octokit.rest.checks.listForRef({
-    owner,
-    repo,
-    ref: input.headSha,
-    check_name: input.name,
-    filter: "latest",
-  });
+  const existing = input.fresh
+    ? undefined
+    : (
+        await octokit.rest.checks.listForRef({
+          owner,
+          repo,
+          ref: input.headSha,
+          check_name: input.name,
+          filter: "latest",
+        })
+      ).data.check_runs[0];
   const output = {
     title: outbound(input.output.title, 200),
     summary: outbound(input.output.summary),
@@ -36,7 +42,6 @@ export async function upsertCheckRun(client: RepoClient, input: CheckRunInput): 
     input.status === "completed"
       ? { status: "completed" as const, conclusion: input.conclusion ?? "neutral" }
       : { status: "in_progress" as const };
-  const existing = data.check_runs[0];
   if (existing) {
     await octokit.rest.checks.update({
       owner,

@@ -13,6 +13,13 @@ export interface CommitResult {
   how: "created" | "converged" | "moved";
 }
 
+/** The head commit and tree of a branch, in one request (the branches endpoint carries both). */
+export async function branchTip(client: RepoClient, branch: string): Promise<BranchHead> {
+  const { octokit, owner, repo } = client;
+  const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+  return { sha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
+}
+
 /** The head commit and tree of a branch. */
 export async function branchHead(client: RepoClient, branch: string): Promise<BranchHead> {
   const { octokit, owner, repo } = client;
@@ -23,7 +30,7 @@ export async function branchHead(client: RepoClient, branch: string): Promise<Br
 
 /**
  * Commits `changes` on top of `base` and points `branch` at the commit, through the Git Data API
- * (blobs, tree with base_tree, commit, ref). Idempotent by content: when the branch already exists
+ * (tree with base_tree and inline contents, commit, ref). Idempotent by content: when the branch already exists
  * ("Reference already exists"), a branch with the same tree is a concurrent twin and is kept; a branch
  * with another tree is a stale leftover (closed PR, older base) and is moved to the new commit.
  */
@@ -32,16 +39,13 @@ export async function commitChanges(
   input: { base: BranchHead; branch: string; changes: FileChange[]; message: string },
 ): Promise<CommitResult> {
   const { octokit, owner, repo, log } = client;
-  const tree = [];
-  for (const change of input.changes) {
-    const { data: blob } = await octokit.rest.git.createBlob({
-      owner,
-      repo,
-      content: Buffer.from(change.after, "utf8").toString("base64"),
-      encoding: "base64",
-    });
-    tree.push({ path: change.path, mode: fileMode(change.mode), type: "blob" as const, sha: blob.sha });
-  }
+  // Contents go inline in the tree (GitHub stores them as blobs): no request per file.
+  const tree = input.changes.map((change) => ({
+    path: change.path,
+    mode: fileMode(change.mode),
+    type: "blob" as const,
+    content: change.after,
+  }));
   const { data: newTree } = await octokit.rest.git.createTree({
     owner,
     repo,

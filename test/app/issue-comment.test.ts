@@ -120,12 +120,20 @@ describe("issue_comment commands", () => {
       base_tree: string;
       tree: { path: string }[];
     };
-    expect(tree).toMatchObject({
+    // The new contents go inline in the tree: no blob request per file.
+    expect(tree).toEqual({
       base_tree: "t".repeat(40),
-      tree: [{ path: "services/api/requirements.txt", mode: "100644" }],
+      tree: [
+        {
+          path: "services/api/requirements.txt",
+          mode: "100644",
+          type: "blob",
+          content: "flask==3.0.0\nPyYAML==6.0.2\n",
+        },
+      ],
     });
-    const blob = JSON.parse(gh.sent("POST", `${R}/git/blobs`)[0]!.body) as { content: string };
-    expect(Buffer.from(blob.content, "base64").toString()).toBe("flask==3.0.0\nPyYAML==6.0.2\n");
+    expect(gh.sent("POST", `${R}/git/blobs`)).toEqual([]);
+    expect(gh.sent("GET", /\/check-runs/)).toEqual([]);
     expect(gh.bodies()).not.toContain(token);
     expect(gh.requests.some((r) => r.origin.includes("pipelines.actions.example.test"))).toBe(true);
   });

@@ -161,6 +161,25 @@ export function registerGitData(
     return { status: 200, body: refJson(ref, sha) };
   });
 
+  router.on("GET", at("/branches/([^/]+)"), (req) => {
+    const name = req.params[0]!;
+    const sha = store.readRef(`heads/${name}`);
+    const commit = sha ? store.readCommit(sha) : null;
+    if (!sha || !commit) return notFound();
+    return {
+      status: 200,
+      body: {
+        name,
+        protected: false,
+        commit: {
+          sha,
+          url: `${API}${repoPath}/commits/${sha}`,
+          commit: { tree: { sha: commit.tree, url: `${API}${repoPath}/git/trees/${commit.tree}` } },
+        },
+      },
+    };
+  });
+
   // Probot's config loader asks for the raw file; the default branch unless `ref` is given.
   router.on("GET", at("/contents/(.+)"), (req) => {
     const path = req.params[0]!;

@@ -65,7 +65,7 @@ export function registerPulls(router: Router, state: FakeState, store: GitStore)
     if (state.pulls.some((p) => p.state === "open" && p.head.ref === head))
       return unprocessable(`A pull request already exists for ${TEST_OWNER}:${head}.`);
     // Numbers are shared with issues on GitHub; this repository's earlier ones are imaginary.
-    const number = 12 + state.pulls.length;
+    const number = 12 + state.pulls.length + state.issues.length;
     const pull: FakePull = {
       number,
       title: String(req.body.title ?? ""),
@@ -139,7 +139,7 @@ export function registerPulls(router: Router, state: FakeState, store: GitStore)
   );
   router.on("POST", repoRoute("/issues/(\\d+)/comments"), (req) => {
     const issue = Number(req.params[0]);
-    if (!findPull(issue)) return notFound();
+    if (!findPull(issue) && !state.issues.includes(issue)) return notFound();
     const comment: FakeComment = {
       id: state.nextId(),
       issue,

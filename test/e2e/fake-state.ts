@@ -108,20 +108,30 @@ export interface FakeState {
   /** Oldest first, across deployments. */
   statuses: FakeDeploymentStatus[];
   runs: FakeRun[];
+  /** Issue numbers that are not pull requests (comments can go on them too). */
+  issues: number[];
+  /** Repository roles by login (collaborator permission); anyone else has none. */
+  permissions: Map<string, "read" | "triage" | "write" | "maintain" | "admin">;
   /** Every installation token minted. */
   tokens: string[];
   /** Personal access tokens of people (collaborators), by token. */
   userTokens: Map<string, FakeActor>;
+  /** When each minted token expires (the fake's clock, ms). */
+  tokenExpiry: Map<string, number>;
+  /** The fake's clock is this far ahead of the machine's (negative: behind), to test clock skew. */
+  clockOffsetMs: number;
   /** Requests without valid credentials. */
   problems: string[];
   /** Ids for every kind of record, increasing, so "newest first" sorts by id. */
   nextId(): number;
+  /** The fake's clock (machine clock + clockOffsetMs). */
+  nowMs(): number;
   now(): string;
 }
 
 export function createFakeState(): FakeState {
   let id = 1000;
-  return {
+  const state: FakeState = {
     pulls: [],
     reviews: [],
     comments: [],
@@ -129,12 +139,18 @@ export function createFakeState(): FakeState {
     deployments: [],
     statuses: [],
     runs: [],
+    issues: [],
+    permissions: new Map(),
     tokens: [],
     userTokens: new Map(),
+    tokenExpiry: new Map(),
+    clockOffsetMs: 0,
     problems: [],
     nextId: () => ++id,
-    now: () => new Date().toISOString(),
+    nowMs: () => Date.now() + state.clockOffsetMs,
+    now: () => new Date(state.nowMs()).toISOString(),
   };
+  return state;
 }
 
 /** The account a request's credentials act as (the bot for installation tokens). */

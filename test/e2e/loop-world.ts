@@ -52,14 +52,17 @@ auto_fix: true
 
 /**
  * A fixture stack whose main branch has the config, a Python app importing yaml and a requirements
- * file without PyYAML; its bare clone is the "GitHub" remote (the fake's git store) and the workspace's
+ * file without PyYAML (`options.requirements`, default REQUIREMENTS_BEFORE); its bare clone is the "GitHub" remote (the fake's git store) and the workspace's
  * origin; the service is up at main.
  */
-export async function createLoopStack(name: string): Promise<LoopStack> {
+export async function createLoopStack(
+  name: string,
+  options: { requirements?: string } = {},
+): Promise<LoopStack> {
   const stack = await createStack(name);
   const ws = stack.workspace;
   writeFileSync(join(ws, ".github/orchestrator.yml"), config(stack.port));
-  writeFileSync(join(ws, "services/web/requirements.txt"), REQUIREMENTS_BEFORE);
+  writeFileSync(join(ws, "services/web/requirements.txt"), options.requirements ?? REQUIREMENTS_BEFORE);
   writeFileSync(join(ws, "services/web/app.py"), "import yaml\n\nprint(yaml.safe_dump({'ok': True}))\n");
   const dockerfile = join(ws, "services/web/Dockerfile");
   const original = readFileSync(dockerfile, "utf8");

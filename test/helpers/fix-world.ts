@@ -83,23 +83,14 @@ export const API_FILES: RepoFiles = {
 };
 
 /**
- * The default branch head: ref -> commit -> recursive tree (once per delivery), and blobs. Blob reads
+ * The default branch head: branch (commit and tree) -> recursive tree (once per delivery), and blobs. Blob reads
  * are optional: which files the planner opens is its own business.
  */
 export function mockDefaultHead(gh: GitHubHarness, files: RepoFiles = API_FILES, times = 1): void {
   gh.github
-    .get(`${R}/git/ref/heads%2Fmain`)
+    .get(`${R}/branches/main`)
     .times(times)
-    .reply(200, {
-      ref: "refs/heads/main",
-      node_id: "x",
-      url: "https://api.github.com",
-      object: { sha: BASE_SHA, type: "commit", url: "https://api.github.com" },
-    });
-  gh.github
-    .get(`${R}/git/commits/${BASE_SHA}`)
-    .times(times)
-    .reply(200, { sha: BASE_SHA, tree: { sha: BASE_TREE, url: "" }, parents: [] });
+    .reply(200, { name: "main", commit: { sha: BASE_SHA, commit: { tree: { sha: BASE_TREE } } } });
   const tree = Object.entries(files).map(([path, f], i) => ({
     path,
     mode: typeof f === "string" ? "100644" : (f.mode ?? "100644"),
@@ -199,16 +190,8 @@ export function mockPullsForBranch(gh: GitHubHarness, branch: string, pulls: obj
 export const NEW_COMMIT = "c".repeat(40);
 export const NEW_TREE = "d".repeat(40);
 
-/** Blob, tree, commit and ref for one new branch. `ref`: 201 created, or 422 for an existing branch. */
-export function mockCommit(
-  gh: GitHubHarness,
-  branch: string,
-  options: { blobs?: number; ref?: 201 | 422 } = {},
-): void {
-  gh.github
-    .post(`${R}/git/blobs`)
-    .times(options.blobs ?? 1)
-    .reply(201, { sha: "e".repeat(40), url: "" });
+/** Tree (contents inline), commit and ref for one new branch. `ref`: 201 created, or 422 for an existing branch. */
+export function mockCommit(gh: GitHubHarness, branch: string, options: { ref?: 201 | 422 } = {}): void {
   gh.github.post(`${R}/git/trees`).reply(201, { sha: NEW_TREE, url: "", tree: [], truncated: false });
   gh.github.post(`${R}/git/commits`).reply(201, { sha: NEW_COMMIT, tree: { sha: NEW_TREE }, parents: [] });
   if ((options.ref ?? 201) === 201) {
@@ -253,10 +236,12 @@ export function mockOpenPull(
   gh.github
     .post(`${R}/issues/${number}/labels`, { labels: ["orchestrator"] })
     .reply(200, [{ name: "orchestrator" }]);
+  // Looked up only when the branch converged on an existing commit (a fresh commit has none).
   for (const name of ["orchestrator / fix", "orchestrator / approval"]) {
     gh.github
       .get(`${R}/commits/${NEW_COMMIT}/check-runs`)
       .query({ check_name: name, filter: "latest" })
+      .optionally()
       .reply(200, { total_count: 0, check_runs: [] });
   }
   gh.github
