@@ -11,6 +11,7 @@ import {
 import { join } from "node:path";
 import { redactor } from "../../src/redact/redactor.js";
 import type { JournalEvent } from "./events.js";
+import { failpointAfter } from "./failpoint.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
 
@@ -43,6 +44,7 @@ export function appendEvent(dir: string, event: JournalEvent): void {
   } finally {
     closeSync(fd);
   }
+  failpointAfter(event);
 }
 
 /** Reads a run's events; a torn last line (killed mid-write) is ignored, torn lines elsewhere are an error. */
