@@ -36,6 +36,8 @@ export interface KillOutcome {
   status: string | null;
   served: string | null;
   problems: string[];
+  /** Killed deploy + restart + checks, ms. */
+  ms: number;
 }
 
 export interface Attempt {
@@ -102,7 +104,10 @@ function describeExit(exit: RunnerExit): string {
 }
 
 /** Deploys `attempt` cleanly (no failpoint); returns the run's journal. */
-export async function cleanDeploy(spec: PathSpec, attempt: Attempt): Promise<{ exit: RunnerExit; events: JournalEvent[] }> {
+export async function cleanDeploy(
+  spec: PathSpec,
+  attempt: Attempt,
+): Promise<{ exit: RunnerExit; events: JournalEvent[] }> {
   const known = new Set(listRunIds(spec.stack.stateDir));
   const exit = await runRunner(["deploy", "web", "--ref", attempt.ref], runnerEnv(spec.stack));
   const runId = newRunId(spec.stack, known);
@@ -117,6 +122,7 @@ export async function exerciseKillPoint(
   serviceImage: string | null,
 ): Promise<KillOutcome> {
   const { stack } = spec;
+  const began = Date.now();
   const problems: string[] = [];
   const before = await served(stack);
   const known = new Set(listRunIds(stack.stateDir));
@@ -124,7 +130,15 @@ export async function exerciseKillPoint(
   if (killed.signal !== "SIGKILL")
     problems.push(`the failpoint did not fire (${describeExit(killed)}): ${killed.output.slice(-400)}`);
   const runId = newRunId(stack, known);
-  if (!runId) return { point, runId, status: null, served: before, problems: [...problems, "no run journaled"] };
+  if (!runId)
+    return {
+      point,
+      runId,
+      status: null,
+      served: before,
+      problems: [...problems, "no run journaled"],
+      ms: Date.now() - began,
+    };
 
   const restarted = await runRunner(["reconcile"], runnerEnv(stack));
   if (restarted.signal || (restarted.code !== 0 && restarted.code !== 1))
@@ -162,13 +176,17 @@ export async function exerciseKillPoint(
 
   const again = await runRunner(["reconcile"], runnerEnv(stack));
   if (again.code !== 0 || !again.output.includes("nothing to reconcile"))
-    problems.push(`a second reconcile still found work (${describeExit(again)}): ${again.output.slice(-300)}`);
+    problems.push(
+      `a second reconcile still found work (${describeExit(again)}): ${again.output.slice(-300)}`,
+    );
   const listed = await runRunner(["runs", "--json", "--limit", "1"], runnerEnv(stack));
-  const row = (JSON.parse(listed.output || "[]") as Array<{ runId: string; status: string; reported: boolean }>)[0];
+  const row = (
+    JSON.parse(listed.output || "[]") as Array<{ runId: string; status: string; reported: boolean }>
+  )[0];
   if (!row || row.runId !== runId || row.status !== status || !row.reported)
     problems.push(`\`runs\` shows ${JSON.stringify(row)} (want ${runId} ${status} reported)`);
 
-  return { point, runId, status, served: now, problems };
+  return { point, runId, status, served: now, problems, ms: Date.now() - began };
 }
 
 /** A one-line-per-point table for the test log. */
@@ -176,7 +194,7 @@ export function renderOutcomes(outcomes: KillOutcome[]): string {
   return outcomes
     .map(
       (o) =>
-        `${o.problems.length === 0 ? "ok  " : "FAIL"} ${o.point.spec.padEnd(36)} -> ${String(o.status).padEnd(12)} serves ${o.served}${o.problems.length ? `\n       ${o.problems.join("\n       ")}` : ""}`,
+        `${o.problems.length === 0 ? "ok  " : "FAIL"} ${o.point.spec.padEnd(36)} -> ${String(o.status).padEnd(12)} serves ${String(o.served).padEnd(6)} ${String(o.ms).padStart(6)} ms${o.problems.length ? `\n       ${o.problems.join("\n       ")}` : ""}`,
     )
     .join("\n");
 }
