@@ -6,6 +6,7 @@ import { isTransient } from "../github/backoff.js";
 import { createGitHubReporter } from "../github/github-reporter.js";
 import { createInstallationClient, type InstallationClient } from "../github/installation-client.js";
 import { errorMessage, type RunnerLog } from "../github/log.js";
+import { octokitLog } from "../github/octokit-log.js";
 import { pollLoop } from "../github/poll-loop.js";
 import { createPoller, type PollerOptions } from "../github/poller.js";
 import { startStatusServer, type RunnerHealth } from "../github/status-api.js";
@@ -164,13 +165,4 @@ function defaultClient(env: RunnerGitHubEnv, log: RunnerLog): InstallationClient
     baseUrl: env.baseUrl,
     log: octokitLog(log),
   });
-}
-
-/** Octokit logs with console-style arguments; route them into the JSON log. */
-function octokitLog(log: RunnerLog) {
-  const at =
-    (level: keyof RunnerLog) =>
-    (...args: unknown[]) =>
-      log[level]({ source: "octokit" }, args.map(String).join(" "));
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

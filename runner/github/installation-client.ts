@@ -1,15 +1,10 @@
 import { ProbotOctokit } from "probot";
 import { redactor } from "../../src/redact/redactor.js";
+import { skewTolerantJwt } from "../../src/github/app-jwt.js";
+import type { OctokitLog } from "./octokit-log.js";
 
 /** The Octokit the runner uses: Probot's (retry, throttling, pagination, enterprise compatibility). */
 export type RunnerOctokit = InstanceType<typeof ProbotOctokit>;
-
-interface OctokitLog {
-  debug: (...args: unknown[]) => void;
-  info: (...args: unknown[]) => void;
-  warn: (...args: unknown[]) => void;
-  error: (...args: unknown[]) => void;
-}
 
 export interface InstallationClientOptions {
   appId: number;
@@ -55,7 +50,8 @@ export function createInstallationClient(options: InstallationClientOptions): In
   };
   const app = new ProbotOctokit({
     ...common,
-    auth: { appId: options.appId, privateKey: options.privateKey },
+    // iat set back a minute: a GitHub whose clock is behind ours still accepts the JWT.
+    auth: { appId: options.appId, createJwt: skewTolerantJwt(options.privateKey, now) },
   });
   let installationId: number | null = null;
   let current: Minted | null = null;

@@ -12,7 +12,13 @@ import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js
 import { deploymentJson, registerChecksAndDeployments, statusJson } from "./fake-deployments.js";
 import { notFound, registerGitData } from "./fake-git-data.js";
 import { headSha, pullJson, registerPulls } from "./fake-pulls.js";
-import { createRouter, installRouter, type FakeRequest, type FakeResponse } from "./fake-router.js";
+import {
+  createRouter,
+  installRouter,
+  type FakeRequest,
+  type FakeResponse,
+  type Router,
+} from "./fake-router.js";
 import {
   REPO_PATH,
   WEB,
@@ -62,18 +68,44 @@ export interface FakeGitHub {
   statusJson(status: FakeDeploymentStatus): Record<string, unknown>;
 }
 
+/** How the fake is reached: the default serves api.github.com through nock (the in-process tests). */
+export interface FakeOptions {
+  defaultBranch?: string;
+  /** Where the job logs' pre-signed URLs point. */
+  blobOrigin?: string;
+  /** Checks an App JWT (signature, claims, clock); returns why it is refused, or null. */
+  verifyAppJwt?: (jwt: string, state: FakeState) => string | null;
+}
+
+/** The fake and its parts, for the transports that serve it (nock here, HTTP in fake-github-server.ts). */
+export interface FakeCore {
+  fake: FakeGitHub;
+  state: FakeState;
+  /** The REST API, paths without any base path. */
+  router: Router;
+  /** The blob host of the job logs. */
+  logRouter: Router;
+}
+
 export function createFakeGitHub(gh: GitHubHarness, store: GitStore, defaultBranch = "main"): FakeGitHub {
+  const core = buildFakeGitHub(store, { defaultBranch });
+  installRouter(gh.github, core.router);
+  installRouter(gh.scope(BLOB_HOST), core.logRouter);
+  return core.fake;
+}
+
+export function buildFakeGitHub(store: GitStore, options: FakeOptions = {}): FakeCore {
+  const defaultBranch = options.defaultBranch ?? "main";
+  const blobOrigin = options.blobOrigin ?? BLOB_HOST;
   const state = createFakeState();
-  const router = createRouter((req) => authorize(req, state));
+  const router = createRouter((req) => authorize(req, state, options.verifyAppJwt));
   const logRouter = createRouter();
 
   registerInstallation(router, state);
   registerGitData(router, REPO_PATH, store, defaultBranch);
   registerPulls(router, state, store);
   registerChecksAndDeployments(router, state, store);
-  registerActions(router, logRouter, state);
-  installRouter(gh.github, router);
-  installRouter(gh.scope(BLOB_HOST), logRouter);
+  registerActions(router, logRouter, state, blobOrigin);
 
   const fake: FakeGitHub = {
     store,
@@ -144,11 +176,11 @@ export function createFakeGitHub(gh: GitHubHarness, store: GitStore, defaultBran
     deploymentJson,
     statusJson: (status) => statusJson(state, status),
   };
-  return fake;
+  return { fake, state, router, logRouter };
 }
 
 /** The App's installation on the repository, and installation tokens (recorded as minted). */
-function registerInstallation(router: ReturnType<typeof createRouter>, state: FakeState): void {
+function registerInstallation(router: Router, state: FakeState): void {
   router.on("GET", repoRoute("/installation"), () =>
     ok({ id: TEST_INSTALLATION_ID, account: { login: TEST_OWNER }, app_slug: "orchestrator" }),
   );
@@ -156,11 +188,13 @@ function registerInstallation(router: ReturnType<typeof createRouter>, state: Fa
     if (Number(req.params[0]) !== TEST_INSTALLATION_ID) return notFound();
     const token = `ghs_${randomUUID().replace(/-/g, "")}E2E`;
     state.tokens.push(token);
+    const expiresAt = state.nowMs() + 3_600_000;
+    state.tokenExpiry.set(token, expiresAt);
     const permissions = { contents: "write", pull_requests: "write", issues: "write", checks: "write" };
     return ok(
       {
         token,
-        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        expires_at: new Date(expiresAt).toISOString(),
         permissions: { ...permissions, deployments: "write" },
         repository_selection: "selected",
       },
@@ -170,11 +204,7 @@ function registerInstallation(router: ReturnType<typeof createRouter>, state: Fa
 }
 
 /** Jobs of a workflow run, and their logs: a 302 to a pre-signed URL on the blob host. */
-function registerActions(
-  router: ReturnType<typeof createRouter>,
-  logRouter: ReturnType<typeof createRouter>,
-  state: FakeState,
-): void {
+function registerActions(router: Router, logRouter: Router, state: FakeState, blobOrigin: string): void {
   const job = (id: string | undefined) => state.runs.flatMap((r) => r.jobs).find((j) => j.id === Number(id));
   router.on("GET", repoRoute("/actions/runs/(\\d+)/jobs"), (req) => {
     const run = state.runs.find((r) => r.id === Number(req.params[0]));
@@ -195,7 +225,7 @@ function registerActions(
   router.on("GET", repoRoute("/actions/jobs/(\\d+)/logs"), (req) => {
     const found = job(req.params[0]);
     if (!found) return notFound();
-    return { status: 302, headers: { location: `${BLOB_HOST}/logs/${found.id}.txt?sig=e2e-signature` } };
+    return { status: 302, headers: { location: `${blobOrigin}/logs/${found.id}.txt?sig=e2e-signature` } };
   });
   logRouter.on("GET", /^\/logs\/(\d+)\.txt$/, (req) => {
     const found = job(req.params[0]);
@@ -206,17 +236,35 @@ function registerActions(
 }
 
 /**
- * Like GitHub: the App's JWT for App endpoints, a minted installation token for everything else.
- * Anything else is a 401 and a recorded problem.
+ * Like GitHub: the App's JWT for App endpoints, a minted, unexpired installation token for everything
+ * else. Anything else is a 401 and a recorded problem.
  */
-function authorize(req: FakeRequest, state: FakeState): FakeResponse | null {
+function authorize(
+  req: FakeRequest,
+  state: FakeState,
+  verifyAppJwt: FakeOptions["verifyAppJwt"],
+): FakeResponse | null {
   const auth = String(req.headers.authorization ?? "");
-  const appEndpoint = req.path.startsWith("/app/") || req.path.endsWith("/installation");
-  const valid = appEndpoint
-    ? /^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(auth)
-    : state.tokens.some((t) => auth === `token ${t}` || auth === `bearer ${t}`);
-  if (valid) return null;
-  const what = appEndpoint ? "no App JWT" : "no installation token";
-  state.problems.push(`${req.method} ${req.path}: ${what} (${auth.slice(0, 12) || "none"})`);
-  return { status: 401, body: { message: "Bad credentials" } };
+  const appEndpoint =
+    req.path === "/app" || req.path.startsWith("/app/") || req.path.endsWith("/installation");
+  let refusal: string | null;
+  if (appEndpoint) {
+    const jwt = /^bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(auth)?.[1];
+    refusal = !jwt ? "no App JWT" : (verifyAppJwt?.(jwt, state) ?? null);
+  } else {
+    const token = /^(?:token|bearer) (\S+)$/i.exec(auth)?.[1];
+    const expiry = token ? state.tokenExpiry.get(token) : undefined;
+    refusal =
+      expiry === undefined
+        ? "no installation token"
+        : expiry <= state.nowMs()
+          ? "expired installation token"
+          : null;
+  }
+  if (refusal === null) return null;
+  state.problems.push(`${req.method} ${req.path}: ${refusal} (${auth.slice(0, 12) || "none"})`);
+  return {
+    status: 401,
+    body: { message: refusal.startsWith("'") ? refusal : "Bad credentials" },
+  };
 }

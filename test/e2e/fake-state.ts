@@ -101,16 +101,22 @@ export interface FakeState {
   runs: FakeRun[];
   /** Every installation token minted. */
   tokens: string[];
+  /** When each minted token expires (the fake's clock, ms). */
+  tokenExpiry: Map<string, number>;
+  /** The fake's clock is this far ahead of the machine's (negative: behind), to test clock skew. */
+  clockOffsetMs: number;
   /** Requests without valid credentials. */
   problems: string[];
   /** Ids for every kind of record, increasing, so "newest first" sorts by id. */
   nextId(): number;
+  /** The fake's clock (machine clock + clockOffsetMs). */
+  nowMs(): number;
   now(): string;
 }
 
 export function createFakeState(): FakeState {
   let id = 1000;
-  return {
+  const state: FakeState = {
     pulls: [],
     reviews: [],
     comments: [],
@@ -119,10 +125,14 @@ export function createFakeState(): FakeState {
     statuses: [],
     runs: [],
     tokens: [],
+    tokenExpiry: new Map(),
+    clockOffsetMs: 0,
     problems: [],
     nextId: () => ++id,
-    now: () => new Date().toISOString(),
+    nowMs: () => Date.now() + state.clockOffsetMs,
+    now: () => new Date(state.nowMs()).toISOString(),
   };
+  return state;
 }
 
 /** A route pattern under the test repository, e.g. repoRoute("/pulls/(\\d+)"). */
