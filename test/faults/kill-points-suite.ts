@@ -14,10 +14,16 @@ import {
   type PathSpec,
 } from "./kill-points.js";
 
-/** A shorter watch window keeps ~20 deploys per path within a few minutes; nothing else changes. */
+/**
+ * A shorter watch window and health timeout keep ~20 deploys per path within minutes (the fixture's
+ * httpd answers at once, so a good version never needs them); nothing else changes.
+ */
 export function shortenWatch(stack: Stack): void {
   const path = join(stack.workspace, ".github/orchestrator.yml");
-  writeFileSync(path, readFileSync(path, "utf8").replace(/watch: \S+/, "watch: 1s"));
+  const text = readFileSync(path, "utf8");
+  if (!/watch: \S+/.test(text) || !/timeout: \S+/.test(text))
+    throw new Error(`the fixture config ${path} changed: no health timeout/watch to shorten`);
+  writeFileSync(path, text.replace(/watch: \S+/, "watch: 1s").replace(/timeout: \S+/, "timeout: 5s"));
   stack.git("commit", "-q", "-am", "short watch window");
 }
 
