@@ -41,7 +41,10 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
     shortenWatch(stack);
     const originDir = join(stack.root, "origin.git");
     execFileSync("git", ["clone", "-q", "--bare", stack.workspace, originDir]);
-    server = await serveFakeGitHub(openGitStore(originDir), { appId: TEST_APP_ID, privateKey: testPrivateKey() });
+    server = await serveFakeGitHub(openGitStore(originDir), {
+      appId: TEST_APP_ID,
+      privateKey: testPrivateKey(),
+    });
     const remote = `http://${server.host}/${TEST_OWNER}/${TEST_REPO}.git`;
     stack.git("config", `url.${originDir}.insteadOf`, remote);
     stack.git("remote", "add", "origin", remote);
@@ -100,7 +103,8 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
     return { id, sha, version };
   }
 
-  const statesOf = (id: number) => server.state.statuses.filter((s) => s.deployment === id).map((s) => s.state);
+  const statesOf = (id: number) =>
+    server.state.statuses.filter((s) => s.deployment === id).map((s) => s.state);
   const runOf = (id: number) =>
     listRunIds(stack.stateDir).find((runId) =>
       readEvents(runDir(stack.stateDir, runId)).some(
@@ -110,10 +114,15 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
 
   /** `start` until the deployment has its final status and its run is reported, then SIGTERM. */
   async function startUntilReported(id: number, failpoint?: string): Promise<string> {
-    const runner = startRunner(["start"], { ...env, ...(failpoint ? { ORCHESTRATOR_FAILPOINT: failpoint } : {}) }, 240_000);
+    const runner = startRunner(
+      ["start"],
+      { ...env, ...(failpoint ? { ORCHESTRATOR_FAILPOINT: failpoint } : {}) },
+      240_000,
+    );
     if (failpoint) {
       const exit = await runner.exited;
-      if (exit.signal !== "SIGKILL") throw new Error(`the failpoint ${failpoint} did not fire: ${exit.output.slice(-600)}`);
+      if (exit.signal !== "SIGKILL")
+        throw new Error(`the failpoint ${failpoint} did not fire: ${exit.output.slice(-600)}`);
       return exit.output;
     }
     let gone = false;
@@ -134,7 +143,8 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
     });
     runner.kill("SIGTERM");
     const exit = await runner.exited;
-    if (exit.code !== 0) throw new Error(`start exited ${exit.code ?? exit.signal}: ${exit.output.slice(-600)}`);
+    if (exit.code !== 0)
+      throw new Error(`start exited ${exit.code ?? exit.signal}: ${exit.output.slice(-600)}`);
     return exit.output;
   }
 
@@ -149,7 +159,9 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
     const events = runId ? readEvents(runDir(stack.stateDir, runId)) : [];
     const results = events.flatMap((e) => (e.type === "result" ? [e.result] : []));
     if (results.length !== 1 || events.filter((e) => e.type === "reported").length !== 1)
-      problems.push(`journal: ${results.length} results, ${events.filter((e) => e.type === "reported").length} reports`);
+      problems.push(
+        `journal: ${results.length} results, ${events.filter((e) => e.type === "reported").length} reports`,
+      );
     const status = results[0]?.status;
     const states = statesOf(id);
     const finals = states.filter((s) => TERMINAL.has(s));
@@ -158,7 +170,9 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
       problems.push(`final status ${finals[0]} but the run ended ${status}`);
     const comments = server.state.comments.filter((c) => c.body.includes(deployCommentMarker(id)));
     if (comments.length !== 1) problems.push(`${comments.length} PR comments for the deployment`);
-    const checks = server.state.checkRuns.filter((c) => c.name === deployCheckName("web") && c.head_sha === sha);
+    const checks = server.state.checkRuns.filter(
+      (c) => c.name === deployCheckName("web") && c.head_sha === sha,
+    );
     if (checks.length !== 1 || checks[0]!.status !== "completed")
       problems.push(`check runs: ${JSON.stringify(checks.map((c) => [c.status, c.conclusion]))}`);
     else if ((checks[0]!.conclusion === "success") !== (status === "success"))
@@ -195,12 +209,16 @@ describeDocker("kill points along a GitHub deployment (start, fake GitHub over H
       }
       if (problems.length === 0) recovered += 1;
       const runId = runOf(id);
-      const status = runId ? readEvents(runDir(stack.stateDir, runId)).find((e) => e.type === "result") : undefined;
+      const status = runId
+        ? readEvents(runDir(stack.stateDir, runId)).find((e) => e.type === "result")
+        : undefined;
       rows.push(
         `${problems.length ? "FAIL" : "ok  "} ${point.spec.padEnd(36)} -> ${String(status?.type === "result" ? status.result.status : null).padEnd(12)} ${statesOf(id).join(",").padEnd(20)} ${Date.now() - began} ms${problems.length ? `\n       ${problems.join("\n       ")}` : ""}`,
       );
     }
-    console.log(`GitHub runs (start):\n${rows.join("\n")}\n${points.length} kill points, ${recovered} recovered`);
+    console.log(
+      `GitHub runs (start):\n${rows.join("\n")}\n${points.length} kill points, ${recovered} recovered`,
+    );
 
     // The next deployment runs normally.
     const next = queue(999);
