@@ -41,7 +41,7 @@ describeDocker("the Docker daemon stopped during a build and started again (seco
     // A build step that takes long enough to pull the daemon out from under it.
     const dockerfile = readFileSync(join(stack.workspace, "services/web/Dockerfile"), "utf8").replace(
       "COPY www /www",
-      'RUN ["/bin/sleep", "10"]\nCOPY www /www',
+      'RUN ["/bin/sleep", "20"]\nCOPY www /www',
     );
     const ref = stack.variant("slow-v2", {
       "services/web/Dockerfile": dockerfile,
