@@ -19,6 +19,12 @@ export interface DeploymentClaim {
   checkRunId?: number;
   /** Set once the final deployment status was accepted by GitHub: a retried report never posts it twice. */
   finalStatusPosted?: boolean;
+  /**
+   * Deployment status states this runner has sent at least once, recorded before each is sent. GitHub
+   * may store a status and the answer still get lost (a 502 from a proxy): a state sent before is
+   * looked up on GitHub before it is sent again.
+   */
+  statusesSent?: string[];
   /** When the runtime-failure `repository_dispatch` for this run was accepted: a restart never resends it. */
   runtimeFailureDispatchedAt?: string;
 }

@@ -12,7 +12,7 @@ import {
   type DeploymentClaim,
   type GitHubRunMeta,
 } from "./claims.js";
-import { createStatus, type GitHubRepo } from "./deployments.js";
+import { createStatus, latestStatus, type GitHubRepo, type StatusInput } from "./deployments.js";
 import { sendRepositoryDispatch } from "./dispatch.js";
 import { errorMessage, type RunnerLog } from "./log.js";
 import {
@@ -131,6 +131,27 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       problems.push(error);
     }
     return { commentUrl, problems };
+  }
+
+  /**
+   * Posts a deployment status at most once per state: when this state was sent before and its answer
+   * never came back, GitHub may have stored it anyway, so the newest status is read first and the post
+   * is skipped when it already says this. Returns false when it was skipped.
+   */
+  async function postStatusOnce(deploymentId: number, input: StatusInput): Promise<boolean> {
+    const sent = readClaim(stateDir, deploymentId)?.statusesSent ?? [];
+    if (sent.includes(input.state)) {
+      const latest = await latestStatus(gh, deploymentId);
+      if (latest?.state === input.state) {
+        log.info(
+          { deploymentId, state: input.state },
+          `deployment #${deploymentId} already shows ${input.state} (an earlier answer was lost); not posting it again`,
+        );
+        return false;
+      }
+    } else updateClaim(stateDir, deploymentId, { statusesSent: [...sent, input.state] });
+    await createStatus(gh, deploymentId, input);
+    return true;
   }
 
   /** Logs permanent failures and gives up on them; throws when any failure is worth a retry. */
@@ -257,7 +278,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       if (!readClaim(stateDir, meta.deploymentId)?.finalStatusPosted) {
         const status = finalStatus(result);
         try {
-          await createStatus(gh, meta.deploymentId, {
+          await postStatusOnce(meta.deploymentId, {
             ...status,
             environmentUrl: result.status === "success" ? meta.environmentUrl : null,
             logUrl: commentUrl,
@@ -280,7 +301,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       const claim = claimFor(meta, service);
       const { commentUrl, problems } = await publish(claim, baseModel(meta, service), null);
       try {
-        await createStatus(gh, meta.deploymentId, {
+        await postStatusOnce(meta.deploymentId, {
           state: "in_progress",
           description: `runner ${runner} is deploying ${meta.sha.slice(0, 12)}`,
           logUrl: commentUrl,
@@ -326,7 +347,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
         "failed",
       );
       try {
-        await createStatus(gh, meta.deploymentId, {
+        await postStatusOnce(meta.deploymentId, {
           state: "error",
           description: `could not start: ${reason}`,
           logUrl: commentUrl,

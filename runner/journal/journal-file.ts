@@ -5,6 +5,7 @@ import { appendLine, nodeAppendIo, type AppendIo } from "./append-line.js";
 import type { JournalEvent } from "./events.js";
 import { parseJournalText } from "./journal-lines.js";
 import { quarantineLines, warnJournal, type JournalWarn } from "./quarantine.js";
+import { failpointAfter } from "./failpoint.js";
 
 export { JournalWriteError } from "./append-line.js";
 
@@ -33,6 +34,7 @@ export function createRunDir(stateDir: string, runId: string): string {
  */
 export function appendEvent(dir: string, event: JournalEvent, io: AppendIo = nodeAppendIo): void {
   appendLine(join(dir, JOURNAL_FILE), `${JSON.stringify(redactor.redactDeep(event))}\n`, io);
+  failpointAfter(event);
 }
 
 /**

@@ -4,7 +4,8 @@ import { readEvents } from "../journal/journal-file.js";
 import { recoveryAction, viewRun } from "../journal/run-view.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { RunContext } from "./run-context.js";
-import { finishRun, restoreWorkspace, rollback } from "./steps.js";
+import { abandonRun } from "./abandon.js";
+import { finishRun, rollback } from "./steps.js";
 
 /** Thrown when a run could not be finished after an error; the original error is kept as `cause`. */
 export class UnfinishedRunError extends Error {
@@ -35,14 +36,7 @@ export async function finishInterrupted(ctx: RunContext, error: unknown): Promis
     // The artifact may be what failed; the journal and the result still say why.
   }
   try {
-    if (action === "abandon") {
-      const workspaceSha = await restoreWorkspace(ctx);
-      return await finishRun(ctx, {
-        status: "failed",
-        reason: `${why}; the running container was not touched`,
-        workspaceSha,
-      });
-    }
+    if (action === "abandon") return await abandonRun(ctx, view, why);
     // `settle` or `rollback`: the service was touched, and this run never verified it to the end.
     return await finishRun(ctx, await rollback(ctx, why, null));
   } catch (second) {

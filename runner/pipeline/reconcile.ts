@@ -13,7 +13,9 @@ import { silentReporter, type DeployReporter } from "./reporter.js";
 import type { RunContext } from "./run-context.js";
 import { isRunActive } from "./active-runs.js";
 import { finishInterrupted } from "./interrupted.js";
-import { finishRun, reportResult, restoreWorkspace, rollback, summarizeVerify, verifyStep } from "./steps.js";
+import { abandonRun } from "./abandon.js";
+import { clearStaleLocks } from "./stale-locks.js";
+import { finishRun, reportResult, rollback, summarizeVerify, verifyStep } from "./steps.js";
 
 export interface ReconcileOptions {
   stateDir: string;
@@ -66,6 +68,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       lock.release();
     }
   }
+  // A runner killed after its last journal event (the report) still held the lock: free it now.
+  await clearStaleLocks(options.stateDir);
   return outcomes;
 }
 
@@ -88,13 +92,8 @@ async function recoverRun(
   );
 
   if (action === "abandon") {
-    const workspaceSha = view.workspaceHeadBefore ? await restoreWorkspace(ctx) : null;
     const where = view.startedSteps.at(-1) ?? "start";
-    return finishRun(ctx, {
-      status: "failed",
-      reason: `the runner stopped during '${where}', before the restart; the running container was not touched`,
-      workspaceSha,
-    });
+    return abandonRun(ctx, view, `the runner stopped during '${where}', before the restart`);
   }
   if (action === "settle") {
     // Keep what runs only if it is the image this run built and it verifies now.

@@ -358,6 +358,8 @@ describe("GitHub failing during the final report", () => {
     // Next pass: the report is retried from the journal (check run updated again in place, status
     // posted), and the list is read again in full because the failed pass did not keep its ETag.
     gh.github.patch(`${REPO_PATH}/check-runs/900`).reply(200, { id: 900 });
+    // The status was sent before without an answer: the retry reads the newest one first.
+    statuses(101).reply(200, [status("in_progress")]);
     postStatus(101).reply(201, {});
     listDeployments().reply(200, [deployment(101, "web", { pr: null })], { etag: '"e2"' });
     statuses(101).reply(200, [status("success")]);

@@ -246,6 +246,11 @@ describe("exactly once", () => {
     // A new runner process (fresh client, reporter and poller; same state dir) reconciles and reports it.
     mockAuth(gh);
     gh.github.patch(`${REPO_PATH}/check-runs/900`).reply(200, { id: 900 });
+    // The final status was sent before without an answer: the newest status is read first.
+    gh.github
+      .get(`${REPO_PATH}/deployments/101/statuses`)
+      .query({ per_page: "1" })
+      .reply(200, [status("in_progress")]);
     postStatus().reply(201, {});
     listDeployments().reply(200, [deployment(101, "web", { pr: null })]);
     gh.github
