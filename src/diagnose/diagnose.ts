@@ -1,5 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import { Collector } from "./collector.js";
+import { DISTRO_TRIGGERS } from "./distro.js";
+import type { DeclaredDependencies } from "./manifests.js";
 import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
 import { scanLines, type LogInput } from "./line-scanner.js";
 import { indexProjectFiles } from "./project-index.js";
@@ -17,6 +19,10 @@ export interface DiagnoseOptions {
   maxBytes?: number;
   /** Diagnosers to use instead of the registry's (tests, experiments). */
   diagnosers?: readonly Diagnoser[];
+  /** What the service's manifests declare: such a package is never proposed again ("declared but not installed"). */
+  declared?: DeclaredDependencies;
+  /** The service Dockerfile's base image: it decides Debian or Alpine package names. */
+  dockerBase?: string | null;
 }
 
 /**
@@ -32,13 +38,18 @@ export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}
     );
   }
   const diagnosers = options.diagnosers ?? list();
-  const collector = new Collector(diagnosers, {
-    maps: toMaps(options.maps),
-    project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
-  });
+  const collector = new Collector(
+    diagnosers,
+    {
+      maps: toMaps(options.maps),
+      project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
+      declared: options.declared ?? null,
+    },
+    options.dockerBase ?? null,
+  );
   const { bytesRead, truncated, tail } = await scanLines(input, {
     maxBytes,
-    prefilter: buildPrefilter(diagnosers.flatMap((d) => d.triggers)),
+    prefilter: buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]),
     onLine: collector.onLine,
   });
   collector.readTail(tail);

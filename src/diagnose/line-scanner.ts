@@ -5,7 +5,7 @@ export type LogInput = NodeJS.ReadableStream | AsyncIterable<Buffer | string> | 
 
 /** Longest line kept whole; the rest of a longer line is skipped (its head is still scanned). */
 export const MAX_LINE_CHARS = 64 * 1024;
-const CONTEXT_LINES = 4;
+const CONTEXT_LINES = 16;
 const MAX_CONTEXT_LINE_CHARS = 2048;
 const STRING_SLICE_CHARS = 1 << 20;
 /** How much of the end of the log is kept for the final look (service hints, non-dependency failures). */

@@ -473,6 +473,7 @@ export const GENERIC_PROJECT_NAMES: ReadonlySet<string> = new Set([
   "settings",
   "tests",
   "test",
+  "conftest",
   "api",
   "server",
   "client",

@@ -1,6 +1,10 @@
 import type { Diagnoser, Observation } from "../diagnoser.js";
-import { resolveNodeModule } from "../names/node-name.js";
+import { builtinModules } from "node:module";
+import { localSpecifierReason, resolveNodeModule } from "../names/node-name.js";
 import { QUOTED_IN_ASSERTION } from "./evidence.js";
+import { foreignRequirerReason, requirerPath } from "./requirer.js";
+
+const BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
 const QUOTED = String.raw`['"]([^'"\s]+)['"]`;
 const PATTERNS = [
@@ -36,7 +40,18 @@ export const nodeModuleDiagnoser: Diagnoser = {
       const [next, requirer] = context.after;
       if (next?.trim() === "Require stack:" && requirer?.trim().startsWith("- "))
         evidence.push(next, requirer);
-      return { missing: match[1]!, evidence };
+      const missing = match[1]!;
+      const bare = missing.replace(/^node:/, "");
+      if (localSpecifierReason(missing) || BUILTINS.has(bare) || BUILTINS.has(bare.split("/")[0]!))
+        return { missing, evidence };
+      const from = requirerPath(line, context.before, context.after);
+      const foreign = from ? foreignRequirerReason(missing, from) : null;
+      if (foreign) {
+        const frame = context.after.find((l) => l.includes(from!));
+        if (frame && !evidence.includes(frame)) evidence.push(frame);
+        return { missing, evidence, notFixable: foreign };
+      }
+      return { missing, evidence };
     }
     return null;
   },
