@@ -202,6 +202,11 @@ function pickSystemPackage(
   return { ecosystem: "alpine", package: packages.alpine! };
 }
 
+/** The reason's note when only the end of a log above the size cap was read. */
+export function tailNote(skipped: number, total: number): string {
+  return ` (the log is ${formatBytes(total)}, above the size cap: read only its last ${formatBytes(total - skipped)}; the first ${formatBytes(skipped)} were skipped)`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;

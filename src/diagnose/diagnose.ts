@@ -1,5 +1,6 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { Collector } from "./collector.js";
+import { Collector, tailNote } from "./collector.js";
+import { assertTextLog } from "./input-check.js";
 import { DISTRO_TRIGGERS } from "./distro.js";
 import type { DeclaredDependencies } from "./manifests.js";
 import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
@@ -23,6 +24,11 @@ export interface DiagnoseOptions {
   declared?: DeclaredDependencies;
   /** The service Dockerfile's base image: it decides Debian or Alpine package names. */
   dockerBase?: string | null;
+  /** Set by diagnoseFile: the input starts this many bytes into a log of `totalBytes` (its tail was read). */
+  skipBytes?: number;
+  totalBytes?: number;
+  /** Set by diagnoseFile: the input starts in the middle of a line. */
+  startsMidLine?: boolean;
 }
 
 /**
@@ -47,13 +53,32 @@ export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}
     },
     options.dockerBase ?? null,
   );
-  const { bytesRead, truncated, tail } = await scanLines(input, {
-    maxBytes,
-    prefilter: buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]),
-    onLine: collector.onLine,
-  });
+  const { bytesRead, truncated, tail } = await scanLines(
+    typeof input === "string" ? input : checkedInput(input),
+    {
+      maxBytes,
+      startsMidLine: options.startsMidLine ?? false,
+      prefilter: buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]),
+      onLine: collector.onLine,
+    },
+  );
   collector.readTail(tail);
+  const skipped = options.skipBytes ?? 0;
+  if (skipped > 0) {
+    const total = options.totalBytes ?? skipped + bytesRead;
+    return collector.result(bytesRead, true, maxBytes, tailNote(skipped, total));
+  }
   return collector.result(bytesRead, truncated, maxBytes);
+}
+
+/** Refuses binary or compressed input from its first chunk (BinaryLogError), then passes every chunk on. */
+async function* checkedInput(input: Exclude<LogInput, string>): AsyncIterable<Buffer | string> {
+  let first = true;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    if (first && typeof chunk !== "string") assertTextLog(chunk, "the log");
+    first = false;
+    yield chunk;
+  }
 }
 
 /**

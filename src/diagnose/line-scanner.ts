@@ -19,6 +19,8 @@ export interface RawContext {
 
 export interface ScanOptions {
   maxBytes: number;
+  /** The input starts in the middle of a line (a read from an offset): its first partial line is dropped. */
+  startsMidLine?: boolean;
   /** A global regex of cheap literals; only lines it matches reach `onLine`. */
   prefilter: RegExp;
   /** `matchIndex` is where the prefilter matched inside `line`. */
@@ -42,7 +44,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let bytesRead = 0;
   let truncated = false;
   let pending = "";
-  let skipping = false;
+  let skipping = options.startsMidLine ?? false;
   let tail: string[] = [];
   // The last regions, oldest first, holding at least TAIL_CHARS once the log is that long.
   let recent: string[] = [];

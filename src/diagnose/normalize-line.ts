@@ -6,8 +6,6 @@ const ACTIONS_COMMAND = /^##\[(?:error|warning|notice|debug|group|endgroup)\]/;
 /** BuildKit plain progress: `#12 3.544 ` before a step's output; docker's error box shows `3.544 ` alone. */
 const BUILDKIT_PREFIX = /^(?:#\d+ \d+\.\d+ |\d+\.\d{3} )/;
 /** `docker compose up` / `logs`: `api-1  | `, `api_1  | ` or a container name `flock  | `. */
-/** npm's own prefix on every line it prints (`npm ERR! `, npm 10's `npm error `). */
-const NPM_PREFIX = /^npm (?:ERR!|error) /;
 const COMPOSE_PREFIX = /^([a-z0-9][a-z0-9_.-]*?)(?:[-_]\d+)? +\| ?/;
 
 export interface NormalizedLine {
@@ -31,6 +29,5 @@ export function normalizeLine(raw: string): NormalizedLine {
     composeService = compose[1]!;
     text = text.slice(compose[0].length);
   }
-  if (text.startsWith("npm ")) text = text.replace(NPM_PREFIX, "");
   return { text: text.trimEnd(), composeService };
 }

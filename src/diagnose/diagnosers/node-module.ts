@@ -11,7 +11,9 @@ const PATTERNS = [
   // CommonJS `Error: Cannot find module 'x'`, ESM `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
   // imported from ...`, TypeScript `error TS2307: Cannot find module 'x'...`, Jest `Cannot find module 'x'
   // from 'y'` (at the start of its line).
-  new RegExp(String.raw`(?:^\s*|Error(?: \[[A-Z_]+\])?: |TS2307: )Cannot find (?:module|package) ${QUOTED}`),
+  new RegExp(
+    String.raw`(?:^\s*|^npm (?:ERR!|error) |Error(?: \[[A-Z_]+\])?: |TS2307: )Cannot find (?:module|package) ${QUOTED}`,
+  ),
   new RegExp(String.raw`Module not found: (?:Error: )?Can't resolve ${QUOTED}`), // webpack 4/5
   new RegExp(String.raw`Cannot resolve module ${QUOTED}`), // webpack 1
   new RegExp(String.raw`Could not resolve ${QUOTED}`), // esbuild

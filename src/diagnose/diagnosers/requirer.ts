@@ -21,10 +21,11 @@ export function requirerPath(
   const esm = /imported from (\S+)/.exec(line);
   if (esm) return esm[1]!;
   const jestFrom = /Cannot find module '[^']*' from '([^']+)'/.exec(line);
-  for (let i = 0; i < after.length; i++) {
-    const next = after[i]!.trim();
+  const unprefixed = after.map((l) => l.replace(/^npm (?:ERR!|error) /, ""));
+  for (let i = 0; i < unprefixed.length; i++) {
+    const next = unprefixed[i]!.trim();
     if (next === "Require stack:") {
-      const first = after[i + 1]?.trim();
+      const first = unprefixed[i + 1]?.trim();
       if (first?.startsWith("- ")) return first.slice(2);
       if (first && !first.startsWith("at ")) return first;
     }
