@@ -1,11 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatConfigErrors, parseConfigText } from "../config/parse.js";
 import { type DiagnoseOptions } from "../diagnose/diagnose.js";
 import { diagnoseFile } from "../diagnose/diagnose-file.js";
 import { BinaryLogError } from "../diagnose/input-check.js";
-import { loadRepoContext } from "../diagnose/repo-context.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
@@ -115,6 +113,7 @@ async function repoOptions(dir: string): Promise<DiagnoseOptions> {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read --repo '${dir}': ${describeFsError(error)}`);
   }
+  const { loadRepoContext } = await import("../diagnose/repo-context.js");
   const repo = await loadRepoContext(dir);
   const options: DiagnoseOptions = {
     projectFiles: repo.projectFiles,
@@ -130,6 +129,8 @@ async function repoOptions(dir: string): Promise<DiagnoseOptions> {
     }
   }
   if (text !== null) {
+    // Loaded only with --repo: the config parser (zod, yaml) is most of the CLI's start-up cost.
+    const { formatConfigErrors, parseConfigText } = await import("../config/parse.js");
     const parsed = parseConfigText(text);
     if (!parsed.ok)
       throw new UsageError(`invalid ${join(dir, CONFIG_PATH)}:\n${formatConfigErrors(parsed.errors)}`);

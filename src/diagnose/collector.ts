@@ -12,6 +12,7 @@ const LINE_WINDOW_AFTER = 3072;
 const MAX_EVIDENCE_LINES = 5;
 const MAX_EVIDENCE_CHARS = 400;
 const RESOLUTION_CACHE_LIMIT = 1000;
+const UNMATCHED_CACHE_LIMIT = 4096;
 
 interface Seen {
   diagnoser: Diagnoser;
@@ -31,6 +32,8 @@ export class Collector {
   private lastSignal: FailureSignal | null = null;
   private readonly hints = new ServiceHintSet();
   private readonly cache = new Map<string, Resolution>();
+  /** Candidate lines (normalized) no diagnoser matched; their `match` results do not depend on context. */
+  private readonly unmatched = new Set<string>();
   private readonly distro: DistroDetector;
 
   constructor(
@@ -43,7 +46,10 @@ export class Collector {
 
   readonly onLine = (raw: string, matchIndex: number, rawContext: RawContext): void => {
     const { text, composeService } = normalizeLine(windowAround(raw, matchIndex));
-    if (DISTRO_TRIGGERS.some((trigger) => text.includes(trigger))) this.distro.observe(text);
+    // CI logs repeat their noise: a line no diagnoser matched is not looked at again.
+    if (this.unmatched.has(text)) return;
+    const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
+    if (distro) this.distro.observe(text, distro);
     const context = normalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
@@ -56,6 +62,10 @@ export class Collector {
         for (const hint of matchServiceHints(line)) this.hints.add(hint);
       this.record(diagnoser, observation);
       return;
+    }
+    if (!distro) {
+      if (this.unmatched.size >= UNMATCHED_CACHE_LIMIT) this.unmatched.clear();
+      this.unmatched.add(text);
     }
   };
 

@@ -28,7 +28,7 @@ export async function diagnoseFile(path: string, options: DiagnoseOptions = {}):
       await handle.read(tail, 0, tail.length, start);
       if (tail.includes(0)) assertTextLog(tail, `'${path}' (at byte ${start})`);
     }
-    const stream = handle.createReadStream({ start, highWaterMark: 1 << 20, autoClose: false });
+    const stream = handle.createReadStream({ start, highWaterMark: 256 * 1024, autoClose: false });
     const diagnosis = await diagnoseLog(stream, {
       ...options,
       maxBytes,
