@@ -33,6 +33,25 @@ function testOrDocsContext(missing: string, before: readonly string[]): string |
   return null;
 }
 
+/**
+ * The traceback itself runs code from a folder named like the missing top-level module, outside any
+ * site-packages (`File "/app/billing/views.py"` for `No module named 'billing.models'`): the module is the
+ * project's own package, imported from the wrong working directory or path.
+ */
+function ownPackageInTrace(missing: string, before: readonly string[]): string | null {
+  const top = missing.split(".")[0]!;
+  if (top.length < 2) return null;
+  for (const line of before.slice(-16)) {
+    const file = /^\s*File "([^"]+)"/.exec(line)?.[1];
+    if (!file || /[\\/](?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d/.test(file)) continue;
+    const segments = file.split(/[\\/]/);
+    if (segments.slice(0, -1).includes(top)) {
+      return `'${top}' is a folder of the project's own code (${file} runs from it): the import path or working directory is wrong, nothing to install`;
+    }
+  }
+  return null;
+}
+
 /** `ModuleNotFoundError: No module named 'yaml'` -> the PyPI distribution (`PyYAML`). */
 export const pythonModuleDiagnoser: Diagnoser = {
   name: "python-module",
@@ -46,7 +65,8 @@ export const pythonModuleDiagnoser: Diagnoser = {
       const missing = match[1]!.replace(/\.+$/, "");
       const rest = match[2] ?? "";
       const evidence = [...fromLast(context.before, /^\s*File "/), line];
-      const lookalike = testOrDocsContext(missing, context.before);
+      const lookalike =
+        testOrDocsContext(missing, context.before) ?? ownPackageInTrace(missing, context.before);
       if (lookalike) {
         const marker = context.before.findLast((l) => LOOKALIKE_MARKER.test(l));
         return { missing, evidence: marker ? [marker, ...evidence] : evidence, notFixable: lookalike };
