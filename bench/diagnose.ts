@@ -16,8 +16,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA_DIR = join(HERE, ".data");
 const TARGET_BYTES = 210 * 1024 * 1024;
 const LOG_FILE = join(DATA_DIR, "ci-noise-v1-210mb.log");
+/** The usual error phrases the diagnosers look for, as one grep -E alternation. */
 const GREP_PATTERN =
-  "No module named|Cannot find (module|package)|Can't resolve|Could not resolve|fatal error|No such file or directory|not found|pkg-config search path|No package '|Could NOT find|No git binary";
+  "No module named|Cannot find (module|package)|Can't resolve|Could not resolve|ailed to resolve import|fatal error|No such file or directory|not found|pkg-config search path|No package '|Could NOT find|No git binary|cannot open shared object file|error while loading shared libraries|Error loading shared library|tried to access|Failed to load (plugin|config)|couldn't find the (plugin|config)|Test environment|TS2688|Could not find a declaration file|\\.proto: File not found";
 
 interface ChildResult {
   ms: number;
@@ -33,6 +34,20 @@ export async function benchDiagnose(): Promise<void> {
   console.log(`log: ${file} (${mb(size)} MB)`);
 
   runGrep(file); // warm the page cache so neither side pays for the disk
+  const cli = runCli(file);
+  const grepForCli = runGrep(file);
+  console.log(
+    `orchestrator diagnose --log --json (whole process): ${cli.ms.toFixed(0)} ms, peak RSS ${mb(cli.peakRss)} MB, finding: ${cli.package ?? "none"}`,
+  );
+  console.log(
+    `grep -E (same phrases, same file)                  : ${grepForCli.ms.toFixed(0)} ms, ${grepForCli.matches} matching lines`,
+  );
+  console.log(
+    `ratio       : the CLI takes ${(cli.ms / grepForCli.ms).toFixed(2)}x grep's wall time (target <= 1); peak RSS ${mb(cli.peakRss)} MB (target <= 64)`,
+  );
+  if (cli.package !== "PyYAML")
+    throw new Error(`expected the planted PyYAML finding from the CLI, got ${cli.package}`);
+
   const child = await runChild(file);
   const grep = runGrep(file);
 
@@ -50,6 +65,29 @@ export async function benchDiagnose(): Promise<void> {
   console.log(`ratio       : diagnoseLog takes ${(child.ms / grep.ms).toFixed(2)}x grep's time`);
   if (child.package !== "PyYAML")
     throw new Error(`expected the planted PyYAML finding, got ${child.package}`);
+}
+
+const CLI = fileURLToPath(new URL("../bin/orchestrator.js", import.meta.url));
+
+/** The whole CLI process, as a user runs it; GNU time reports its peak RSS (needs `npm run build`). */
+function runCli(file: string): { ms: number; peakRss: number; package: string | null } {
+  if (!existsSync(fileURLToPath(new URL("../dist/src/cli/main.js", import.meta.url))))
+    throw new Error("bench diagnose needs the built CLI: run `npm run build` first");
+  const start = performance.now();
+  const result = spawnSync(
+    "/usr/bin/time",
+    ["-f", "%M", process.execPath, CLI, "diagnose", "--log", file, "--json"],
+    {
+      encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const ms = performance.now() - start;
+  if (result.status !== 0)
+    throw new Error(`orchestrator diagnose failed (${result.status}): ${result.stderr}`);
+  const peakKb = Number(result.stderr.trim().split("\n").at(-1));
+  const json = JSON.parse(result.stdout) as { package: string | null };
+  return { ms, peakRss: peakKb * 1024, package: json.package };
 }
 
 function runGrep(file: string): { ms: number; matches: number } {

@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
-import { open, readFile, readdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { parseArgs, promisify } from "node:util";
-import { formatConfigErrors, parseConfigText } from "../config/parse.js";
-import { diagnoseLog, type DiagnoseOptions } from "../diagnose/diagnose.js";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type DiagnoseOptions } from "../diagnose/diagnose.js";
+import { diagnoseFile } from "../diagnose/diagnose-file.js";
+import { BinaryLogError } from "../diagnose/input-check.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
@@ -11,10 +11,13 @@ import { UsageError, type CliIo } from "./io.js";
 const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
 
   --log FILE   the build or CI log to read (streamed; large files are fine)
-  --json       print one JSON object: {fixable, kind, package, ecosystem, registry_checked,
-               registry_note, evidence}
-  --repo DIR   the repository checkout: its files mark the project's own modules, and the maps and
-               max_log_bytes of DIR/.github/orchestrator.yml apply
+  --json       print one JSON object: {fixable, kind, package, ecosystem, missing, confidence, reason,
+               evidence, truncated, bytes_read, distro, assumed_distro (when Debian was assumed),
+               registry_checked, registry_note}
+  --repo DIR   the repository checkout: its files mark the project's own modules, its manifests what is
+               already declared, its Dockerfile base the distribution; the maps and max_log_bytes of
+               DIR/.github/orchestrator.yml apply
+  A log above max_log_bytes is read from its end. Binary or compressed logs are refused (exit 2).
 `;
 const CONFIG_PATH = ".github/orchestrator.yml";
 
@@ -31,8 +34,6 @@ export function registryNote(diagnosis: Diagnosis): string | null {
   }
   return "not needed: system packages come only from the built-in map";
 }
-const WALK_LIMIT = 200_000;
-const WALK_SKIP = new Set([".git", "node_modules", ".venv", "venv", "__pycache__"]);
 
 /** `orchestrator diagnose`: exit 0 whether or not the log is fixable; 2 on bad usage or unreadable input. */
 export async function diagnoseCommand(argv: string[], io: CliIo): Promise<number> {
@@ -59,12 +60,15 @@ export async function diagnoseCommand(argv: string[], io: CliIo): Promise<number
   if (!values.log) throw new UsageError(`--log FILE is required\n${USAGE}`);
 
   const options = values.repo ? await repoOptions(values.repo) : {};
-  const handle = await openLog(values.log);
+  await checkLogPath(values.log);
   let diagnosis: Diagnosis;
   try {
-    diagnosis = await diagnoseLog(handle.createReadStream({ highWaterMark: 1 << 20 }), options);
-  } finally {
-    await handle.close().catch(() => undefined);
+    diagnosis = await diagnoseFile(values.log, options);
+  } catch (error) {
+    if (error instanceof BinaryLogError) throw new UsageError(`cannot diagnose --log: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new UsageError(`cannot read log file '${values.log}': ${describeFsError(error)}`);
+    throw error;
   }
   io.stdout.write(values.json ? `${JSON.stringify(toJson(diagnosis))}\n` : renderSummary(diagnosis));
   return 0;
@@ -80,7 +84,14 @@ export function toJson(diagnosis: Diagnosis) {
     ecosystem: finding?.ecosystem ?? null,
     registry_checked: false,
     registry_note: registryNote(diagnosis),
+    missing: finding?.missing ?? null,
+    confidence: finding?.confidence ?? null,
+    reason: redact(diagnosis.reason),
     evidence: diagnosis.evidence.map(redact),
+    truncated: diagnosis.truncated,
+    bytes_read: diagnosis.bytesRead,
+    ...(diagnosis.distro ? { distro: { name: diagnosis.distro.name, source: diagnosis.distro.source } } : {}),
+    ...(diagnosis.distro?.source === "assumed" ? { assumed_distro: diagnosis.distro.name } : {}),
   };
 }
 
@@ -103,11 +114,10 @@ export function renderSummary(diagnosis: Diagnosis): string {
   return `${redact(lines.join("\n"))}\n`;
 }
 
-async function openLog(path: string) {
+async function checkLogPath(path: string): Promise<void> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UsageError(`cannot read log file '${path}': not a regular file`);
-    return await open(path, "r");
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read log file '${path}': ${describeFsError(error)}`);
@@ -122,7 +132,13 @@ async function repoOptions(dir: string): Promise<DiagnoseOptions> {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read --repo '${dir}': ${describeFsError(error)}`);
   }
-  const options: DiagnoseOptions = { projectFiles: await listProjectFiles(dir) };
+  const { loadRepoContext } = await import("../diagnose/repo-context.js");
+  const repo = await loadRepoContext(dir);
+  const options: DiagnoseOptions = {
+    projectFiles: repo.projectFiles,
+    declared: repo.declared,
+    dockerBase: repo.dockerBase,
+  };
   let text: string | null = null;
   try {
     text = await readFile(join(dir, CONFIG_PATH), "utf8");
@@ -132,6 +148,8 @@ async function repoOptions(dir: string): Promise<DiagnoseOptions> {
     }
   }
   if (text !== null) {
+    // Loaded only with --repo: the config parser (zod, yaml) is most of the CLI's start-up cost.
+    const { formatConfigErrors, parseConfigText } = await import("../config/parse.js");
     const parsed = parseConfigText(text);
     if (!parsed.ok)
       throw new UsageError(`invalid ${join(dir, CONFIG_PATH)}:\n${formatConfigErrors(parsed.errors)}`);
@@ -139,31 +157,6 @@ async function repoOptions(dir: string): Promise<DiagnoseOptions> {
     options.maxBytes = parsed.config.max_log_bytes;
   }
   return options;
-}
-
-/** `git ls-files` when DIR is a git checkout (tracked files only), else a bounded walk. */
-async function listProjectFiles(dir: string): Promise<string[]> {
-  try {
-    const { stdout } = await promisify(execFile)("git", ["-C", dir, "ls-files", "-z"], {
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const files = stdout.split("\0").filter(Boolean);
-    if (files.length > 0) return files;
-  } catch {
-    // Not a git checkout, or git is missing: walk the folder instead.
-  }
-  const files: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
-      if (files.length >= WALK_LIMIT) return;
-      if (WALK_SKIP.has(entry.name)) continue;
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) files.push(relative(dir, path).split("\\").join("/"));
-    }
-  };
-  await walk(dir);
-  return files;
 }
 
 function describeFsError(error: unknown): string {

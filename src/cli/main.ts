@@ -1,6 +1,5 @@
 import { createRedactor, useProcessRedactor } from "../redact/redactor.js";
 import { diagnoseCommand } from "./diagnose-command.js";
-import { fixCommand } from "./fix-command.js";
 import { dispatch, type CliProgram } from "./dispatch.js";
 import { UsageError, type CliIo } from "./io.js";
 
@@ -16,7 +15,10 @@ commands:
 const PROGRAM: CliProgram = {
   name: "orchestrator",
   usage: USAGE,
-  commands: { diagnose: (argv, io) => diagnoseCommand(argv, io), fix: (argv, io) => fixCommand(argv, io) },
+  commands: {
+    diagnose: (argv, io) => diagnoseCommand(argv, io),
+    fix: async (argv, io) => (await import("./fix-command.js")).fixCommand(argv, io),
+  },
   isUsageError: (error) => error instanceof UsageError,
 };
 

@@ -1,17 +1,20 @@
 import { windowWithoutCutWords } from "../redact/cut.js";
 import { redact } from "../redact/redactor.js";
 import type { Diagnoser, LineContext, Observation, ResolveContext, Resolution } from "./diagnoser.js";
+import { declaredReason } from "./declared.js";
+import { DISTRO_TRIGGERS, DistroDetector, distroOfLine } from "./distro.js";
 import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
 import type { RawContext } from "./line-scanner.js";
 import { normalizeLine } from "./normalize-line.js";
 import { ServiceHintSet, matchServiceHints } from "./service-hints.js";
-import type { Diagnosis, Finding } from "./types.js";
+import type { Diagnosis, DistroChoice, Ecosystem, Finding, SystemFamily } from "./types.js";
 
 const LINE_WINDOW_BEFORE = 1024;
 const LINE_WINDOW_AFTER = 3072;
 const MAX_EVIDENCE_LINES = 5;
 const MAX_EVIDENCE_CHARS = 400;
 const RESOLUTION_CACHE_LIMIT = 1000;
+const UNMATCHED_CACHE_LIMIT = 4096;
 
 interface Seen {
   diagnoser: Diagnoser;
@@ -31,14 +34,24 @@ export class Collector {
   private lastSignal: FailureSignal | null = null;
   private readonly hints = new ServiceHintSet();
   private readonly cache = new Map<string, Resolution>();
+  /** Candidate lines (normalized) no diagnoser matched; their `match` results do not depend on context. */
+  private readonly unmatched = new Set<string>();
+  private readonly distro: DistroDetector;
 
   constructor(
     private readonly diagnosers: readonly Diagnoser[],
     private readonly context: ResolveContext,
-  ) {}
+    dockerBase: string | null = null,
+  ) {
+    this.distro = new DistroDetector(dockerBase);
+  }
 
   readonly onLine = (raw: string, matchIndex: number, rawContext: RawContext): void => {
     const { text, composeService } = normalizeLine(windowAround(raw, matchIndex));
+    // CI logs repeat their noise: a line no diagnoser matched is not looked at again.
+    if (this.unmatched.has(text)) return;
+    const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
+    if (distro) this.distro.observe(text, distro);
     const context = normalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
@@ -46,10 +59,15 @@ export class Collector {
       if (!observation) continue;
       // The failing line names its service best: compose prefix, `services/<name>/` in a path.
       if (composeService) this.hints.add({ name: composeService, strong: true });
+      if (observation.distro) this.distro.observe(text, observation.distro);
       for (const line of observation.evidence)
         for (const hint of matchServiceHints(line)) this.hints.add(hint);
       this.record(diagnoser, observation);
       return;
+    }
+    if (!distro) {
+      if (this.unmatched.size >= UNMATCHED_CACHE_LIMIT) this.unmatched.clear();
+      this.unmatched.add(text);
     }
   };
 
@@ -60,30 +78,58 @@ export class Collector {
   readTail(tail: string): void {
     for (const raw of tail.split("\n")) {
       const { text } = normalizeLine(raw);
+      if (DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) && distroOfLine(text))
+        this.distro.observe(text);
       for (const hint of matchServiceHints(text)) this.hints.add(hint);
       this.lastSignal = matchFailureSignal(text) ?? this.lastSignal;
     }
   }
 
-  result(bytesRead: number, truncated: boolean, maxBytes: number): Diagnosis {
-    const note = truncated
-      ? ` (stopped reading at ${formatBytes(maxBytes)}, the size cap: the rest of the log was not read)`
-      : "";
+  result(
+    bytesRead: number,
+    truncated: boolean,
+    maxBytes: number,
+    note = truncatedNote(truncated, maxBytes),
+  ): Diagnosis {
     const base = { serviceHints: this.hints.list(), bytesRead, truncated };
     const fixable = this.lastFixable;
     if (fixable && fixable.resolution.fixable) {
       const { resolution, observation, diagnoser } = fixable;
       const evidence = capEvidence(observation.evidence);
+      let confidence = resolution.confidence ?? 0.9;
+      let ecosystem: Ecosystem = resolution.ecosystem;
+      let pkg = resolution.package;
+      let distro: DistroChoice | undefined;
+      let distroNote = "";
+      if (resolution.kind === "system_package" && resolution.systemPackages) {
+        distro = this.distro.choice();
+        const picked = pickSystemPackage(resolution.systemPackages, distro);
+        ecosystem = picked.ecosystem;
+        pkg = picked.package;
+        if (distro.source === "assumed") {
+          confidence *= 0.9;
+          distroNote = "; no distribution named in the log or Dockerfile: Debian names assumed";
+        } else {
+          distroNote = `; ${distro.name} (from the ${distro.source === "dockerfile" ? "Dockerfile base" : "log"}): ${pkg}`;
+        }
+      }
       const finding: Finding = {
         kind: resolution.kind,
         missing: observation.missing,
-        package: resolution.package,
-        ecosystem: resolution.ecosystem,
+        package: pkg,
+        ecosystem,
         ...(resolution.systemPackages ? { systemPackages: resolution.systemPackages } : {}),
         evidence,
         diagnoser: diagnoser.name,
+        confidence: Math.round(confidence * 100) / 100,
       };
-      return { ...base, finding, reason: `${resolution.summary}${note}`, evidence };
+      return {
+        ...base,
+        finding,
+        reason: `${resolution.summary}${distroNote}${note}`,
+        evidence,
+        ...(distro ? { distro } : {}),
+      };
     }
     const refused = this.lastRefused;
     if (refused && !refused.resolution.fixable) {
@@ -102,9 +148,13 @@ export class Collector {
   }
 
   private record(diagnoser: Diagnoser, observation: Observation): void {
-    const resolution: Resolution = observation.notFixable
+    let resolution: Resolution = observation.notFixable
       ? { fixable: false, reason: observation.notFixable }
       : this.resolve(diagnoser, observation.missing);
+    if (resolution.fixable && this.context.declared) {
+      const declared = declaredReason(resolution, this.context.declared);
+      if (declared) resolution = { fixable: false, reason: declared };
+    }
     const seen = { diagnoser, observation, resolution };
     if (resolution.fixable) this.lastFixable = seen;
     else this.lastRefused = seen;
@@ -148,6 +198,27 @@ function capEvidence(lines: readonly string[]): string[] {
     const line = redact(raw);
     return line.length > MAX_EVIDENCE_CHARS ? `${line.slice(0, MAX_EVIDENCE_CHARS)}…` : line;
   });
+}
+
+function truncatedNote(truncated: boolean, maxBytes: number): string {
+  return truncated
+    ? ` (stopped reading at ${formatBytes(maxBytes)}, the size cap: the rest of the log was not read)`
+    : "";
+}
+
+/** The package name for the chosen distribution (Ubuntu uses Debian's names); Debian when the other is unknown. */
+function pickSystemPackage(
+  packages: Partial<Record<SystemFamily, string>>,
+  distro: DistroChoice,
+): { ecosystem: Ecosystem; package: string } {
+  if (distro.name === "alpine" && packages.alpine) return { ecosystem: "alpine", package: packages.alpine };
+  if (packages.debian) return { ecosystem: "debian", package: packages.debian };
+  return { ecosystem: "alpine", package: packages.alpine! };
+}
+
+/** The reason's note when only the end of a log above the size cap was read. */
+export function tailNote(skipped: number, total: number): string {
+  return ` (the log is ${formatBytes(total)}, above the size cap: read only its last ${formatBytes(total - skipped)}; the first ${formatBytes(skipped)} were skipped)`;
 }
 
 export function formatBytes(bytes: number): string {

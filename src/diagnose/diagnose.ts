@@ -1,5 +1,8 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { Collector } from "./collector.js";
+import { Collector, tailNote } from "./collector.js";
+import { assertTextLog } from "./input-check.js";
+import { DISTRO_TRIGGERS } from "./distro.js";
+import type { DeclaredDependencies } from "./manifests.js";
 import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
 import { scanLines, type LogInput } from "./line-scanner.js";
 import { indexProjectFiles } from "./project-index.js";
@@ -17,6 +20,15 @@ export interface DiagnoseOptions {
   maxBytes?: number;
   /** Diagnosers to use instead of the registry's (tests, experiments). */
   diagnosers?: readonly Diagnoser[];
+  /** What the service's manifests declare: such a package is never proposed again ("declared but not installed"). */
+  declared?: DeclaredDependencies;
+  /** The service Dockerfile's base image: it decides Debian or Alpine package names. */
+  dockerBase?: string | null;
+  /** Set by diagnoseFile: the input starts this many bytes into a log of `totalBytes` (its tail was read). */
+  skipBytes?: number;
+  totalBytes?: number;
+  /** Set by diagnoseFile: the input starts in the middle of a line. */
+  startsMidLine?: boolean;
 }
 
 /**
@@ -32,17 +44,41 @@ export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}
     );
   }
   const diagnosers = options.diagnosers ?? list();
-  const collector = new Collector(diagnosers, {
-    maps: toMaps(options.maps),
-    project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
-  });
-  const { bytesRead, truncated, tail } = await scanLines(input, {
-    maxBytes,
-    prefilter: buildPrefilter(diagnosers.flatMap((d) => d.triggers)),
-    onLine: collector.onLine,
-  });
+  const collector = new Collector(
+    diagnosers,
+    {
+      maps: toMaps(options.maps),
+      project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
+      declared: options.declared ?? null,
+    },
+    options.dockerBase ?? null,
+  );
+  const { bytesRead, truncated, tail } = await scanLines(
+    typeof input === "string" ? input : checkedInput(input),
+    {
+      maxBytes,
+      startsMidLine: options.startsMidLine ?? false,
+      prefilter: buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]),
+      onLine: collector.onLine,
+    },
+  );
   collector.readTail(tail);
+  const skipped = options.skipBytes ?? 0;
+  if (skipped > 0) {
+    const total = options.totalBytes ?? skipped + bytesRead;
+    return collector.result(bytesRead, true, maxBytes, tailNote(skipped, total));
+  }
   return collector.result(bytesRead, truncated, maxBytes);
+}
+
+/** Refuses binary or compressed input from its first chunk (BinaryLogError), then passes every chunk on. */
+async function* checkedInput(input: Exclude<LogInput, string>): AsyncIterable<Buffer | string> {
+  let first = true;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    if (first && typeof chunk !== "string") assertTextLog(chunk, "the log");
+    first = false;
+    yield chunk;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProjectIndex } from "./project-index.js";
-import type { Ecosystem, FindingKind, SystemFamily } from "./types.js";
+import type { DeclaredDependencies } from "./manifests.js";
+import type { DistroName, Ecosystem, FindingKind, SystemFamily } from "./types.js";
 
 /** The contract every diagnoser plug-in implements (see registry.ts). Both methods are pure. */
 export interface Diagnoser {
@@ -31,6 +32,8 @@ export interface Observation {
   evidence: string[];
   /** Set when the line itself shows this is not a missing dependency (e.g. `'x' is not a package`). */
   notFixable?: string;
+  /** Set when the line itself shows the distribution (musl's wording means Alpine). */
+  distro?: DistroName;
 }
 
 export interface DiagnoseMaps {
@@ -44,6 +47,8 @@ export interface ResolveContext {
   maps: DiagnoseMaps;
   /** The repository's own files, when known. */
   project: ProjectIndex | null;
+  /** What the repository's manifests already declare, when known (`--repo`, the app's checkout). */
+  declared?: DeclaredDependencies | null;
 }
 
 export type Resolution =
@@ -55,6 +60,8 @@ export type Resolution =
       systemPackages?: Partial<Record<SystemFamily, string>>;
       /** One line for humans: what is missing and what to add. */
       summary: string;
+      /** 0..1; default 0.9. Lower when the package name is only a guess (import name = distribution name). */
+      confidence?: number;
     }
   | { fixable: false; reason: string };
 

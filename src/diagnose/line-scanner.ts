@@ -5,7 +5,7 @@ export type LogInput = NodeJS.ReadableStream | AsyncIterable<Buffer | string> | 
 
 /** Longest line kept whole; the rest of a longer line is skipped (its head is still scanned). */
 export const MAX_LINE_CHARS = 64 * 1024;
-const CONTEXT_LINES = 4;
+const CONTEXT_LINES = 16;
 const MAX_CONTEXT_LINE_CHARS = 2048;
 const STRING_SLICE_CHARS = 1 << 20;
 /** How much of the end of the log is kept for the final look (service hints, non-dependency failures). */
@@ -19,6 +19,8 @@ export interface RawContext {
 
 export interface ScanOptions {
   maxBytes: number;
+  /** The input starts in the middle of a line (a read from an offset): its first partial line is dropped. */
+  startsMidLine?: boolean;
   /** A global regex of cheap literals; only lines it matches reach `onLine`. */
   prefilter: RegExp;
   /** `matchIndex` is where the prefilter matched inside `line`. */
@@ -42,7 +44,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let bytesRead = 0;
   let truncated = false;
   let pending = "";
-  let skipping = false;
+  let skipping = options.startsMidLine ?? false;
   let tail: string[] = [];
   // The last regions, oldest first, holding at least TAIL_CHARS once the log is that long.
   let recent: string[] = [];

@@ -18,6 +18,19 @@ export interface Finding {
   evidence: string[];
   /** Name of the diagnoser that produced it. */
   diagnoser: string;
+  /** How sure the diagnosis is, from 0 to 1 (lower when a name or the distribution was assumed); always set by diagnoseLog. */
+  confidence?: number;
+}
+
+export type DistroName = "debian" | "ubuntu" | "alpine";
+
+/** The distribution system package names were chosen for, and what said so. */
+export interface DistroChoice {
+  name: DistroName;
+  /** `dockerfile`: the service's FROM line; `log`: a line of the log; `assumed`: nothing said, Debian assumed. */
+  source: "dockerfile" | "log" | "assumed";
+  /** The FROM image or log line that decided it (absent when assumed). */
+  evidence?: string;
 }
 
 /** The result of reading one log. */
@@ -30,6 +43,8 @@ export interface Diagnosis {
   /** Service names the log itself points at (`Building api`, BuildKit `[api 3/5]`, `services/api/...`). */
   serviceHints: string[];
   bytesRead: number;
-  /** True when the size cap stopped the read; `reason` then says so. */
+  /** True when only part of the log was read (the size cap); `reason` then says which part. */
   truncated: boolean;
+  /** Set for system-package findings: which distribution's names were chosen, and why. */
+  distro?: DistroChoice;
 }

@@ -1,3 +1,5 @@
+import { gzipSync } from "node:zlib";
+import { statSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +43,14 @@ describe("orchestrator diagnose --json", () => {
       ecosystem: "debian",
       registry_checked: false,
       registry_note: "not needed: system packages come only from the built-in map",
+      missing: "zlib.h",
+      confidence: 0.81,
+      reason: expect.stringContaining("Debian names assumed"),
       evidence: ["fatal error: zlib.h: No such file or directory"],
+      truncated: false,
+      bytes_read: statSync(join(FIXTURES, "header-zlib.log")).size,
+      distro: { name: "debian", source: "assumed" },
+      assumed_distro: "debian",
     });
     expect(run.stderr()).toBe("");
   });
@@ -132,6 +141,29 @@ describe("bad input", () => {
     [["--log", "x.log", "extra"], /Unexpected argument 'extra'/],
   ])("%j is a usage error", async (argv, message) => {
     await expect(diagnoseCommand(argv, capture().io)).rejects.toThrow(message);
+  });
+
+  it("refuses a compressed log as a usage error (exit 2), saying what it is", async () => {
+    const gz = join(dir, "build.log.gz");
+    await writeFile(gz, gzipSync(Buffer.from("ModuleNotFoundError: No module named 'yaml'\n")));
+    const error = await diagnoseCommand(["--log", gz, "--json"], capture().io).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/build\.log\.gz' is not a text log: it is gzip-compressed/);
+  });
+
+  it("--repo: a package the checkout declares is not proposed again", async () => {
+    const repo = join(dir, "declared");
+    await mkdir(repo, { recursive: true });
+    await writeFile(join(repo, "requirements.txt"), "PyYAML==6.0.1\n");
+    await writeFile(join(repo, "Dockerfile"), "FROM python:3.12-slim\nRUN pip install -r requirements.txt\n");
+    const log = join(dir, "declared.log");
+    await writeFile(log, "ModuleNotFoundError: No module named 'yaml'\n");
+    const run = capture();
+    await diagnoseCommand(["--log", log, "--repo", repo, "--json"], run.io);
+    expect(JSON.parse(run.stdout())).toMatchObject({
+      fixable: false,
+      reason: expect.stringContaining("declared but not installed in the image (likely cause: a stale image"),
+    });
   });
 
   it("names a missing or unreadable log file", async () => {

@@ -17,9 +17,16 @@ const NO_CONTEXT = { before: [], after: [] };
 describe("registry", () => {
   it("holds the built-in diagnosers in order", () => {
     expect(list().map((d) => d.name)).toEqual([
+      "debian-python-split",
       "python-module",
+      "eslint-plugin",
+      "yarn-pnp",
+      "jest-environment",
+      "typescript-types",
       "node-module",
+      "shared-library",
       "c-header",
+      "protoc-include",
       "pkg-config",
       "missing-tool",
     ]);

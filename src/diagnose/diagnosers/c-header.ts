@@ -11,6 +11,16 @@ const PATTERNS = [
   new RegExp(String.raw`\berror: ${HEADER}: No such file or directory`),
 ];
 
+/**
+ * `Python.h` of which interpreter: a compile line (`-I/usr/include/python2.7`, `build/temp.linux-x86_64-2.7`)
+ * naming Python 2 means the Python 2 headers; otherwise Python 3's.
+ */
+function pythonHeader(header: string, lines: readonly string[]): string {
+  if (header !== "Python.h") return header;
+  const python2 = lines.some((l) => /[-/]I?\S*python2\.\d|\.linux-[\w]+-2\.\d\b/.test(l));
+  return python2 ? "python2.7/Python.h" : header;
+}
+
 /** `fatal error: zlib.h: No such file or directory` -> `zlib1g-dev` (Debian) / `zlib-dev` (Alpine). */
 export const cHeaderDiagnoser: Diagnoser = {
   name: "c-header",
@@ -23,7 +33,7 @@ export const cHeaderDiagnoser: Diagnoser = {
       const evidence = [...fromLast(context.before, /In file included from/, 1), line];
       const include = context.after[0];
       if (include && /#\s*include/.test(include)) evidence.push(include);
-      return { missing: match[1]!, evidence };
+      return { missing: pythonHeader(match[1]!, [...context.before, line]), evidence };
     }
     return null;
   },

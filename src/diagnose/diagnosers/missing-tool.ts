@@ -24,7 +24,8 @@ const PATTERNS: ToolPattern[] = [
   // `env: 'python': No such file or directory` (shebang without the interpreter).
   { pattern: /\benv: ['"‘]?([\w.+-]+)['"’]?: No such file or directory/ },
   // Go / Docker: `exec: "gcc": executable file not found in $PATH`.
-  { pattern: /exec: "([^"]+)": executable file not found in \$PATH/ },
+  // Also JSON-escaped, as `docker inspect` prints health-check output: `exec: \"curl\": executable file ...`.
+  { pattern: /exec: (?:\\+)?"([\w.+-]+)(?:\\+)?": executable file not found in \$PATH/ },
   // `Error: pg_config executable not found.`, `OSError: mysql_config not found`.
   { pattern: /\b(pg_config|mysql_config|mariadb_config|[\w-]+-config)(?: executable)? not found\b/ },
   // node-gyp's `which`: `gyp ERR! stack Error: not found: make`.

@@ -1,13 +1,19 @@
 import type { Diagnoser, Observation } from "../diagnoser.js";
-import { resolveNodeModule } from "../names/node-name.js";
+import { builtinModules } from "node:module";
+import { localSpecifierReason, resolveNodeModule } from "../names/node-name.js";
 import { QUOTED_IN_ASSERTION } from "./evidence.js";
+import { foreignRequirerReason, requirerPath } from "./requirer.js";
+
+const BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
 const QUOTED = String.raw`['"]([^'"\s]+)['"]`;
 const PATTERNS = [
   // CommonJS `Error: Cannot find module 'x'`, ESM `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
   // imported from ...`, TypeScript `error TS2307: Cannot find module 'x'...`, Jest `Cannot find module 'x'
   // from 'y'` (at the start of its line).
-  new RegExp(String.raw`(?:^\s*|Error(?: \[[A-Z_]+\])?: |TS2307: )Cannot find (?:module|package) ${QUOTED}`),
+  new RegExp(
+    String.raw`(?:^\s*|^npm (?:ERR!|error) |Error(?: \[[A-Z_]+\])?: |TS2307: )Cannot find (?:module|package) ${QUOTED}`,
+  ),
   new RegExp(String.raw`Module not found: (?:Error: )?Can't resolve ${QUOTED}`), // webpack 4/5
   new RegExp(String.raw`Cannot resolve module ${QUOTED}`), // webpack 1
   new RegExp(String.raw`Could not resolve ${QUOTED}`), // esbuild
@@ -36,7 +42,18 @@ export const nodeModuleDiagnoser: Diagnoser = {
       const [next, requirer] = context.after;
       if (next?.trim() === "Require stack:" && requirer?.trim().startsWith("- "))
         evidence.push(next, requirer);
-      return { missing: match[1]!, evidence };
+      const missing = match[1]!;
+      const bare = missing.replace(/^node:/, "");
+      if (localSpecifierReason(missing) || BUILTINS.has(bare) || BUILTINS.has(bare.split("/")[0]!))
+        return { missing, evidence };
+      const from = requirerPath(line, context.before, context.after);
+      const foreign = from ? foreignRequirerReason(missing, from) : null;
+      if (foreign) {
+        const frame = context.after.find((l) => l.includes(from!));
+        if (frame && !evidence.includes(frame)) evidence.push(frame);
+        return { missing, evidence, notFixable: foreign };
+      }
+      return { missing, evidence };
     }
     return null;
   },

@@ -54,6 +54,9 @@ export function resolveNodeModule(specifier: string, context: ResolveContext): R
     return fix(specifier, pkg);
   }
 
+  const deep = deepPathReason(bare, root);
+  if (deep) return { fixable: false, reason: deep };
+
   const ownFile = root.startsWith("@") ? null : context.project?.nodeModule(root);
   if (ownFile) {
     return {
@@ -79,6 +82,27 @@ export function resolveNodeModule(specifier: string, context: ResolveContext): R
     };
   }
   return fix(specifier, root);
+}
+
+const INTERNAL_SEGMENT = /^(?:build|dist|lib|internal|src|esm|cjs|es|umd|out)$/;
+const FILE_EXTENSION = /\.(?:m?js|cjs|jsx|tsx?|json|css|scss|sass|less|node|wasm|svg|png|html)$/;
+
+/**
+ * A path into the files of a package (`pkg/dist/x.css`, `pkg/build/internal`, `pkg/x?query`) names its
+ * layout, not a package: when it fails the installed version does not match, or a bundler setting is
+ * off. Adding the package again would not help.
+ */
+function deepPathReason(specifier: string, root: string): string | null {
+  if (specifier === root) return null;
+  const subpath = specifier.slice(root.length + 1);
+  if (
+    subpath.includes("?") ||
+    FILE_EXTENSION.test(subpath) ||
+    subpath.split("/").some((s) => INTERNAL_SEGMENT.test(s))
+  ) {
+    return `'${specifier}' is a path into the files of '${root}': a version mismatch or a bundler setting, not a missing package`;
+  }
+  return null;
 }
 
 function fix(specifier: string, pkg: string): Resolution {

@@ -100,10 +100,10 @@ export function resolvePythonModule(missing: string, context: ResolveContext): R
       reason: `'${top}' is not a known package and is one small edit away from '${typoOf}': looks like a typo`,
     };
   }
-  return fix(missing, top);
+  return { ...fix(missing, top), confidence: 0.7 };
 }
 
-function fix(missing: string, dist: string): Resolution {
+function fix(missing: string, dist: string): Extract<Resolution, { fixable: true }> {
   return {
     fixable: true,
     kind: "python_module",
