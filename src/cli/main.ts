@@ -6,6 +6,8 @@ import { UsageError, type CliIo } from "./io.js";
 const USAGE = `usage: orchestrator <command> [options]
 
 commands:
+  demo [--yes] [--no-docker] [--keep]               the whole loop on the bundled example stack, locally:
+                                                 failing build, diagnosis, fix, merge, deploy, rollback
   diagnose --log FILE [--json] [--repo DIR]      read a build log and name the missing dependency
   fix --repo DIR --service NAME --log FILE [--write]
                                                  print the allow-listed diff a fix would commit
@@ -15,7 +17,12 @@ commands:
 const PROGRAM: CliProgram = {
   name: "orchestrator",
   usage: USAGE,
-  commands: { diagnose: (argv, io) => diagnoseCommand(argv, io), fix: (argv, io) => fixCommand(argv, io) },
+  commands: {
+    // Loaded lazily: only the demo needs the runner and dockerode.
+    demo: (argv, io, env) => import("./demo-command.js").then((m) => m.demoCommand(argv, io, env)),
+    diagnose: (argv, io) => diagnoseCommand(argv, io),
+    fix: (argv, io) => fixCommand(argv, io),
+  },
   isUsageError: (error) => error instanceof UsageError,
 };
 
