@@ -4,6 +4,7 @@ import { dispatch, type CliProgram } from "./dispatch.js";
 import { UsageError, type CliIo } from "./io.js";
 
 const USAGE = `usage: orchestrator <command> [options]
+       orchestrator <command> --help | --version
 
 commands:
   demo [--yes] [--no-docker] [--keep]               the whole loop on the bundled example stack, locally:
@@ -24,6 +25,7 @@ const PROGRAM: CliProgram = {
     fix: (argv, io) => fixCommand(argv, io),
   },
   isUsageError: (error) => error instanceof UsageError,
+  selfHelp: ["demo", "diagnose", "fix"],
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
