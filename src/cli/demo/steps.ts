@@ -57,7 +57,8 @@ export function renderStepTable(results: DemoStepResult[]): string {
   return results
     .map((r, i) => {
       const time = r.outcome === "skipped" ? "" : formatMs(r.durationMs);
-      return `  ${String(i + 1).padStart(2)}. ${r.title.padEnd(width)}  ${r.outcome.padEnd(7)} ${time.padStart(8)}`;
+      const why = r.outcome === "skipped" ? `  ${r.detail}` : "";
+      return `  ${String(i + 1).padStart(2)}. ${r.title.padEnd(width)}  ${r.outcome.padEnd(7)} ${time.padStart(8)}${why}`.trimEnd();
     })
     .join("\n");
 }
