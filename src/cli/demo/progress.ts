@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { runDir } from "../../../runner/journal/journal-file.js";
 import type { DeployReporter, StepEvent } from "../../../runner/pipeline/reporter.js";
-import { formatMs, renderResult, renderStep } from "../../../runner/cli/render.js";
+import { formatMs, renderStep } from "../../../runner/cli/render.js";
 import { redact } from "../../redact/redactor.js";
 
 /** Where each long step writes as it goes: the line shown under a running step on a terminal. */
@@ -52,7 +52,7 @@ export function progressReporter(
       const path = join(runDir(stateDir, event.runId), log);
       const began = Date.now();
       const draw = () => {
-        const width = Math.max(20, (out.columns ?? 80) - 1);
+        const width = Math.max(20, (out.columns || 80) - 1);
         const line = `${indent}   ${event.step} ${formatMs(Date.now() - began)}  ${lastLine(path)}`;
         out.write(`\r\x1b[2K${redact(line).slice(0, width)}`);
         live = true;
@@ -61,7 +61,11 @@ export function progressReporter(
       timer.unref();
     },
     note: (_runId, message) => print(`.. ${message}\n`),
-    finish: (result) => print(renderResult(result)),
+    // The demo's own step line says what the run meant; here only the outcome and where its files are.
+    finish: (result) =>
+      print(
+        `${result.service}: ${result.status.toUpperCase()} in ${formatMs(result.durationMs)}; artifacts ${result.artifactsDir}\n`,
+      ),
     stop: clear,
   };
 }
