@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfigText } from "../../config/parse.js";
 import type { DeployResult, DeployStatus } from "../../../runner/journal/events.js";
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
-import { progressReporter, type ProgressSink } from "./progress.js";
+import { progressReporter, type ProgressSink } from "../deploy-progress.js";
 import { SERVICE, type ShopRepo } from "./example-stack.js";
 
 export type Expected = { ok: true; result: DeployResult } | { ok: false; detail: string };

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lastLine, progressReporter } from "../../../src/cli/demo/progress.js";
-import { runDir } from "../../../runner/journal/journal-file.js";
+import { lastLine, progressReporter } from "../../src/cli/deploy-progress.js";
+import { runDir } from "../../runner/journal/journal-file.js";
 
 const stateDir = mkdtempSync(join(tmpdir(), "orch-progress-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { runDir } from "../../../runner/journal/journal-file.js";
-import type { DeployReporter, StepEvent } from "../../../runner/pipeline/reporter.js";
-import { formatMs, renderStep } from "../../../runner/cli/render.js";
-import { redact } from "../../redact/redactor.js";
+import { runDir } from "../../runner/journal/journal-file.js";
+import type { DeployReporter, StepEvent } from "../../runner/pipeline/reporter.js";
+import { formatMs, renderStep } from "../../runner/cli/render.js";
+import { redact } from "../redact/redactor.js";
 
 /** Where each long step writes as it goes: the line shown under a running step on a terminal. */
 const STEP_LOG: Partial<Record<StepEvent["step"], string>> = {
@@ -22,8 +22,9 @@ export interface ProgressSink {
 }
 
 /**
- * Deploy progress: one line per step start and end; on a terminal, the running step's line is
+ * Deploy progress for a terminal: one line per step start and end; on a TTY, the running step's line is
  * redrawn every `tickMs` with its elapsed time and the last line of its log. Otherwise plain lines.
+ * The demo uses it; `orchestrator-runner deploy` can take it in place of its plain reporter.
  */
 export function progressReporter(
   out: ProgressSink,
