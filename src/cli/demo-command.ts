@@ -181,7 +181,10 @@ export async function demoCommand(
       const context = join(demoDir, "base-image");
       await baseImageContext(example, context, readiness.busybox);
       const log = join(demoDir, "base-image.log");
-      const built = await run(["docker", "build", "-q", "-t", BASE_IMAGE, context], { env, logFile: log });
+      const built = await run(["docker", "build", "-q", "--force-rm", "-t", BASE_IMAGE, context], {
+        env,
+        logFile: log,
+      });
       return built.exitCode === 0
         ? {
             ok: true,
@@ -321,12 +324,21 @@ export async function demoCommand(
         `--keep: the shop stays up on http://127.0.0.1:${port}`,
       );
     else
-      await steps.run("remove the demo's containers and images", async () => {
-        const problems = await removeDemoStack({ workspace, project, flavor: readiness.flavor, env: runEnv });
-        return problems.length === 0
-          ? { ok: true, detail: `project ${project} is down; ${BASE_IMAGE} is kept for the next demo` }
-          : { ok: false, detail: problems.join("; ") };
-      });
+      await steps.run(
+        "remove the demo's containers and images",
+        async () => {
+          const problems = await removeDemoStack({
+            workspace,
+            project,
+            flavor: readiness.flavor,
+            env: runEnv,
+          });
+          return problems.length === 0
+            ? { ok: true, detail: `project ${project} is down; ${BASE_IMAGE} is kept for the next demo` }
+            : { ok: false, detail: problems.join("; ") };
+        },
+        { always: true },
+      );
   }
 
   const ok = steps.ok;

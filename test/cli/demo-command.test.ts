@@ -1,7 +1,15 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeDocker } from "../helpers/docker.js";
@@ -108,6 +116,32 @@ describe("orchestrator demo (process)", () => {
 });
 
 describeDocker("orchestrator demo on the real engine (process)", () => {
+  it("exits 1 when a step does not do what it says, skips the rest and still cleans up", async () => {
+    // A file that passes the static-ELF check but cannot run: the base image's RUN step fails.
+    const fake = Buffer.alloc(64 + 56);
+    fake.writeUInt32BE(0x7f454c46, 0);
+    fake[4] = 2;
+    fake[5] = 1;
+    fake.writeBigUInt64LE(64n, 0x20);
+    fake.writeUInt16LE(56, 0x36);
+    fake.writeUInt16LE(1, 0x38);
+    fake.writeUInt32LE(1, 64);
+    const dir = newRoot();
+    mkdirSync(dirname(dir), { recursive: true });
+    const busybox = join(dirname(dir), "busybox");
+    writeFileSync(busybox, fake, { mode: 0o755 });
+    const project = `orchdemofail${process.pid}`;
+    const result = await runDemo(["--yes", "--dir", dir, "--project", project, "--busybox", busybox]);
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toMatch(
+      /\[2\/9\] build the offline base image[\s\S]*?FAILED \([^)]*\): docker build exited/,
+    );
+    expect(result.output).toContain("summary: a step did NOT do what it says");
+    expect(result.output).toMatch(/3\. deploy main as it is.*skipped +an earlier step failed/);
+    expect(result.output).toMatch(/9\. remove the demo's containers and images +ok/);
+    expect(existsSync(join(dir, "state"))).toBe(false);
+  }, 120_000);
+
   it("fails the build, fixes it, deploys the fix, rolls back a broken /health, cleans up (exit 0)", async () => {
     const dir = newRoot();
     const project = `orchdemotest${process.pid}`;

@@ -24,9 +24,10 @@ export class DemoSteps {
     return !this.failed;
   }
 
-  async run(title: string, body: StepBody): Promise<boolean> {
+  /** Runs a step; after a failure only steps marked `always` (clean-up) still run. */
+  async run(title: string, body: StepBody, opts: { always?: boolean } = {}): Promise<boolean> {
     const n = this.results.length + 1;
-    if (this.failed) {
+    if (this.failed && !opts.always) {
       this.results.push({ title, outcome: "skipped", detail: "an earlier step failed", durationMs: 0 });
       return false;
     }

@@ -25,6 +25,17 @@ describe("DemoSteps", () => {
     expect(text).not.toContain("[3/3]");
   });
 
+  it("still runs a clean-up step marked always after a failure", async () => {
+    const steps = new DemoSteps(() => undefined, 3);
+    await steps.run("fails", async () => ({ ok: false, detail: "no" }));
+    await steps.run("skipped", async () => ({ ok: true, detail: "" }));
+    expect(await steps.run("clean up", async () => ({ ok: true, detail: "removed" }), { always: true })).toBe(
+      true,
+    );
+    expect(steps.results.map((r) => r.outcome)).toEqual(["FAILED", "skipped", "ok"]);
+    expect(steps.ok).toBe(false);
+  });
+
   it("counts a throwing step as failed, with the error as its detail", async () => {
     const steps = new DemoSteps(() => undefined, 1);
     await steps.run("boom", () => Promise.reject(new Error("engine went away")));
