@@ -7,6 +7,7 @@ import { BinaryLogError } from "../diagnose/input-check.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
+import { checkLogFile } from "./log-file.js";
 
 const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
 
@@ -58,6 +59,7 @@ export async function diagnoseCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   if (!values.log) throw new UsageError(`--log FILE is required\n${USAGE}`);
+  await checkLogFile(values.log);
 
   const options = values.repo ? await repoOptions(values.repo) : {};
   await checkLogPath(values.log);

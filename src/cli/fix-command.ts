@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatConfigErrors, parseConfigText } from "../config/parse.js";
@@ -12,6 +12,7 @@ import { redact } from "../redact/redactor.js";
 import { localRepoReader } from "../repo/local-reader.js";
 import { writeInsideRepo } from "../repo/safe-write.js";
 import { UsageError, type CliIo } from "./io.js";
+import { checkLogFile } from "./log-file.js";
 
 export const FIX_USAGE = `usage: orchestrator fix --repo DIR --service NAME --log FILE [--write]
 
@@ -19,7 +20,8 @@ Diagnoses a build log, plans the allow-listed fix for one service of the checkou
 DIR/.github/orchestrator.yml) and prints the unified diff. --write applies it to the files instead.
 A PyPI / npm package is proposed only if it exists on its registry and its first release is older than
 policy.min_release_age (registries from PIP_INDEX_URL / pip.conf and npm_config_registry / .npmrc).
-Exit codes: 0 fixed or nothing to fix, 2 bad input, 3 refused by policy (or by the registry check).
+Exit codes: 0 fixed or nothing to fix, 2 bad input (also a missing, empty, compressed or binary log),
+3 refused by policy (or by the registry check).
 `;
 
 export interface FixCommandDeps {
@@ -87,11 +89,7 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
       `unknown service '${serviceName}'; services in ${configPath}: ${Object.keys(config.services).join(", ")}`,
     );
   }
-  try {
-    if (!(await stat(logPath)).isFile()) throw new Error("not a file");
-  } catch {
-    throw new UsageError(`cannot read the log file ${logPath}`);
-  }
+  await checkLogFile(logPath);
 
   const repo = localRepoReader(repoDir);
   const projectFiles = (await repo.listTree("")).filter((e) => e.type === "blob").map((e) => e.path);

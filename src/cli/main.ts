@@ -4,8 +4,11 @@ import { dispatch, type CliProgram } from "./dispatch.js";
 import { UsageError, type CliIo } from "./io.js";
 
 const USAGE = `usage: orchestrator <command> [options]
+       orchestrator <command> --help | --version
 
 commands:
+  demo [--yes] [--no-docker] [--keep]               the whole loop on the bundled example stack, locally:
+                                                 failing build, diagnosis, fix, merge, deploy, rollback
   diagnose --log FILE [--json] [--repo DIR]      read a build log and name the missing dependency
   fix --repo DIR --service NAME --log FILE [--write]
                                                  print the allow-listed diff a fix would commit
@@ -16,10 +19,13 @@ const PROGRAM: CliProgram = {
   name: "orchestrator",
   usage: USAGE,
   commands: {
+    // Loaded lazily: only the demo needs the runner and dockerode.
+    demo: (argv, io, env) => import("./demo-command.js").then((m) => m.demoCommand(argv, io, env)),
     diagnose: (argv, io) => diagnoseCommand(argv, io),
     fix: async (argv, io) => (await import("./fix-command.js")).fixCommand(argv, io),
   },
   isUsageError: (error) => error instanceof UsageError,
+  selfHelp: ["demo", "diagnose", "fix"],
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dispatch, type CliProgram } from "../../src/cli/dispatch.js";
 import { UsageError } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { main as runnerMain } from "../../runner/cli/main.js";
 
 function sinks() {
   const out: string[] = [];
@@ -53,7 +54,47 @@ describe("dispatch", () => {
   });
 });
 
+describe("dispatch: --help and --version", () => {
+  it("answers <command> --help / -h with the program usage, exit 0, without running the command", async () => {
+    const s = sinks();
+    expect(await dispatch(program, ["bad", "--help"], s.io)).toBe(0);
+    expect(await dispatch(program, ["broken", "x", "-h"], s.io)).toBe(0);
+    expect(s.out()).toBe("usage: tool <cmd>\nusage: tool <cmd>\n");
+    expect(s.err()).toBe("");
+  });
+  it("leaves --help to commands that answer it themselves, and after -- to the command", async () => {
+    const s = sinks();
+    const own = { ...program, selfHelp: ["ok"] };
+    expect(await dispatch(own, ["ok", "--help"], s.io)).toBe(0);
+    expect(await dispatch(program, ["ok", "--", "-h"], s.io)).toBe(0);
+    expect(s.out()).toBe("ok --help\nok --,-h\n");
+  });
+  it("prints the package name and version for --version, -V and version", async () => {
+    const s = sinks();
+    for (const flag of ["--version", "-V", "version"]) expect(await dispatch(program, [flag], s.io)).toBe(0);
+    expect(s.out()).toMatch(/^(tool \d+\.\d+\.\d+ \(compose-orchestrator\)\n){3}$/);
+  });
+  it("gives every runner subcommand a --help with exit 0", async () => {
+    for (const command of ["deploy", "status", "runs", "reconcile", "start"]) {
+      const s = sinks();
+      expect(await runnerMain([command, "--help"], s.io, {}), command).toBe(0);
+      expect(s.out()).toContain("usage: orchestrator-runner <command>");
+    }
+  });
+});
+
 describe("orchestrator main", () => {
+  it("answers --help on each of its commands with that command's own usage", async () => {
+    for (const [command, usage] of [
+      ["demo", "usage: orchestrator demo"],
+      ["diagnose", "usage: orchestrator diagnose"],
+      ["fix", "usage: orchestrator fix"],
+    ] as const) {
+      const s = sinks();
+      expect(await main([command, "-h"], s.io), command).toBe(0);
+      expect(s.out()).toContain(usage);
+    }
+  });
   it("lists diagnose and fix", async () => {
     const s = sinks();
     expect(await main(["help"], s.io)).toBe(0);

@@ -162,7 +162,7 @@ describe("planFix over the fixture stack", () => {
       "FROM python:3.12-alpine\nRUN apk add --no-cache gcc musl-dev\nWORKDIR /app\nRUN apk add --no-cache zlib-dev\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
     );
     expect(result.summary).toContain(
-      "Add zlib-dev (apk; RUN apk add --no-cache gcc musl-dev) to services/native/Dockerfile for missing system dependency 'zlib.h'",
+      "Add zlib-dev (apk, as the final stage already installs with it) to services/native/Dockerfile for missing system dependency 'zlib.h'",
     );
   });
 

@@ -69,7 +69,10 @@ export const dockerfilePatcher: Patcher = {
     return {
       status: "patched",
       text: after,
-      added: `${pkg} (${base.tool}; ${base.evidence.replace(/\s+/g, " ")})`,
+      // The summary names the package, the tool and why that tool, never a whole RUN line.
+      added: base.evidence.startsWith("RUN ")
+        ? `${pkg} (${base.tool}, as the final stage already installs with it)`
+        : `${pkg} (${base.tool}; ${base.evidence.replace(/\s+/g, " ")})`,
       ...(note ? { note } : {}),
     };
   },

@@ -1,0 +1,1 @@
+/* Offline demo base: stands in for the C library's string.h. */
