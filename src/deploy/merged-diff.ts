@@ -1,5 +1,6 @@
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { FileChange } from "../patch/types.js";
+import type { TreeEntry } from "../patch/types.js";
 import { evaluatePolicy, type PolicyDecision } from "../policy/evaluate.js";
 
 /** One entry of the "list pull request files" answer, as much as the policy needs. */
@@ -64,7 +65,13 @@ export function checkMergedDiff(
   config: OrchestratorConfig,
 ): PolicyDecision {
   const { changes, refusals } = changesFromPullFiles(files, modes);
-  const decision = evaluatePolicy(changes, serviceName, service, config);
+  // The merge commit's whole tree, so a file under a symlinked or submodule folder is refused too.
+  const tree: TreeEntry[] = [...modes].map(([path, mode]) => ({
+    path,
+    mode,
+    type: mode === "160000" ? "commit" : mode === "040000" ? "tree" : "blob",
+  }));
+  const decision = evaluatePolicy(changes, serviceName, service, config, tree);
   // An all-refused PR would also be "empty" to evaluatePolicy; that line would only confuse.
   const policyReasons = decision.allowed
     ? []

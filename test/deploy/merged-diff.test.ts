@@ -100,6 +100,31 @@ describe("checkMergedDiff", () => {
     );
   });
 
+  it("refuses a file whose folder is a symlink or a submodule in the merge commit's tree", () => {
+    const decision = checkMergedDiff(
+      [file("services/api/requirements.txt", REQ_PATCH)],
+      new Map([
+        ["services", "040000"],
+        ["services/api", "120000"],
+      ]),
+      "api",
+      api,
+      config,
+    );
+    expect(decision.allowed).toBe(false);
+    expect(decision.allowed ? [] : decision.reasons).toContain(
+      "services/api/requirements.txt: its folder services/api is a symlink (mode 120000); fixes never write through a link",
+    );
+    const submodule = checkMergedDiff(
+      [file("services/api/requirements.txt", REQ_PATCH)],
+      new Map([["services/api", "160000"]]),
+      "api",
+      api,
+      config,
+    );
+    expect(submodule.allowed ? [] : submodule.reasons.join("\n")).toMatch(/services\/api is a submodule/);
+  });
+
   it("refuses a diff larger than policy.max_changed_lines", () => {
     const big = `@@ -1 +1,300 @@\n${Array.from({ length: 300 }, (_, i) => `+pkg${i}==1.0`).join("\n")}`;
     const decision = checkMergedDiff(
