@@ -1,8 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { ISOLATED } from "./vitest.isolated.config.js";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Run alone afterwards by `npm test` (vitest.isolated.config.ts).
+    exclude: ["**/node_modules/**", ...ISOLATED],
     environment: "node",
     // Docker-backed suites build images and restart containers; give them room.
     testTimeout: 30_000,

@@ -1,7 +1,13 @@
 /**
  * A private Docker daemon for tests that stop and start the engine: its own socket, data root, exec
- * root (and so its own containerd), pidfile and address pool, no default bridge and no iptables rules,
- * so the machine's shared daemon and everyone's containers on it are never touched.
+ * root (and so its own containerd), pidfile and address pool, its own default bridge and no iptables
+ * rules, so the machine's shared daemon and everyone's containers on it are never touched.
+ *
+ * Never `--bridge=none`: a daemon started that way deletes the `docker0` interface at start-up, which
+ * takes the shared daemon's default network away from every other test on the machine. Even with a
+ * bridge of its own, dockerd deletes `docker0` when it starts again on the same data root (seen with
+ * Debian's docker.io 20.10); so the helper puts `docker0` back, with its address, after every start, and
+ * the suite that uses this helper runs alone, after the others (vitest.isolated.config.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -31,9 +37,44 @@ async function until(what: string, deadlineMs: number, check: () => Promise<bool
   throw new Error(`${what} within ${deadlineMs} ms`);
 }
 
+/** Runs `ip ...`; throws with its stderr when it fails. */
+function ip(...args: string[]): void {
+  const result = spawnSync("ip", args, { encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(`ip ${args.join(" ")} failed: ${(result.stderr || result.error?.message || "").trim()}`);
+}
+
+/** The shared daemon's default bridge and its IPv4 address (e.g. 172.17.0.1/16), or null when absent. */
+function docker0Address(): string | null {
+  const result = spawnSync("ip", ["-4", "-o", "addr", "show", "dev", "docker0"], { encoding: "utf8" });
+  if (result.status !== 0) return null;
+  return /\binet (\S+)/.exec(result.stdout)?.[1] ?? null;
+}
+
+/** Puts `docker0` back as it was when a second daemon took it away. */
+function restoreDocker0(address: string | null): void {
+  if (!address || docker0Address() !== null) return;
+  spawnSync("ip", ["link", "delete", "docker0"], { stdio: "ignore" });
+  ip("link", "add", "name", "docker0", "type", "bridge");
+  ip("addr", "add", address, "dev", "docker0");
+  ip("link", "set", "docker0", "up");
+}
+
+/** A bridge interface of the second daemon's own (dockerd needs `--bridge` to name an existing one). */
+function createBridge(bridge: string, address: string): void {
+  spawnSync("ip", ["link", "delete", bridge], { stdio: "ignore" });
+  ip("link", "add", "name", bridge, "type", "bridge");
+  ip("addr", "add", address, "dev", bridge);
+  ip("link", "set", bridge, "up");
+}
+
 export async function createSecondDockerd(name: string, poolBase = "10.213.0.0/16"): Promise<SecondDockerd> {
   if (spawnSync("dockerd", ["--version"], { stdio: "ignore" }).status !== 0)
     throw new Error("dockerd is not installed: a second daemon cannot be started for this test");
+  // Interface names are at most 15 characters.
+  const bridge = `orchbr${process.pid % 100_000}`;
+  createBridge(bridge, "10.214.0.1/24");
+  const sharedBridge = docker0Address();
   const root = mkdtempSync(join(tmpdir(), `orch-dockerd-${name}-`));
   const socketPath = join(root, "docker.sock");
   const logFile = join(root, "dockerd.log");
@@ -46,7 +87,7 @@ export async function createSecondDockerd(name: string, poolBase = "10.213.0.0/1
     join(root, "exec"),
     "--pidfile",
     join(root, "docker.pid"),
-    "--bridge=none",
+    `--bridge=${bridge}`,
     "--iptables=false",
     "--ip6tables=false",
     "--ip-masq=false",
@@ -82,6 +123,7 @@ export async function createSecondDockerd(name: string, poolBase = "10.213.0.0/1
         }
         return ping();
       });
+      restoreDocker0(sharedBridge);
     },
     async stop() {
       const running = child;
@@ -102,6 +144,8 @@ export async function createSecondDockerd(name: string, poolBase = "10.213.0.0/1
         .sort((a, b) => b.length - a.length);
       for (const point of mounts) spawnSync("umount", ["-l", point], { stdio: "ignore" });
       rmSync(root, { recursive: true, force: true });
+      spawnSync("ip", ["link", "delete", bridge], { stdio: "ignore" });
+      restoreDocker0(sharedBridge);
     },
   };
   await daemon.start();
