@@ -8,10 +8,11 @@ import { TEST_APP_ID, TEST_OWNER, TEST_REPO, testPrivateKey } from "../helpers/g
 import { freePort } from "../runner/stack.js";
 import { deliverWebhook, type Delivery } from "./deliver.js";
 import { serveFakeGitHub, type FakeGitHubServer } from "./fake-github-server.js";
+import { serveFakePyPI } from "./fake-pypi-server.js";
 import { createLoopStack, ENVIRONMENT, type LoopStack } from "./loop-world.js";
 import { startApp, startRunner, type OwnProcess } from "./processes.js";
 
-/** Unpinned, so the fix adds a bare `PyYAML` and the app process needs no package registry. */
+/** Unpinned, so the fix adds a bare `PyYAML` (the registry check still asks the fake index). */
 export const REQUIREMENTS_UNPINNED = "flask\n";
 export const WEBHOOK_SECRET = "e2e-process-webhook-secret-7f3a";
 
@@ -36,6 +37,12 @@ export async function createProcessWorld(name: string): Promise<ProcessWorld> {
   const { stack } = loop;
   const privateKey = testPrivateKey();
   const github = await serveFakeGitHub(loop.origin, { appId: TEST_APP_ID, privateKey });
+  const pypi = await serveFakePyPI({
+    PyYAML: [
+      { version: "3.05", uploaded: new Date("2006-05-12T08:00:00Z") },
+      { version: "6.0.2", uploaded: new Date("2024-08-06T00:00:00Z") },
+    ],
+  });
   // The runner fetches from GHE_HOST's git URL; git rewrites it to the bare repository behind the fake.
   stack.git(
     "config",
@@ -51,6 +58,7 @@ export async function createProcessWorld(name: string): Promise<ProcessWorld> {
     webhookSecret: WEBHOOK_SECRET,
     gheHost: github.host,
     port,
+    pipIndexUrl: pypi.indexUrl,
   });
   const runner = startRunner({
     PATH: process.env.PATH,
@@ -73,6 +81,7 @@ export async function createProcessWorld(name: string): Promise<ProcessWorld> {
   } catch (error) {
     await Promise.all([app.stop(), runner.stop()]);
     await github.close();
+    await pypi.close();
     await stack.cleanup();
     throw error;
   }
@@ -110,6 +119,7 @@ export async function createProcessWorld(name: string): Promise<ProcessWorld> {
     async cleanup() {
       await world.stop();
       await github.close();
+      await pypi.close();
       await stack.cleanup();
     },
   };

@@ -91,6 +91,8 @@ export interface AppEnv {
   webhookSecret: string;
   gheHost: string;
   port: number;
+  /** Where the app checks that a proposed Python package exists and is old enough. */
+  pipIndexUrl: string;
 }
 
 /** The app: `node dist/src/server.js`, Probot's env only. */
@@ -108,6 +110,7 @@ export function startApp(env: AppEnv): OwnProcess {
       PORT: String(env.port),
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
+      PIP_INDEX_URL: env.pipIndexUrl,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
