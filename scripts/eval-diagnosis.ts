@@ -146,6 +146,19 @@ export function scoreBy(outcomes: readonly Outcome[], key: (o: Outcome) => strin
   return [...groups.values()].sort((a, b) => a.group.localeCompare(b.group));
 }
 
+const ERROR_LINE = /\b(?:ERROR|Error|error|ERR!|FAIL|FAILED)\b|fatal error|^Traceback /;
+
+/** Distinct lines that look like an error (a log with several of them tests that only the fatal one counts). */
+export function errorLineCount(log: string): number {
+  const seen = new Set<string>();
+  for (const line of log.split("\n")) {
+    if (!ERROR_LINE.test(line)) continue;
+    // The same message repeated with another timestamp or step prefix is one error.
+    seen.add(line.replace(/^[\d#.:TZ\s-]+/, "").trim());
+  }
+  return seen.size;
+}
+
 export function renderReport(outcomes: readonly Outcome[]): string {
   const total = scoreBy(outcomes, () => "all")[0]!;
   const row = (s: Score): string =>
@@ -156,8 +169,9 @@ export function renderReport(outcomes: readonly Outcome[]): string {
     ...scores.map(row),
   ];
   const long = outcomes.filter((o) => o.fixture.lines >= 100).length;
+  const several = outcomes.filter((o) => errorLineCount(o.fixture.log) >= 2).length;
   const lines = [
-    `corpus: ${outcomes.length} logs (${outcomes.filter((o) => o.kind === "look-alike").length} look-alikes, ${long} with 100+ lines)`,
+    `corpus: ${outcomes.length} logs (${outcomes.filter((o) => o.kind === "look-alike").length} look-alikes, ${long} with 100+ lines, ${several} with several error lines)`,
     "",
     ...table(
       "kind",

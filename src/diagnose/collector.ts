@@ -34,6 +34,8 @@ export class Collector {
   private lastSignal: FailureSignal | null = null;
   private readonly hints = new ServiceHintSet();
   private readonly cache = new Map<string, Resolution>();
+  /** Names refused for where they were asked from (a dependency's folder, an alias): a repeat of the same error is too. */
+  private readonly refusedByContext = new Map<string, string>();
   /** Candidate lines (normalized) no diagnoser matched; their `match` results do not depend on context. */
   private readonly unmatched = new Set<string>();
   private readonly distro: DistroDetector;
@@ -148,9 +150,17 @@ export class Collector {
   }
 
   private record(diagnoser: Diagnoser, observation: Observation): void {
+    const key = `${diagnoser.name}\0${observation.missing}`;
+    if (observation.notFixable && this.refusedByContext.size < RESOLUTION_CACHE_LIMIT)
+      this.refusedByContext.set(key, observation.notFixable);
+    // A later mention of a name already refused for its requirer (a summary line, a retry) is the same
+    // failure, even where that line alone no longer shows who asked for it.
+    const refusedBefore = observation.notFixable ? undefined : this.refusedByContext.get(key);
     let resolution: Resolution = observation.notFixable
       ? { fixable: false, reason: observation.notFixable }
-      : this.resolve(diagnoser, observation.missing);
+      : refusedBefore
+        ? { fixable: false, reason: refusedBefore }
+        : this.resolve(diagnoser, observation.missing);
     if (resolution.fixable && this.context.declared) {
       const declared = declaredReason(resolution, this.context.declared);
       if (declared) resolution = { fixable: false, reason: declared };

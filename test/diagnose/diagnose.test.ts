@@ -32,6 +32,21 @@ describe("diagnoseLog", () => {
     expect(diagnosis.reason).toMatch(/^not fixable: 'os' is in the Python standard library/);
   });
 
+  it("keeps a name refused for its requirer refused when a later line repeats it without one", async () => {
+    const log = [
+      "Error: Cannot find module 'left-pad'",
+      "Require stack:",
+      "- /app/node_modules/old-lib/index.js",
+      "build failed: Error: Cannot find module 'left-pad'",
+    ].join("\n");
+    const diagnosis = await diagnoseLog(`${log}\n`);
+    expect(diagnosis.finding).toBeNull();
+    expect(diagnosis.reason).toContain("required from inside node_modules by 'old-lib'");
+    // Without the first error the same summary line is the project's missing package.
+    const alone = await diagnoseLog("build failed: Error: Cannot find module 'left-pad'\n");
+    expect(alone.finding?.package).toBe("left-pad");
+  });
+
   it("says when nothing at all was found", async () => {
     const log = "Step 1/3 : FROM python:3.12\nall good ✓\n";
     const diagnosis = await diagnoseLog(log);

@@ -293,6 +293,25 @@ const FIXABLE: Fixable[] = [
     diagnoser: "missing-tool",
     evidence: "unable to execute 'gcc'",
   },
+  {
+    file: "shlib-libsndfile-after-optional-import.log",
+    kind: "system_package",
+    missing: "libsndfile.so.1",
+    package: "libsndfile1",
+    ecosystem: "debian",
+    diagnoser: "shared-library",
+    alpine: "libsndfile",
+    evidence: "OSError: sndfile library not found using ctypes.util.find_library",
+  },
+  {
+    file: "shlib-libgfortran4-node-image.log",
+    kind: "system_package",
+    missing: "libgfortran.so.4",
+    package: "libgfortran4",
+    ecosystem: "debian",
+    diagnoser: "shared-library",
+    evidence: "libgfortran.so.4: cannot open shared object file",
+  },
 ];
 
 const NOT_FIXABLE: NotFixable[] = [
@@ -382,6 +401,21 @@ const NOT_FIXABLE: NotFixable[] = [
     file: "lookalike-syntax-error.log",
     reason: "looks like a syntax error",
     evidence: "SyntaxError: invalid syntax",
+  },
+  {
+    file: "long-lookalike-node-ts2307-inside-dependency-types.log",
+    reason: "required from inside node_modules by 'micri'",
+    evidence: "node_modules/micri/dist/errors.d.ts(1,30): error TS2307",
+  },
+  {
+    file: "lookalike-node-pnpm-require-from-dependency.log",
+    reason: "required from inside node_modules by 'electron-builder'",
+    evidence: "Cannot find module 'dmg-builder'",
+  },
+  {
+    file: "lookalike-node-next-aliased-vendor-folder.log",
+    reason: "aliased to the project's own path './public/vendor/simplecc/simplecc_wasm'",
+    evidence: "Import map: aliased to relative",
   },
 ];
 

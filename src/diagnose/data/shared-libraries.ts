@@ -27,6 +27,8 @@ export const SHARED_LIBRARY_PACKAGES: Readonly<Record<string, SystemPackages>> =
   "libstdc++.so.6": pkg("libstdc++6", "libstdc++", "libstdc++"),
   "libgcc_s.so.1": pkg("libgcc-s1", "libgcc", "libgcc"),
   "libgfortran.so.5": pkg("libgfortran5", "libgfortran", "libgfortran"),
+  "libgfortran.so.4": pkg("libgfortran4", "libgfortran", "libgfortran"),
+  "libgfortran.so.3": pkg("libgfortran3", "libgfortran", "libgfortran"),
   "libquadmath.so.0": pkg("libquadmath0", "libquadmath", "libquadmath"),
   "libatomic.so.1": pkg("libatomic1", "libatomic", "libatomic"),
   // Common C libraries loaded by wheels and binaries.
@@ -37,6 +39,8 @@ export const SHARED_LIBRARY_PACKAGES: Readonly<Record<string, SystemPackages>> =
   "libxslt.so.1": pkg("libxslt1.1", "libxslt", "libxslt"),
   "libmagic.so.1": pkg("libmagic1", "libmagic", "file-libs"),
   "libsndfile.so.1": pkg("libsndfile1", "libsndfile", "libsndfile"),
+  // cffi's dlopen of the unversioned name (soundfile): the runtime package is what the threads install.
+  "libsndfile.so": pkg("libsndfile1", "libsndfile", "libsndfile"),
   "libasound.so.2": pkg("libasound2", "alsa-lib", "alsa-lib"),
   "libnss3.so": pkg("libnss3", "nss", "nss"),
   "libaio.so.1": pkg("libaio1", "libaio", "libaio"),

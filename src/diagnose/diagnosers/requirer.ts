@@ -20,6 +20,12 @@ export function requirerPath(
   if (viteFrom) return viteFrom[1]!;
   const esm = /imported from (\S+)/.exec(line);
   if (esm) return esm[1]!;
+  // tsc: `node_modules/pkg/dist/x.d.ts(1,30): error TS2307: ...` or `src/x.ts:3:20 - error TS2307: ...`.
+  const tsFile = /^\s*(\S+?)(?:\(\d+,\d+\)|:\d+:\d+)(?::| -) error TS\d+:/.exec(line);
+  if (tsFile) return tsFile[1]!;
+  // A require-stack entry that carries the message on the same line (electron-builder's summary).
+  const stackEntry = /^\s*- (\S+)\s+\S.*Cannot find module/.exec(line);
+  if (stackEntry) return stackEntry[1]!;
   const jestFrom = /Cannot find module '[^']*' from '([^']+)'/.exec(line);
   const unprefixed = after.map((l) => l.replace(/^npm (?:ERR!|error) /, ""));
   for (let i = 0; i < unprefixed.length; i++) {
@@ -50,6 +56,8 @@ const GLOBAL_TOOL =
 const NODE_MODULES =
   /(?:^|[\\/])node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)|(?:^|[\\/])\.yarn[\\/](?:cache|unplugged)[\\/]/;
 
+const NODE_MODULES_ALL = new RegExp(NODE_MODULES.source, "g");
+
 /** Why a request from `path` is not the project's own dependency, or null when it comes from the project. */
 export function foreignRequirerReason(specifier: string, path: string): string | null {
   const action = CI_ACTION.exec(path);
@@ -59,7 +67,10 @@ export function foreignRequirerReason(specifier: string, path: string): string |
   if (GLOBAL_TOOL.test(path)) {
     return `'${specifier}' is required by a globally installed tool (${path}): reinstall or upgrade that tool, nothing to add to the project`;
   }
-  const inside = NODE_MODULES.exec(path);
+  // The innermost package: pnpm's `node_modules/.pnpm/x@1/node_modules/x` names x at the end.
+  const inside =
+    [...path.matchAll(NODE_MODULES_ALL)].filter((m) => !m[1]?.startsWith(".")).at(-1) ??
+    NODE_MODULES.exec(path);
   if (inside) {
     const owner = inside[1] ? inside[1].replace(/\\/g, "/") : "an installed package";
     return `'${specifier}' is required from inside node_modules by '${owner}' (${path}): a broken or mismatched release of that package, not a dependency of the project`;

@@ -14,6 +14,19 @@ const MUSL_PATTERN = new RegExp(
   String.raw`Error loading shared library (?:\S*/)?${SONAME}: No such file or directory`,
 );
 
+// Python wrappers that look a library up by name before loading it: soundfile's own message and cffi's
+// `ctypes.util.find_library() did not manage to locate a library called 'sndfile'`.
+const FIND_LIBRARY_PATTERNS = [
+  /\b(sndfile) library not found\b/,
+  /did not manage to locate a library called [`'"]([\w+-]+)[`'"]/,
+];
+
+/** The soname the table knows for a library looked up by name (`sndfile` -> `libsndfile.so.1`). */
+function sonameOfLibraryName(name: string): string {
+  const prefix = `lib${name}.so.`;
+  return Object.keys(SHARED_LIBRARY_PACKAGES).find((soname) => soname.startsWith(prefix)) ?? `lib${name}.so`;
+}
+
 /** `libGL.so.1: cannot open shared object file` -> `libgl1` (Debian) / `mesa-gl` (Alpine). */
 export const sharedLibraryDiagnoser: Diagnoser = {
   name: "shared-library",
@@ -22,6 +35,8 @@ export const sharedLibraryDiagnoser: Diagnoser = {
     "cannot open shared object file",
     "error while loading shared libraries",
     "Error loading shared library",
+    "library not found",
+    "did not manage to locate a library",
   ],
   match(line): Observation | null {
     const musl = MUSL_PATTERN.exec(line);
@@ -29,6 +44,10 @@ export const sharedLibraryDiagnoser: Diagnoser = {
     for (const pattern of GLIBC_PATTERNS) {
       const match = pattern.exec(line);
       if (match) return { missing: match[1]!, evidence: [line] };
+    }
+    for (const pattern of FIND_LIBRARY_PATTERNS) {
+      const match = pattern.exec(line);
+      if (match) return { missing: sonameOfLibraryName(match[1]!), evidence: [line] };
     }
     return null;
   },
