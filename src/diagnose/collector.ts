@@ -20,7 +20,12 @@ interface Seen {
   diagnoser: Diagnoser;
   observation: Observation;
   resolution: Resolution;
+  /** Position in the log: a higher order is later. */
+  order: number;
 }
+
+const MAX_FIXABLES = 64;
+const EPOCH = 2 ** 32;
 
 /**
  * Receives candidate lines from the scanner, asks the diagnosers, and keeps only what the verdict needs:
@@ -29,13 +34,20 @@ interface Seen {
  * the error markers that name the failing service and the last failure that is not a dependency.
  */
 export class Collector {
-  private lastFixable: Seen | null = null;
+  /** Fixable observations, latest last (bounded): a later refusal of a name read earlier can strike one. */
+  private readonly fixables: Seen[] = [];
   private lastRefused: Seen | null = null;
+  /** Where in the log a line is: windows read from the end of a file get lower epochs, each older one. */
+  private epoch = 0;
+  private seq = 0;
   private lastSignal: FailureSignal | null = null;
   private readonly hints = new ServiceHintSet();
   private readonly cache = new Map<string, Resolution>();
-  /** Names refused for where they were asked from (a dependency's folder, an alias): a repeat of the same error is too. */
-  private readonly refusedByContext = new Map<string, string>();
+  /**
+   * Names refused for where they were asked from (a dependency's folder, an alias), with the position of
+   * the first such refusal: a later repeat of the same error is refused too.
+   */
+  private readonly refusedByContext = new Map<string, { reason: string; order: number }>();
   /** Candidate lines (normalized) no diagnoser matched; their `match` results do not depend on context. */
   private readonly unmatched = new Set<string>();
   private readonly distro: DistroDetector;
@@ -52,19 +64,20 @@ export class Collector {
     const { text, composeService } = normalizeLine(windowAround(raw, matchIndex));
     // CI logs repeat their noise: a line no diagnoser matched is not looked at again.
     if (this.unmatched.has(text)) return;
+    const order = this.nextOrder();
     const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
-    if (distro) this.distro.observe(text, distro);
+    if (distro) this.distro.observe(text, distro, order);
     const context = normalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
       const observation = diagnoser.match(text, context);
       if (!observation) continue;
       // The failing line names its service best: compose prefix, `services/<name>/` in a path.
-      if (composeService) this.hints.add({ name: composeService, strong: true });
-      if (observation.distro) this.distro.observe(text, observation.distro);
+      if (composeService) this.hints.add({ name: composeService, strong: true }, order);
+      if (observation.distro) this.distro.observe(text, observation.distro, order);
       for (const line of observation.evidence)
-        for (const hint of matchServiceHints(line)) this.hints.add(hint);
-      this.record(diagnoser, observation);
+        for (const hint of matchServiceHints(line)) this.hints.add(hint, order);
+      this.record(diagnoser, observation, order);
       return;
     }
     if (!distro) {
@@ -80,9 +93,10 @@ export class Collector {
   readTail(tail: string): void {
     for (const raw of tail.split("\n")) {
       const { text } = normalizeLine(raw);
+      const order = this.nextOrder();
       if (DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) && distroOfLine(text))
-        this.distro.observe(text);
-      for (const hint of matchServiceHints(text)) this.hints.add(hint);
+        this.distro.observe(text, undefined, order);
+      for (const hint of matchServiceHints(text)) this.hints.add(hint, order);
       this.lastSignal = matchFailureSignal(text) ?? this.lastSignal;
     }
   }
@@ -149,25 +163,84 @@ export class Collector {
     return { ...base, finding: null, reason: `no missing dependency found in the log${note}`, evidence: [] };
   }
 
-  private record(diagnoser: Diagnoser, observation: Observation): void {
+  /**
+   * The lines that follow come from the part of the log just before everything read so far (a file read
+   * from its end, window by window): they rank as older than all of it.
+   */
+  beginOlderWindow(): void {
+    this.epoch--;
+    this.seq = 0;
+  }
+
+  /** The latest fixable observation, if any. */
+  private get lastFixable(): Seen | null {
+    return this.fixables.at(-1) ?? null;
+  }
+
+  /** A fixable finding is known; `needsDistro` when it is a system package and nothing named the distribution yet. */
+  settled(): { fixable: boolean; needsDistro: boolean } {
+    const best = this.lastFixable;
+    if (!best) return { fixable: false, needsDistro: false };
+    const system = best.resolution.fixable && best.resolution.kind === "system_package";
+    return { fixable: true, needsDistro: system && !this.distro.decided };
+  }
+
+  private nextOrder(): number {
+    return this.epoch * EPOCH + ++this.seq;
+  }
+
+  private record(diagnoser: Diagnoser, observation: Observation, order: number): void {
     const key = `${diagnoser.name}\0${observation.missing}`;
-    if (observation.notFixable && this.refusedByContext.size < RESOLUTION_CACHE_LIMIT)
-      this.refusedByContext.set(key, observation.notFixable);
+    if (observation.notFixable) {
+      const first = this.refusedByContext.get(key);
+      if (!first || order < first.order) {
+        if (first || this.refusedByContext.size < RESOLUTION_CACHE_LIMIT)
+          this.refusedByContext.set(key, { reason: observation.notFixable, order });
+        // Read out of order (a window older than what was read): strike the later repeats already kept.
+        this.strikeLaterRepeats(key, observation.notFixable, order);
+      }
+      this.keepRefused({
+        diagnoser,
+        observation,
+        resolution: { fixable: false, reason: observation.notFixable },
+        order,
+      });
+      return;
+    }
     // A later mention of a name already refused for its requirer (a summary line, a retry) is the same
     // failure, even where that line alone no longer shows who asked for it.
-    const refusedBefore = observation.notFixable ? undefined : this.refusedByContext.get(key);
-    let resolution: Resolution = observation.notFixable
-      ? { fixable: false, reason: observation.notFixable }
-      : refusedBefore
-        ? { fixable: false, reason: refusedBefore }
+    const refusedBefore = this.refusedByContext.get(key);
+    let resolution: Resolution =
+      refusedBefore && refusedBefore.order < order
+        ? { fixable: false, reason: refusedBefore.reason }
         : this.resolve(diagnoser, observation.missing);
     if (resolution.fixable && this.context.declared) {
       const declared = declaredReason(resolution, this.context.declared);
       if (declared) resolution = { fixable: false, reason: declared };
     }
-    const seen = { diagnoser, observation, resolution };
-    if (resolution.fixable) this.lastFixable = seen;
-    else this.lastRefused = seen;
+    const seen = { diagnoser, observation, resolution, order };
+    if (resolution.fixable) this.keepFixable(seen);
+    else this.keepRefused(seen);
+  }
+
+  private keepFixable(seen: Seen): void {
+    let at = this.fixables.length;
+    while (at > 0 && this.fixables[at - 1]!.order > seen.order) at--;
+    this.fixables.splice(at, 0, seen);
+    if (this.fixables.length > MAX_FIXABLES) this.fixables.shift();
+  }
+
+  private keepRefused(seen: Seen): void {
+    if (!this.lastRefused || seen.order >= this.lastRefused.order) this.lastRefused = seen;
+  }
+
+  private strikeLaterRepeats(key: string, reason: string, order: number): void {
+    for (let i = this.fixables.length - 1; i >= 0; i--) {
+      const seen = this.fixables[i]!;
+      if (seen.order <= order || `${seen.diagnoser.name}\0${seen.observation.missing}` !== key) continue;
+      this.fixables.splice(i, 1);
+      this.keepRefused({ ...seen, resolution: { fixable: false, reason } });
+    }
   }
 
   private resolve(diagnoser: Diagnoser, missing: string): Resolution {

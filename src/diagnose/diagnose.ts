@@ -5,6 +5,7 @@ import { DISTRO_TRIGGERS } from "./distro.js";
 import type { DeclaredDependencies } from "./manifests.js";
 import { EMPTY_MAPS, type DiagnoseMaps, type Diagnoser } from "./diagnoser.js";
 import { scanLines, type LogInput } from "./line-scanner.js";
+import { isTailReadable, type TailReadable } from "./tail-source.js";
 import { indexProjectFiles } from "./project-index.js";
 import { list } from "./registry.js";
 import type { Diagnosis } from "./types.js";
@@ -36,29 +37,28 @@ export interface DiagnoseOptions {
  * one that is safe to fix. `finding` is null for look-alikes (the project's own modules, relative paths,
  * standard-library names, typos) and for failures that are not missing dependencies; `reason` says why.
  */
-export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-    throw new RangeError(
-      `maxBytes must be a positive integer number of bytes, got ${String(options.maxBytes)}`,
-    );
+export async function diagnoseLog(
+  input: LogInput | TailReadable,
+  options: DiagnoseOptions = {},
+): Promise<Diagnosis> {
+  const maxBytes = checkedMaxBytes(options.maxBytes);
+  if (isTailReadable(input)) {
+    // A log that can be read from an offset: only its last maxBytes are fetched.
+    const tail = await input.readTail(maxBytes);
+    return diagnoseLog(tail.chunks, {
+      ...options,
+      skipBytes: tail.skipBytes,
+      ...(tail.totalBytes !== undefined ? { totalBytes: tail.totalBytes } : {}),
+      startsMidLine: tail.startsMidLine,
+    });
   }
-  const diagnosers = options.diagnosers ?? list();
-  const collector = new Collector(
-    diagnosers,
-    {
-      maps: toMaps(options.maps),
-      project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
-      declared: options.declared ?? null,
-    },
-    options.dockerBase ?? null,
-  );
+  const { collector, prefilter } = prepare(options);
   const { bytesRead, truncated, tail } = await scanLines(
     typeof input === "string" ? input : checkedInput(input),
     {
       maxBytes,
       startsMidLine: options.startsMidLine ?? false,
-      prefilter: buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]),
+      prefilter,
       onLine: collector.onLine,
     },
   );
@@ -69,6 +69,22 @@ export async function diagnoseLog(input: LogInput, options: DiagnoseOptions = {}
     return collector.result(bytesRead, true, maxBytes, tailNote(skipped, total));
   }
   return collector.result(bytesRead, truncated, maxBytes);
+}
+
+/** The collector and the scanner's prefilter for one diagnosis (shared with `diagnoseFile`). */
+export function prepare(options: DiagnoseOptions): { collector: Collector; prefilter: RegExp } {
+  const diagnosers = options.diagnosers ?? list();
+  const collector = new Collector(
+    diagnosers,
+    {
+      maps: toMaps(options.maps),
+      project: options.projectFiles ? indexProjectFiles(options.projectFiles) : null,
+      declared: options.declared ?? null,
+    },
+    options.dockerBase ?? null,
+  );
+  const prefilter = buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]);
+  return { collector, prefilter };
 }
 
 /** Refuses binary or compressed input from its first chunk (BinaryLogError), then passes every chunk on. */
@@ -89,6 +105,15 @@ export function buildPrefilter(triggers: readonly string[]): RegExp {
   const unique = [...new Set(triggers)];
   const minimal = unique.filter((t) => !unique.some((other) => other !== t && t.includes(other)));
   return new RegExp(minimal.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+}
+
+/** The size cap, checked: a positive integer number of bytes (default 256 MiB). */
+export function checkedMaxBytes(value: number | undefined): number {
+  const maxBytes = value ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new RangeError(`maxBytes must be a positive integer number of bytes, got ${String(value)}`);
+  }
+  return maxBytes;
 }
 
 function toMaps(maps: DiagnoseOptions["maps"]): DiagnoseMaps {

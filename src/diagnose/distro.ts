@@ -58,12 +58,19 @@ export function distroOfImage(image: string): DistroName | null {
 
 /** Keeps the strongest signal seen: the Dockerfile base wins, then the last distribution line of the log. */
 export class DistroDetector {
-  private fromLog: { name: DistroName; line: string } | null = null;
+  private fromLog: { name: DistroName; line: string; order: number } | null = null;
+  private counter = 0;
 
   constructor(private readonly dockerBase: string | null = null) {}
 
-  observe(line: string, name: DistroName | null = distroOfLine(line)): void {
-    if (name) this.fromLog = { name, line };
+  /** `order` says where in the log the line was (higher is later); by default, after every line so far. */
+  observe(line: string, name: DistroName | null = distroOfLine(line), order = ++this.counter): void {
+    if (name && (!this.fromLog || order >= this.fromLog.order)) this.fromLog = { name, line, order };
+  }
+
+  /** The distribution is known (Dockerfile base or a log line): reading more of the log cannot change it. */
+  get decided(): boolean {
+    return this.fromLog !== null || (this.dockerBase !== null && distroOfImage(this.dockerBase) !== null);
   }
 
   choice(): DistroChoice {

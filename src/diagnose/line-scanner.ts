@@ -5,8 +5,8 @@ export type LogInput = NodeJS.ReadableStream | AsyncIterable<Buffer | string> | 
 
 /** Longest line kept whole; the rest of a longer line is skipped (its head is still scanned). */
 export const MAX_LINE_CHARS = 64 * 1024;
-const CONTEXT_LINES = 16;
-const MAX_CONTEXT_LINE_CHARS = 2048;
+export const CONTEXT_LINES = 16;
+export const MAX_CONTEXT_LINE_CHARS = 2048;
 const STRING_SLICE_CHARS = 1 << 20;
 /** How much of the end of the log is kept for the final look (service hints, non-dependency failures). */
 export const TAIL_CHARS = 256 * 1024;
@@ -21,6 +21,10 @@ export interface ScanOptions {
   maxBytes: number;
   /** The input starts in the middle of a line (a read from an offset): its first partial line is dropped. */
   startsMidLine?: boolean;
+  /** The lines just before the input (a window of a file read from its end): context for its first lines. */
+  beforeContext?: readonly string[];
+  /** The lines just after the input (the start of the newer window): context for its last lines. */
+  afterContext?: readonly string[];
   /** A global regex of cheap literals; only lines it matches reach `onLine`. */
   prefilter: RegExp;
   /** `matchIndex` is where the prefilter matched inside `line`. */
@@ -45,7 +49,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let truncated = false;
   let pending = "";
   let skipping = options.startsMidLine ?? false;
-  let tail: string[] = [];
+  let tail: string[] = (options.beforeContext ?? []).slice(-CONTEXT_LINES).map(cap);
   // The last regions, oldest first, holding at least TAIL_CHARS once the log is that long.
   let recent: string[] = [];
   let recentChars = 0;
@@ -59,7 +63,11 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
       const start = text.lastIndexOf("\n", match.index) + 1;
       let end = text.indexOf("\n", match.index);
       if (end < 0) end = text.length;
-      options.onLine(text.slice(start, end), match.index - start, lazyContext(text, start, end, tail));
+      options.onLine(
+        text.slice(start, end),
+        match.index - start,
+        lazyContext(text, start, end, tail, options.afterContext ?? []),
+      );
       if (end >= text.length) break;
       prefilter.lastIndex = end + 1;
     }
@@ -132,7 +140,13 @@ async function* chunksOf(input: LogInput): AsyncIterable<Buffer | string> {
   yield* input as AsyncIterable<Buffer | string>;
 }
 
-function lazyContext(text: string, start: number, end: number, tail: readonly string[]): RawContext {
+function lazyContext(
+  text: string,
+  start: number,
+  end: number,
+  tail: readonly string[],
+  next: readonly string[],
+): RawContext {
   let before: string[] | null = null;
   let after: string[] | null = null;
   return {
@@ -159,6 +173,9 @@ function lazyContext(text: string, start: number, end: number, tail: readonly st
           after.push(cap(text.slice(cursor, lineEnd)));
           cursor = lineEnd + 1;
         }
+        // A region that ends with the input's last line: the caller may know what follows it.
+        if (after.length < CONTEXT_LINES && cursor >= text.length)
+          after.push(...next.slice(0, CONTEXT_LINES - after.length).map(cap));
       }
       return after;
     },

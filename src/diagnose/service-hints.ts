@@ -55,11 +55,24 @@ export class ServiceHintSet {
 
   constructor(private readonly limit = 32) {}
 
-  add(hint: ServiceHint): void {
+  /**
+   * `order` says where in the log the hint was seen (higher is later); by default, after every hint so
+   * far. A log read from its end passes it, so an older hint added later still ranks as older.
+   */
+  add(hint: ServiceHint, order = ++this.counter): void {
     const previous = this.seen.get(hint.name);
+    const latest = Math.max(order, previous?.order ?? -Infinity);
     this.seen.delete(hint.name);
-    this.seen.set(hint.name, { strong: hint.strong || (previous?.strong ?? false), order: ++this.counter });
-    if (this.seen.size > this.limit) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(hint.name, { strong: hint.strong || (previous?.strong ?? false), order: latest });
+    if (this.seen.size > this.limit) {
+      // Over the limit: the oldest hint goes.
+      let oldest: string | null = null;
+      let oldestOrder = Infinity;
+      for (const [name, entry] of this.seen) {
+        if (entry.order < oldestOrder) [oldest, oldestOrder] = [name, entry.order];
+      }
+      this.seen.delete(oldest!);
+    }
   }
 
   list(): string[] {

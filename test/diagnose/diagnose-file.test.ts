@@ -5,7 +5,8 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
-import { diagnoseFile } from "../../src/diagnose/diagnose-file.js";
+import { diagnoseFile, WINDOW_BYTES } from "../../src/diagnose/diagnose-file.js";
+import { loadCorpus } from "../../scripts/eval-diagnosis.js";
 import { BinaryLogError, binaryReason } from "../../src/diagnose/input-check.js";
 
 let dir: string;
@@ -38,6 +39,67 @@ describe("diagnoseFile: logs above the size cap are read from their end", () => 
     const diagnosis = await diagnoseFile(path, { maxBytes: 1 << 20 });
     expect(diagnosis.truncated).toBe(false);
     expect(diagnosis.reason).not.toMatch(/size cap/);
+  });
+});
+
+describe("diagnoseFile: a file is read from its end, window by window", () => {
+  it("gives the same verdict as a front-to-back read on every corpus log, across many window edges", async () => {
+    const corpus = await loadCorpus();
+    for (const fixture of corpus) {
+      const path = join(dir, fixture.file);
+      await writeFile(path, fixture.log);
+      const whole = await diagnoseLog(fixture.log);
+      for (const windowBytes of [1024, 4096, WINDOW_BYTES]) {
+        const windowed = await diagnoseFile(path, { windowBytes });
+        const label = `${fixture.file} (windows of ${windowBytes} bytes)`;
+        expect(windowed.finding, label).toEqual(whole.finding);
+        expect(windowed.reason, label).toBe(whole.reason);
+        expect(windowed.evidence, label).toEqual(whole.evidence);
+        expect(windowed.distro, label).toEqual(whole.distro);
+        // The tail (service markers) is the newest window's: the same once a window holds it.
+        if (windowBytes === WINDOW_BYTES) expect(windowed.serviceHints, label).toEqual(whole.serviceHints);
+      }
+    }
+  }, 120_000);
+
+  it("stops once the last fixable error is known and says how much it read", async () => {
+    const noise = "Collecting requests==2.31.0 (from -r requirements.txt (line 3))\n".repeat(20_000);
+    const path = join(dir, "early-stop.log");
+    await writeFile(path, `Error: Cannot find module 'axios'\n${noise}${ERROR}`);
+    const diagnosis = await diagnoseFile(path, { windowBytes: 64 * 1024 });
+    expect(diagnosis.finding?.package).toBe("PyYAML");
+    expect(diagnosis.truncated).toBe(false);
+    // The newest window holds the error; one more window is read before it stops.
+    expect(diagnosis.bytesRead).toBeLessThanOrEqual(2 * 64 * 1024);
+    expect(diagnosis.bytesRead).toBeGreaterThan(64 * 1024);
+  });
+
+  it("reads on while the finding is a system package and no line named the distribution yet", async () => {
+    const noise = "Collecting requests==2.31.0 (from -r requirements.txt (line 3))\n".repeat(20_000);
+    const path = join(dir, "distro-far.log");
+    await writeFile(
+      path,
+      `Step 1/4 : FROM python:3.12-alpine\n${noise}fatal error: ffi.h: No such file or directory\n`,
+    );
+    const diagnosis = await diagnoseFile(path, { windowBytes: 64 * 1024 });
+    expect(diagnosis.finding).toMatchObject({ package: "libffi-dev", ecosystem: "alpine" });
+    expect(diagnosis.distro).toMatchObject({ name: "alpine", source: "log" });
+  });
+
+  it("keeps a repeat refused when the requirer that refuses it is in the older window", async () => {
+    const filler = "npm info lifecycle left-pad@1.3.0~install: left-pad@1.3.0\n".repeat(30);
+    const log = [
+      "Error: Cannot find module 'left-pad'",
+      "Require stack:",
+      "- /app/node_modules/old-lib/index.js",
+      filler,
+      "build failed: Error: Cannot find module 'left-pad'",
+    ].join("\n");
+    const path = join(dir, "repeat.log");
+    await writeFile(path, `${log}\n`);
+    const diagnosis = await diagnoseFile(path, { windowBytes: 1024 });
+    expect(diagnosis.finding).toBeNull();
+    expect(diagnosis.reason).toContain("required from inside node_modules by 'old-lib'");
   });
 });
 
