@@ -72,16 +72,17 @@ export async function diagnoseFile(path: string, options: DiagnoseFileOptions = 
       }
       const lineStart = start + from;
       if (index > 0) collector.beginOlderWindow();
-      const text = buffer.toString("utf8", from, length);
-      const scanned = await scanLines(text, {
+      const bytes = buffer.subarray(from, length);
+      const scanned = await scanLines(once(bytes), {
         maxBytes: Number.MAX_SAFE_INTEGER,
         prefilter,
         onLine: collector.onLine,
         beforeContext:
           lineStart > readStart ? await linesBefore(handle, lineStart, readStart, startsMidLine) : [],
         afterContext: newerLines,
+        keepTail: index === 0,
       });
-      newerLines = firstLines(text, CONTEXT_LINES);
+      newerLines = firstLines(bytes, CONTEXT_LINES);
       if (index === 0) collector.readTail(scanned.tail);
       end = lineStart > start || start === readStart ? lineStart : start;
       if (start === readStart) break;
@@ -103,13 +104,13 @@ export async function diagnoseFile(path: string, options: DiagnoseFileOptions = 
   }
 }
 
-function firstLines(text: string, count: number): string[] {
+function firstLines(bytes: Buffer, count: number): string[] {
   const lines: string[] = [];
   let cursor = 0;
-  while (lines.length < count && cursor < text.length) {
-    let end = text.indexOf("\n", cursor);
-    if (end < 0) end = text.length;
-    lines.push(text.slice(cursor, Math.min(end, cursor + MAX_CONTEXT_LINE_CHARS)));
+  while (lines.length < count && cursor < bytes.length) {
+    let end = bytes.indexOf(0x0a, cursor);
+    if (end < 0) end = bytes.length;
+    lines.push(bytes.toString("utf8", cursor, Math.min(end, cursor + MAX_CONTEXT_LINE_CHARS)));
     cursor = end + 1;
   }
   return lines;
@@ -130,6 +131,10 @@ async function linesBefore(
   // The first piece is a whole line only when it starts at the floor, on a line start.
   if (from > floor || floorMidLine) lines.shift();
   return lines.slice(-CONTEXT_LINES);
+}
+
+async function* once(bytes: Buffer): AsyncIterable<Buffer> {
+  yield bytes;
 }
 
 async function readAt(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {

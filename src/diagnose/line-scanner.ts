@@ -25,6 +25,8 @@ export interface ScanOptions {
   beforeContext?: readonly string[];
   /** The lines just after the input (the start of the newer window): context for its last lines. */
   afterContext?: readonly string[];
+  /** Keep the last TAIL_CHARS for `tail` (default true); an older window of a file does not need them. */
+  keepTail?: boolean;
   /** A global regex of cheap literals; only lines it matches reach `onLine`. */
   prefilter: RegExp;
   /** `matchIndex` is where the prefilter matched inside `line`. */
@@ -74,6 +76,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
     const last = lastLines(text, CONTEXT_LINES);
     // Short regions (tiny chunks) keep the older tail lines too.
     tail = last.length < CONTEXT_LINES ? [...tail, ...last].slice(-CONTEXT_LINES) : last;
+    if (options.keepTail === false) return;
     recent.push(text);
     recentChars += text.length + 1;
     while (recent.length > 1 && recentChars - recent[0]!.length - 1 >= TAIL_CHARS) {
