@@ -23,11 +23,12 @@ export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.Proce
   // --file may repeat; collect it before the generic parser sees the rest.
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--file") {
-      const value = argv[++i];
+    const arg = argv[i]!;
+    if (arg === "--file" || arg.startsWith("--file=")) {
+      const value = arg === "--file" ? argv[++i] : arg.slice("--file=".length);
       if (!value) throw new RunnerUsageError("--file needs a value");
       files.push(value);
-    } else rest.push(argv[i]!);
+    } else rest.push(arg);
   }
   const args = parseArgs(rest, ["workspace", "ref", "project"]);
   const [service, extra] = args.positional;
