@@ -30,7 +30,7 @@ evidence. Ends with a summary of every step, its timing and where the artifacts 
   --no-docker      only diagnose and fix (the captured build log of examples/shop stands in)
   --keep           leave the stack running at the end (default: remove its containers and images)
   --dir DIR        where to create the repository and the state (default: a new temporary folder)
-  --project NAME   compose project name (default: orchestrator-demo-<pid>)
+  --project NAME   compose project name (default: COMPOSE_PROJECT_NAME, else orchestrator-demo-<pid>)
   --port N         host port of the shop on 127.0.0.1 (default: 18080, or a free one when taken)
   --busybox PATH   static busybox for the offline base image (default: /usr/bin/busybox, /bin/busybox)
 
@@ -136,7 +136,9 @@ export async function demoCommand(
     throw new UsageError("the demo merges a branch: pass --yes when stdin is not a terminal");
   let project: string;
   try {
-    project = normalizeProjectName(options.project ?? `orchestrator-demo-${process.pid}`);
+    project = normalizeProjectName(
+      options.project ?? (env.COMPOSE_PROJECT_NAME?.trim() || `orchestrator-demo-${process.pid}`),
+    );
   } catch (error) {
     throw new UsageError(`--project: ${(error as Error).message}`);
   }
