@@ -255,7 +255,8 @@ export async function demoCommand(
         const build = result.result.steps.find((s) => s.step === "build");
         if (!build || build.ok)
           return { ok: false, detail: `the run failed, but not at the build: ${result.result.reason}` };
-        failingLog = join(result.result.artifactsDir, "build.log");
+        // Kept beside the PR text too (the run's own copy stays in its artifacts).
+        await copyFile(join(result.result.artifactsDir, "build.log"), failingLog);
         artifacts.push(result.result.artifactsDir);
         return {
           ok: true,
