@@ -2,6 +2,7 @@
  * `npm run bench [-- name ...]`: runs the benchmark modules in sequence, or only the named ones.
  * Each module exports one async function; add new ones to BENCHMARKS.
  */
+import { benchDemo } from "./demo.js";
 import { benchDeploy } from "./deploy.js";
 import { benchDiagnose } from "./diagnose.js";
 import { benchLineSplitter } from "./line-splitter.js";
@@ -11,6 +12,7 @@ import { benchGitHubBudget } from "./github-budget.js";
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
   deploy: () => benchDeploy(),
+  demo: benchDemo,
   "line-splitter": () => benchLineSplitter(),
   redact: benchRedact,
   "github-budget": benchGitHubBudget,

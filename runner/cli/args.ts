@@ -17,6 +17,7 @@ export function parseArgs(argv: string[], valued: string[], flags: string[] = []
   const options = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (/^-[^-]/.test(arg)) throw new RunnerUsageError(`unknown option ${arg}`);
     if (!arg.startsWith("--")) {
       positional.push(arg);
       continue;

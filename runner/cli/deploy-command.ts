@@ -3,6 +3,7 @@ import { redact } from "../../src/redact/redactor.js";
 import { runDeploy } from "../pipeline/deploy.js";
 import { reconcile } from "../pipeline/reconcile.js";
 import type { DeployReporter } from "../pipeline/reporter.js";
+import { progressReporter } from "../../src/cli/deploy-progress.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
 import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
 import { exitCodeFor, renderResult, renderStep } from "./render.js";
@@ -23,11 +24,12 @@ export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.Proce
   // --file may repeat; collect it before the generic parser sees the rest.
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--file") {
-      const value = argv[++i];
+    const arg = argv[i]!;
+    if (arg === "--file" || arg.startsWith("--file=")) {
+      const value = arg === "--file" ? argv[++i] : arg.slice("--file=".length);
       if (!value) throw new RunnerUsageError("--file needs a value");
       files.push(value);
-    } else rest.push(argv[i]!);
+    } else rest.push(arg);
   }
   const args = parseArgs(rest, ["workspace", "ref", "project"]);
   const [service, extra] = args.positional;
@@ -42,25 +44,30 @@ export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.Proce
     );
   }
   const stateDir = stateDirFrom(env);
-  const reporter = terminalReporter(io);
-
-  // A previous runner may have been killed mid-deploy: finish its runs first.
-  const recovered = await reconcile({ stateDir, reporter, env });
-  for (const outcome of recovered)
-    if (outcome.skipped) io.stdout.write(`.. skipped run ${outcome.runId}: ${outcome.skipped}\n`);
-
-  const result = await runDeploy(
-    {
-      service,
-      serviceConfig,
-      ref: stringOption(args, "ref") ?? "HEAD",
-      workspace,
-      stateDir,
-      project: stringOption(args, "project"),
-      composeFiles: files,
-      env,
-    },
-    { reporter },
-  );
-  return exitCodeFor(result.status);
+  // On a terminal the running step's line shows its elapsed time and the last line of its log;
+  // otherwise (a pipe, a CI log) one plain line per step start and end.
+  const live = io.stdout.isTTY
+    ? progressReporter(io.stdout, stateDir, { indent: "", finish: renderResult })
+    : null;
+  const reporter = live ?? terminalReporter(io);
+  const request = {
+    service,
+    serviceConfig,
+    ref: stringOption(args, "ref") ?? "HEAD",
+    workspace,
+    stateDir,
+    project: stringOption(args, "project"),
+    composeFiles: files,
+    env,
+  };
+  try {
+    // A previous runner may have been killed mid-deploy: finish its runs first.
+    const recovered = await reconcile({ stateDir, reporter, env });
+    for (const outcome of recovered)
+      if (outcome.skipped) io.stdout.write(`.. skipped run ${outcome.runId}: ${outcome.skipped}\n`);
+    const result = await runDeploy(request, { reporter });
+    return exitCodeFor(result.status);
+  } finally {
+    live?.stop();
+  }
 }

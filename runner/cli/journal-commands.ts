@@ -108,7 +108,8 @@ export function runRow(stateDir: string, run: RunView) {
 
 /** `reconcile`: finish and report runs a killed runner left behind. */
 export async function reconcileCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv.length > 0) throw new RunnerUsageError(`unexpected argument '${argv[0]}'`);
+  const args = parseArgs(argv, []);
+  if (args.positional.length > 0) throw new RunnerUsageError(`unexpected argument '${args.positional[0]}'`);
   const outcomes = await reconcile({ stateDir: stateDirFrom(env), reporter: terminalReporter(io), env });
   if (outcomes.length === 0) io.stdout.write("nothing to reconcile\n");
   for (const o of outcomes) if (o.skipped) io.stdout.write(`skipped ${o.runId}: ${o.skipped}\n`);

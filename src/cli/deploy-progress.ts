@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { runDir } from "../../runner/journal/journal-file.js";
+import type { DeployResult } from "../../runner/journal/events.js";
 import type { DeployReporter, StepEvent } from "../../runner/pipeline/reporter.js";
 import { formatMs, renderStep } from "../../runner/cli/render.js";
 import { redact } from "../redact/redactor.js";
@@ -24,12 +25,17 @@ export interface ProgressSink {
 /**
  * Deploy progress for a terminal: one line per step start and end; on a TTY, the running step's line is
  * redrawn every `tickMs` with its elapsed time and the last line of its log. Otherwise plain lines.
- * The demo uses it; `orchestrator-runner deploy` can take it in place of its plain reporter.
+ * The demo and `orchestrator-runner deploy` (when its stdout is a terminal) use it.
  */
 export function progressReporter(
   out: ProgressSink,
   stateDir: string,
-  opts: { tickMs?: number; indent?: string } = {},
+  opts: {
+    tickMs?: number;
+    indent?: string;
+    /** The text printed when the run ends (default: one line with the outcome and the artifacts). */
+    finish?: (result: DeployResult) => string;
+  } = {},
 ): DeployReporter & { stop(): void } {
   const indent = opts.indent ?? "  ";
   let timer: NodeJS.Timeout | null = null;
@@ -65,7 +71,9 @@ export function progressReporter(
     // The demo's own step line says what the run meant; here only the outcome and where its files are.
     finish: (result) =>
       print(
-        `${result.service}: ${result.status.toUpperCase()} in ${formatMs(result.durationMs)}; artifacts ${result.artifactsDir}\n`,
+        opts.finish
+          ? opts.finish(result)
+          : `${result.service}: ${result.status.toUpperCase()} in ${formatMs(result.durationMs)}; artifacts ${result.artifactsDir}\n`,
       ),
     stop: clear,
   };

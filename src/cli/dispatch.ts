@@ -14,6 +14,8 @@ export interface CliProgram {
    * program's usage (which lists every command's options) with exit 0.
    */
   selfHelp?: readonly string[];
+  /** One command's own usage, printed for `<command> --help` instead of the program's. */
+  commandUsage?: Readonly<Record<string, string>>;
 }
 
 /** `--help` or `-h` among a command's arguments (before a `--` that ends the options). */
@@ -51,7 +53,7 @@ export async function dispatch(
     return 2;
   }
   if (!program.selfHelp?.includes(name) && asksForHelp(rest)) {
-    io.stdout.write(program.usage);
+    io.stdout.write(program.commandUsage?.[name] ?? program.usage);
     return 0;
   }
   try {

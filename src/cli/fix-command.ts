@@ -14,15 +14,29 @@ import { writeInsideRepo } from "../repo/safe-write.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkLogFile } from "./log-file.js";
 
-export const FIX_USAGE = `usage: orchestrator fix --repo DIR --service NAME --log FILE [--write]
+export const FIX_USAGE = `usage: orchestrator fix --repo DIR --service NAME --log FILE [--write] [--no-lookup]
 
 Diagnoses a build log, plans the allow-listed fix for one service of the checkout in DIR (config from
 DIR/.github/orchestrator.yml) and prints the unified diff. --write applies it to the files instead.
 A PyPI / npm package is proposed only if it exists on its registry and its first release is older than
 policy.min_release_age (registries from PIP_INDEX_URL / pip.conf and npm_config_registry / .npmrc).
+
+  --repo DIR       the checkout holding .github/orchestrator.yml
+  --service NAME   the service (a key of 'services' in the config)
+  --log FILE       the failing build log
+  --write          apply the change instead of printing the diff
+  --no-lookup      ask no registry (offline, or no mirror configured): a PyPI / npm package is added
+                   without a version and without the registry check, with a note saying so
+
 Exit codes: 0 fixed or nothing to fix, 2 bad input (also a missing, empty, compressed or binary log),
-3 refused by policy (or by the registry check).
+3 refused by policy (or by the registry check, also when no registry answered), 1 other errors.
 `;
+
+/** What `--no-lookup` hands the planner: a registry that is never asked (planFix skips it). */
+const NO_REGISTRY: PackageRegistry = {
+  facts: () => Promise.reject(new Error("--no-lookup: no registry is asked")),
+  latest: () => Promise.reject(new Error("--no-lookup: no registry is asked")),
+};
 
 export interface FixCommandDeps {
   /** Version lookups for pinned files (default: the registry client below). */
@@ -35,7 +49,14 @@ export interface FixCommandDeps {
 }
 
 export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps = {}): Promise<number> {
-  let values: { repo?: string; service?: string; log?: string; write?: boolean; help?: boolean };
+  let values: {
+    repo?: string;
+    service?: string;
+    log?: string;
+    write?: boolean;
+    "no-lookup"?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -44,6 +65,7 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
         service: { type: "string" },
         log: { type: "string" },
         write: { type: "boolean", default: false },
+        "no-lookup": { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -108,15 +130,18 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
     err(`warning: the log points at ${diagnosis.serviceHints.join(", ")}, not at '${serviceName}'\n`);
   }
 
-  const registry =
-    deps.registry ??
-    packageRegistry({
-      endpoints: registrySettings({
-        env: process.env,
-        ...deps.settings,
-        projectNpmrc: [join(repoDir, service.path, ".npmrc"), join(repoDir, ".npmrc")],
-      }).endpoints,
-    });
+  const lookup = !values["no-lookup"];
+  // Built only when it will be asked: with --no-lookup a broken registry setting does not matter.
+  const registry = !lookup
+    ? NO_REGISTRY
+    : (deps.registry ??
+      packageRegistry({
+        endpoints: registrySettings({
+          env: process.env,
+          ...deps.settings,
+          projectNpmrc: [join(repoDir, service.path, ".npmrc"), join(repoDir, ".npmrc")],
+        }).endpoints,
+      }));
   const plan = await planFix(diagnosis.finding, {
     serviceName,
     service,
@@ -125,10 +150,15 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
     registry,
     ...(deps.versions ? { versions: deps.versions } : {}),
     ...(deps.now ? { now: deps.now } : {}),
+    lookup,
   });
   if (!plan.ok) {
     if (plan.refusals) {
       out(`refused by policy:\n${plan.refusals.map((r) => `- ${r}`).join("\n")}\n`);
+      if (plan.refusals.some((r) => r.includes("never proposes a package it could not check")))
+        out(
+          "no registry answered: point PIP_INDEX_URL / npm_config_registry (or pip.conf / .npmrc) at a mirror you can reach, or pass --no-lookup to add the package unpinned and unchecked\n",
+        );
       return 3;
     }
     out(`${plan.reason}\n`);
@@ -137,6 +167,8 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
 
   out(`${plan.summary}\n`);
   const check = plan.packageCheck;
+  if (!lookup && (diagnosis.finding.ecosystem === "pypi" || diagnosis.finding.ecosystem === "npm"))
+    out(`registry: not asked (--no-lookup); ${diagnosis.finding.package} is added without a version\n`);
   if (check) {
     out(
       `registry: ${check.name} exists on ${check.registry} (${check.page}), first published ${check.firstPublished} (${check.ageDays} days ago; policy.min_release_age is ${check.minReleaseAge})\n`,

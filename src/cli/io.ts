@@ -1,6 +1,7 @@
 /** Where a CLI command writes; tests pass in-memory sinks. */
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  /** `isTTY` / `columns` as on process.stdout: live progress redraws a line only on a terminal. */
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown };
 }
 

@@ -10,9 +10,12 @@ commands:
   demo [--yes] [--no-docker] [--keep]               the whole loop on the bundled example stack, locally:
                                                  failing build, diagnosis, fix, merge, deploy, rollback
   diagnose --log FILE [--json] [--repo DIR]      read a build log and name the missing dependency
-  fix --repo DIR --service NAME --log FILE [--write]
+  fix --repo DIR --service NAME --log FILE [--write] [--no-lookup]
                                                  print the allow-listed diff a fix would commit
-                                                 (config from DIR/.github/orchestrator.yml); --write applies it
+                                                 (config from DIR/.github/orchestrator.yml); --write applies it;
+                                                 --no-lookup asks no registry (adds the package unpinned)
+
+'orchestrator <command> --help' shows one command's options and exit codes.
 `;
 
 const PROGRAM: CliProgram = {

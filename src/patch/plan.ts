@@ -9,7 +9,7 @@ import { getPatcher } from "./registry.js";
 import type { FileChange, RepoReader, TreeEntry } from "./types.js";
 import { renderDiff } from "./unified-diff.js";
 import { packageRegistry, type PackageRegistry } from "./registry-lookup.js";
-import type { VersionLookup } from "./versions.js";
+import { NO_VERSIONS, type VersionLookup } from "./versions.js";
 
 export interface PlanOptions {
   serviceName: string;
@@ -23,6 +23,11 @@ export interface PlanOptions {
   registry?: PackageRegistry;
   /** The clock for `policy.min_release_age`. Default: now. */
   now?: Date;
+  /**
+   * False: ask no registry (`orchestrator fix --no-lookup`). A PyPI / npm package is then neither
+   * checked nor pinned: it is added without a version, and the summary says it was not checked.
+   */
+  lookup?: boolean;
 }
 
 export type FixPlan =
@@ -51,8 +56,9 @@ interface Target {
  */
 export async function planFix(finding: Finding, options: PlanOptions): Promise<FixPlan> {
   const { serviceName, service, config, repo } = options;
+  const lookup = options.lookup ?? true;
   const registry = options.registry ?? packageRegistry();
-  const versions = options.versions ?? registry;
+  const versions = lookup ? (options.versions ?? registry) : NO_VERSIONS;
   const folder = serviceFolder(service);
   // The whole tree, not only the service folder: a symlinked parent folder is an entry above it.
   const fullTree = await repo.listTree("");
@@ -73,7 +79,8 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   // Dependency confusion: the name came from a log; only an existing, not brand-new package is proposed.
   // System packages come from the built-in map only, so there is nothing to look up.
   let packageCheck: PackageCheck | null = null;
-  if (finding.ecosystem === "pypi" || finding.ecosystem === "npm") {
+  const registryPackage = finding.ecosystem === "pypi" || finding.ecosystem === "npm";
+  if ((finding.ecosystem === "pypi" || finding.ecosystem === "npm") && lookup) {
     const verdict = await checkPackage(registry, finding.ecosystem, finding.package, {
       minReleaseAge: config.policy.min_release_age,
       now: options.now ?? new Date(),
@@ -102,6 +109,10 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
 
   const notes = [chosen.why];
   if (outcome.note) notes.push(outcome.note);
+  if (registryPackage && !lookup)
+    notes.push(
+      `not checked on ${finding.ecosystem === "pypi" ? "PyPI" : "the npm registry"} and added without a version (no registry lookup): the name comes from the log, so check that '${finding.package}' is the package you mean, and pin it, before merging`,
+    );
   notes.push(...lockFileNotes(patcher.name, folder, tree));
   const verb = before === null ? "Create" : "Add";
   const summary =

@@ -3,6 +3,28 @@ import { packageRegistry } from "./registry-lookup.js";
 
 export interface VersionLookup {
   latest(ecosystem: "pypi" | "npm", name: string): Promise<string | null>;
+  /** True when no registry is asked: patchers then add the dependency without a version. */
+  unpinned?: boolean;
+}
+
+/** Asks no registry (`orchestrator fix --no-lookup`): every dependency is added without a version. */
+export const NO_VERSIONS: VersionLookup = {
+  unpinned: true,
+  latest: () => Promise.resolve(null),
+};
+
+/**
+ * `<operator><latest version>` for a file that pins, e.g. `==6.0.2`; "" when the lookup asks no
+ * registry (the dependency is then added unpinned).
+ */
+export async function pinSpec(
+  versions: VersionLookup,
+  ecosystem: "pypi" | "npm",
+  name: string,
+  operator: string,
+): Promise<string> {
+  if (versions.unpinned) return "";
+  return `${operator}${await requireLatest(versions, ecosystem, name)}`;
 }
 
 export interface RegistryOptions {

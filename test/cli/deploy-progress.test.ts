@@ -69,3 +69,15 @@ describe("progressReporter", () => {
     expect(s.writes.length).toBe(count);
   });
 });
+
+describe("progressReporter finish", () => {
+  it("prints the caller's rendering of the result, after clearing a live line", () => {
+    const s = sink(false);
+    const reporter = progressReporter(s.out, stateDir, {
+      indent: "",
+      finish: (result) => `done ${result.service} ${result.status}\n`,
+    });
+    reporter.finish({ service: "shop", status: "success" } as Parameters<typeof reporter.finish>[0]);
+    expect(s.writes.join("")).toBe("done shop success\n");
+  });
+});

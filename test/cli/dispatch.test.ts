@@ -74,12 +74,21 @@ describe("dispatch: --help and --version", () => {
     for (const flag of ["--version", "-V", "version"]) expect(await dispatch(program, [flag], s.io)).toBe(0);
     expect(s.out()).toMatch(/^(tool \d+\.\d+\.\d+ \(compose-orchestrator\)\n){3}$/);
   });
-  it("gives every runner subcommand a --help with exit 0", async () => {
+  it("gives every runner subcommand its own --help with exit 0", async () => {
     for (const command of ["deploy", "status", "runs", "reconcile", "start"]) {
       const s = sinks();
       expect(await runnerMain([command, "--help"], s.io, {}), command).toBe(0);
-      expect(s.out()).toContain("usage: orchestrator-runner <command>");
+      expect(s.out()).toContain(`usage: orchestrator-runner ${command}`);
     }
+  });
+  it("prints a command's own usage from commandUsage, and the program's for the others", async () => {
+    const withOwn = { ...program, commandUsage: { ok: "usage: tool ok [--x]\n" } };
+    const a = sinks();
+    expect(await dispatch(withOwn, ["ok", "-h"], a.io)).toBe(0);
+    expect(a.out()).toBe("usage: tool ok [--x]\n");
+    const b = sinks();
+    expect(await dispatch(withOwn, ["bad", "--help"], b.io)).toBe(0);
+    expect(b.out()).toBe(program.usage);
   });
 });
 

@@ -187,6 +187,26 @@ describe("orchestrator fix", () => {
     ).rejects.toThrow(/cannot read log file '.*none\.log': no such file or directory/);
   });
 
+  it('--no-lookup makes no request (the network is off) and adds a Poetry dependency as "*"', async () => {
+    const t = io();
+    const code = await fixCommand(
+      [
+        "--repo",
+        repo,
+        "--service",
+        "worker",
+        "--log",
+        log(YAML_LOG.replaceAll("api", "worker")),
+        "--no-lookup",
+      ],
+      t.io,
+      isolated(),
+    );
+    expect(code, t.stdout()).toBe(0);
+    expect(t.stdout()).toContain('\n+PyYAML = "*"\n');
+    expect(t.stdout()).toContain("not checked on PyPI and added without a version");
+  });
+
   it("prints usage for --help", async () => {
     const t = io();
     expect(await fixCommand(["--help"], t.io, isolated())).toBe(0);

@@ -1,4 +1,4 @@
-import { requireLatest } from "../versions.js";
+import { pinSpec } from "../versions.js";
 import {
   PatchProofError,
   dominantStyle,
@@ -63,8 +63,9 @@ export const packageJsonPatcher: Patcher = {
         ranges.map(rangeStyle).filter((s): s is PinStyle => s !== null),
         "caret",
       );
-      const latest = await requireLatest(versions, "npm", name);
-      range = style === "tilde" ? `~${latest}` : style === "exact" ? latest : `^${latest}`;
+      const prefix = style === "tilde" ? "~" : style === "exact" ? "" : "^";
+      // Asking no registry: "*" (any version) is npm's unpinned range.
+      range = versions.unpinned ? "*" : await pinSpec(versions, "npm", name, prefix);
     }
 
     const eol = detectEol(text);

@@ -1,5 +1,5 @@
 import { parse as parseToml } from "smol-toml";
-import { requireLatest } from "../versions.js";
+import { pinSpec } from "../versions.js";
 import {
   PatchProofError,
   dominantStyle,
@@ -92,7 +92,7 @@ const PEP440_OPERATOR: Partial<Record<PinStyle, string>> = { exact: "==", gte: "
 
 async function pep508(name: string, style: PinStyle, context: PatchContext): Promise<string> {
   const op = PEP440_OPERATOR[style];
-  return op ? `${name}${op}${await requireLatest(context.versions, "pypi", name)}` : name;
+  return op ? `${name}${await pinSpec(context.versions, "pypi", name, op)}` : name;
 }
 
 async function addToPep621(text: string, dependency: DependencyRequest, context: PatchContext) {
@@ -200,9 +200,9 @@ async function addToPoetry(text: string, dependency: DependencyRequest, context:
   // `poetry add` writes a caret constraint; follow that when the file shows no style of its own.
   const style = dominantStyle(styles, "caret");
   const version =
-    style === "bare"
+    style === "bare" || context.versions.unpinned
       ? "*"
-      : `${POETRY_PREFIX[style]}${await requireLatest(context.versions, "pypi", dependency.name)}`;
+      : await pinSpec(context.versions, "pypi", dependency.name, POETRY_PREFIX[style]);
   const key = /^[A-Za-z0-9_-]+$/.test(dependency.name) ? dependency.name : `"${dependency.name}"`;
   const sample = entries[0] ?? table.entries[0];
   const separator = sample

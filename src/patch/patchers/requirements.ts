@@ -1,4 +1,4 @@
-import { requireLatest } from "../versions.js";
+import { pinSpec } from "../versions.js";
 import {
   PatchProofError,
   dominantStyle,
@@ -108,7 +108,7 @@ export const requirementsPatcher: Patcher = {
     const styles = requirements.map((e) => e.style).filter((s): s is PinStyle => s !== null && s !== "other");
     const style = dominantStyle(styles, "bare");
     const operator = OPERATOR[style];
-    const spec = operator ? `${operator}${await requireLatest(versions, "pypi", dependency.name)}` : "";
+    const spec = operator ? await pinSpec(versions, "pypi", dependency.name, operator) : "";
     const added = `${dependency.name}${spec}`;
 
     const named = requirements.filter(
