@@ -21,7 +21,11 @@ function imageExists(tag: string): boolean {
 }
 
 function sh(argv: string[], input?: Buffer): void {
-  const result = spawnSync(argv[0]!, argv.slice(1), { input, stdio: [input ? "pipe" : "ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    input,
+    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+  });
   if (result.error) throw new Error(`${argv.join(" ")}: ${result.error.message}`);
   if (result.status !== 0)
     throw new Error(`${argv.join(" ")} exited ${result.status}:\n${result.stderr.toString().slice(-2000)}`);
@@ -68,7 +72,8 @@ async function takeLock(): Promise<() => void> {
       return () => rmSync(LOCK, { recursive: true, force: true });
     } catch {
       try {
-        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
+          rmSync(LOCK, { recursive: true, force: true });
       } catch {
         // gone meanwhile: try again
       }
