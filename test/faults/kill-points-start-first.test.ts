@@ -16,7 +16,8 @@ import { runRunner } from "./runner-process.js";
 
 describeDocker("start-first through the runner CLI, killed and reconciled", () => {
   let stack: ProxyStack;
-  let n = 0;
+  // v1 is what the stack starts with; every deploy gets a new version.
+  let n = 1;
   const next = (suffix = "") => {
     n += 1;
     const version = `v${n}${suffix}`;
