@@ -17,12 +17,26 @@ export interface ZeroDowntimeRow {
   strategy: DeployStrategy;
   kind: "deploy" | "rollback";
   status: string;
+  reason: string;
   requests: number;
   failed: number;
   longestGapMs: number;
+  /** The step that was running when the longest gap ended. */
+  gapStep: string;
   wallMs: number;
   /** rollback: from the failed verification until only the old version answers (ms). */
   oldOnlyMs: number | null;
+}
+
+/** The step running at `at`, from the run's journal. */
+export function stepAt(result: DeployResult, at: number): string {
+  let current = "(outside the run)";
+  for (const e of readEvents(result.artifactsDir)) {
+    if (Date.parse(e.at) > at) break;
+    if (e.type === "step-start") current = e.step;
+    if (e.type === "step-end" && e.step === current) current = `after ${e.step}`;
+  }
+  return current;
 }
 
 /** The time a step ended, from the run's journal. */
@@ -48,9 +62,16 @@ async function measure(
   ref: string,
 ): Promise<ZeroDowntimeRow> {
   const request = stack.deployRequest(ref);
+  const config = request.serviceConfig;
   request.serviceConfig = {
-    ...request.serviceConfig,
-    deploy: { ...request.serviceConfig.deploy, strategy, single_writer_volumes: [] },
+    ...config,
+    deploy: { ...config.deploy, strategy, single_writer_volumes: [] },
+    // recreate probes from the host, through the proxy (the only published port); start-first probes
+    // the new container's own address.
+    health:
+      strategy === "recreate" && config.health
+        ? { ...config.health, url: `${stack.url}/health` }
+        : config.health,
   };
   const before = await stack.get("/version");
   const load = startLoad(`${stack.url}/version`);
@@ -62,9 +83,11 @@ async function measure(
     strategy,
     kind,
     status: result.status,
+    reason: result.reason,
     requests: report.requests,
     failed: report.failed,
     longestGapMs: report.longestGapMs,
+    gapStep: stepAt(result, report.longestGapEndAt),
     wallMs: result.durationMs,
     oldOnlyMs: failedAt === null || before === null ? null : oldOnlyAfter(load.samples(), failedAt, before),
   };
@@ -83,6 +106,13 @@ export async function benchZeroDowntime(
         "services/web/www/version": `bad${n}\n`,
         "services/web/www/health": null,
       });
+    // The same load with no deploy: how long the loop itself goes without an answer on this machine.
+    const idle = startLoad(`${stack.url}/version`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const noise = await idle.stop();
+    log(
+      `no deploy, 10 s: ${noise.requests} requests, ${noise.failed} failed, longest gap ${noise.longestGapMs} ms (load noise)`,
+    );
     const rows: ZeroDowntimeRow[] = [];
     for (const strategy of ["recreate", "start-first"] as const) {
       rows.push(await measure(stack, strategy, "deploy", good()));
@@ -93,8 +123,11 @@ export async function benchZeroDowntime(
     );
     for (const r of rows)
       log(
-        `${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} ${r.status.padEnd(12)} ${String(r.requests).padStart(8)}  ${String(r.failed).padStart(6)}  ${`${r.longestGapMs} ms`.padStart(11)}  ${`${r.wallMs} ms`.padStart(8)} ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
+        `${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} ${r.status.padEnd(12)} ${String(r.requests).padStart(8)}  ${String(r.failed).padStart(6)}  ${`${r.longestGapMs} ms`.padStart(11)} (${r.gapStep})  ${`${r.wallMs} ms`.padStart(8)} ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
       );
+    for (const r of rows)
+      if (r.status !== (r.kind === "deploy" ? "success" : "rolled_back"))
+        log(`  ${r.strategy} ${r.kind} ended ${r.status}: ${r.reason}`);
     const pick = (s: DeployStrategy, k: ZeroDowntimeRow["kind"]) =>
       rows.find((r) => r.strategy === s && r.kind === k)!;
     const sf = [pick("start-first", "deploy"), pick("start-first", "rollback")];

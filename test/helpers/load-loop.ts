@@ -15,6 +15,8 @@ export interface LoadReport {
   failures: LoadSample[];
   /** Longest time between two successful answers (or from the start to the first), ms. */
   longestGapMs: number;
+  /** When the longest gap ended (epoch ms). */
+  longestGapEndAt: number;
   /** Distinct bodies of successful answers, in order of first appearance. */
   versions: string[];
 }
@@ -28,16 +30,30 @@ export interface LoadLoop {
 export function summarize(samples: LoadSample[], startedAt: number, stoppedAt: number): LoadReport {
   let last = startedAt;
   let longest = 0;
+  let endAt = startedAt;
   const versions: string[] = [];
   for (const s of samples) {
     if (!s.ok) continue;
-    longest = Math.max(longest, s.at - last);
+    if (s.at - last > longest) {
+      longest = s.at - last;
+      endAt = s.at;
+    }
     last = s.at;
     if (!versions.includes(s.body)) versions.push(s.body);
   }
-  longest = Math.max(longest, stoppedAt - last);
+  if (stoppedAt - last > longest) {
+    longest = stoppedAt - last;
+    endAt = stoppedAt;
+  }
   const failures = samples.filter((s) => !s.ok);
-  return { requests: samples.length, failed: failures.length, failures, longestGapMs: longest, versions };
+  return {
+    requests: samples.length,
+    failed: failures.length,
+    failures,
+    longestGapMs: longest,
+    longestGapEndAt: endAt,
+    versions,
+  };
 }
 
 /** Starts GETting `url` back to back (with `pauseMs` between requests) until stop(). */
