@@ -8,6 +8,7 @@ import { benchDiagnose } from "./diagnose.js";
 import { benchLineSplitter } from "./line-splitter.js";
 import { benchRedact } from "./redact.js";
 import { benchGitHubBudget } from "./github-budget.js";
+import { benchZeroDowntime } from "./zero-downtime.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   "line-splitter": () => benchLineSplitter(),
   redact: benchRedact,
   "github-budget": benchGitHubBudget,
+  "zero-downtime": () => benchZeroDowntime(),
 };
 
 const wanted = process.argv.slice(2);

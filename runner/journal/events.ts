@@ -11,7 +11,14 @@ export type StepName =
   | "rollback-verify"
   /** A failed first deploy: nothing to roll back to, so the new container is stopped. */
   | "stop"
-  | "restore-workspace";
+  | "restore-workspace"
+  /** start-first: the new container next to the old one(s), its verification, the switch-over. */
+  | "scale-up"
+  | "verify-new"
+  | "drain-old"
+  | "remove-old"
+  /** start-first: a new container that failed (or was never verified) is removed; the old one serves on. */
+  | "remove-new";
 
 export type DeployStatus = "success" | "rolled_back" | "failed" | "refused" | "rollback_failed";
 
@@ -88,6 +95,22 @@ export interface RunStart {
   meta: Record<string, unknown>;
 }
 
+/** What a start-first run needs to finish its switch in another process. */
+export interface SwitchPlanRecord {
+  drainMs: number;
+  preStop: string[] | null;
+  stopGraceS: number;
+}
+
+/** Journal events only a start-first deploy writes (the recreate path never does). */
+export const SWITCH_EVENT_TYPES = [
+  "switch-plan",
+  "new-container",
+  "new-verified",
+  "old-removed",
+  "new-removed",
+] as const;
+
 export type JournalEvent =
   | RunStart
   | {
@@ -113,5 +136,12 @@ export type JournalEvent =
       detail: string;
       imageId?: string;
     }
+  /** start-first: journaled before the scale-up; the containers that served before it. */
+  | { type: "switch-plan"; at: string; oldContainers: string[]; scale: number; plan: SwitchPlanRecord }
+  | { type: "new-container"; at: string; containerId: string }
+  /** The new container passed verification alone: from here a restarted runner finishes the switch. */
+  | { type: "new-verified"; at: string; containerId: string }
+  | { type: "old-removed"; at: string; containerIds: string[] }
+  | { type: "new-removed"; at: string; containerIds: string[] }
   | { type: "result"; at: string; result: DeployResult }
   | { type: "reported"; at: string; via: string };

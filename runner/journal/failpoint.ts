@@ -16,6 +16,11 @@ const EVENT_TYPES_RECORD: Record<JournalEvent["type"], true> = {
   "step-start": true,
   process: true,
   "step-end": true,
+  "switch-plan": true,
+  "new-container": true,
+  "new-verified": true,
+  "old-removed": true,
+  "new-removed": true,
   result: true,
   reported: true,
 };

@@ -5,6 +5,7 @@ import type {
   RollbackPoint,
   RunStart,
   StepName,
+  SwitchPlanRecord,
   StepTiming,
 } from "./events.js";
 
@@ -26,10 +27,21 @@ export interface RunView {
   openStep: StepName | null;
   /** Child processes (compose) started per step; a restarted runner waits for them. */
   processes: Array<{ step: StepName; pid: number }>;
+  /** A start-first switch, when the run began one. */
+  switch: SwitchView | null;
   result: DeployResult | null;
   reported: boolean;
   state: "running" | "finished" | "reported";
   status: DeployStatus | "in progress";
+}
+
+export interface SwitchView {
+  oldContainers: string[];
+  plan: SwitchPlanRecord;
+  newContainer: string | null;
+  verified: boolean;
+  oldRemoved: boolean;
+  newRemoved: boolean;
 }
 
 export function viewRun(runId: string, events: JournalEvent[]): RunView {
@@ -47,6 +59,7 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
     endedSteps: [],
     openStep: null,
     processes: [],
+    switch: null,
     result: null,
     reported: false,
     state: "running",
@@ -84,6 +97,28 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
         if (view.openStep === event.step) view.openStep = null;
         if (event.step === "build" && event.imageId) view.builtImageId = event.imageId;
         break;
+      case "switch-plan":
+        view.switch = {
+          oldContainers: event.oldContainers,
+          plan: event.plan,
+          newContainer: null,
+          verified: false,
+          oldRemoved: false,
+          newRemoved: false,
+        };
+        break;
+      case "new-container":
+        if (view.switch) view.switch.newContainer = event.containerId;
+        break;
+      case "new-verified":
+        if (view.switch) view.switch.verified = true;
+        break;
+      case "old-removed":
+        if (view.switch) view.switch.oldRemoved = true;
+        break;
+      case "new-removed":
+        if (view.switch) view.switch.newRemoved = true;
+        break;
       case "result":
         view.result = event.result;
         view.status = event.result.status;
@@ -108,12 +143,15 @@ export function viewRun(runId: string, events: JournalEvent[]): RunView {
  *   and healthy, else roll back.
  * - `rollback`: stopped during the rollback (or while stopping a failed first deploy): do it again
  *   (every rollback step is idempotent).
+ * - `switch`: stopped during a start-first switch: finish it when the new container was verified
+ *   (remove the old one), else remove the new one (the old one never stopped).
  */
-export type RecoveryAction = "none" | "report" | "abandon" | "settle" | "rollback";
+export type RecoveryAction = "none" | "report" | "abandon" | "settle" | "rollback" | "switch";
 
 export function recoveryAction(view: RunView): RecoveryAction {
   if (view.reported) return "none";
   if (view.result) return "report";
+  if (view.switch) return "switch";
   const started = new Set(view.startedSteps);
   if (
     started.has("rollback-tag") ||

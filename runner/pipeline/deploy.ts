@@ -28,6 +28,9 @@ import {
   workspaceHead,
 } from "../workspace/git-workspace.js";
 import { moveRefusal, runnerPlacedShas, uncommittedRefusal } from "../workspace/workspace-guard.js";
+import { planStrategy } from "../strategy/plan.js";
+import { readServiceShape } from "../strategy/service-shape.js";
+import { startFirst } from "../strategy/start-first.js";
 import { markRunActive, markRunDone } from "./active-runs.js";
 import { finishInterrupted } from "./interrupted.js";
 import { silentReporter, type DeployReporter } from "./reporter.js";
@@ -197,6 +200,8 @@ async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<Dep
     });
   }
 
+  if (ctx.strategy?.strategy === "start-first") return finishRun(ctx, await startFirst(ctx));
+
   const up = await upStep(ctx, "up");
   if (!up.ok) return finishRun(ctx, await rollback(ctx, `restart failed: ${up.detail}`, null));
 
@@ -265,6 +270,13 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
   ctx.compose.files = files.map((f) => f.path);
   const found = findComposeService(files, ctx.start.composeService);
   if (!found.ok) return `${found.error} — nothing was touched`;
+  const strategy = planStrategy(
+    request.serviceConfig,
+    readServiceShape(files, ctx.start.composeService),
+    ctx.start.composeService,
+  );
+  if (!strategy.ok) return `${strategy.reason} — nothing was touched`;
+  ctx.strategy = strategy.plan;
   ctx.serviceImage =
     found.info.image ?? defaultImageName(ctx.compose.flavor, ctx.compose.project, ctx.start.composeService);
 

@@ -5,6 +5,7 @@ import { recoveryAction, viewRun } from "../journal/run-view.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { RunContext } from "./run-context.js";
 import { abandonRun } from "./abandon.js";
+import { settleSwitch } from "../strategy/start-first.js";
 import { finishRun, rollback } from "./steps.js";
 
 /** Thrown when a run could not be finished after an error; the original error is kept as `cause`. */
@@ -37,6 +38,7 @@ export async function finishInterrupted(ctx: RunContext, error: unknown): Promis
   }
   try {
     if (action === "abandon") return await abandonRun(ctx, view, why);
+    if (action === "switch") return await finishRun(ctx, await settleSwitch(ctx, view, why));
     // `settle` or `rollback`: the service was touched, and this run never verified it to the end.
     return await finishRun(ctx, await rollback(ctx, why, null));
   } catch (second) {

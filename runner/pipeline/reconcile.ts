@@ -15,6 +15,7 @@ import { isRunActive } from "./active-runs.js";
 import { finishInterrupted } from "./interrupted.js";
 import { abandonRun } from "./abandon.js";
 import { clearStaleLocks } from "./stale-locks.js";
+import { settleSwitch } from "../strategy/start-first.js";
 import { finishRun, reportResult, rollback, summarizeVerify, verifyStep } from "./steps.js";
 
 export interface ReconcileOptions {
@@ -95,6 +96,8 @@ async function recoverRun(
     const where = view.startedSteps.at(-1) ?? "start";
     return abandonRun(ctx, view, `the runner stopped during '${where}', before the restart`);
   }
+  if (action === "switch")
+    return finishRun(ctx, await settleSwitch(ctx, view, "the runner stopped during a start-first switch"));
   if (action === "settle") {
     // Keep what runs only if it is the image this run built and it verifies now.
     const running = await ctx.docker.findServiceContainer(start.project, start.composeService);

@@ -3,6 +3,7 @@ import type { ComposeTarget } from "../compose/argv.js";
 import type { DockerOps } from "../docker/docker-ops.js";
 import type { ContainerSnapshot } from "../docker/snapshot.js";
 import type { DeployResult, RollbackPoint, RunStart, StepTiming } from "../journal/events.js";
+import type { StrategyPlan } from "../strategy/plan.js";
 import type { DeployReporter } from "./reporter.js";
 
 /** Everything one run's steps need; built by runDeploy, or rebuilt from the journal by reconcile. */
@@ -30,6 +31,8 @@ export interface RunContext {
    */
   rollbackSnapshot?: ContainerSnapshot | null;
   reconciled: boolean;
+  /** How the running container is replaced (decided in prepare; absent: recreate). */
+  strategy?: StrategyPlan;
 }
 
 export type ResultFields = Pick<DeployResult, "status" | "reason"> &

@@ -15,6 +15,8 @@ import {
 export interface VerifyOptions {
   project: string;
   service: string;
+  /** Verify this container alone (by id) instead of the service's running one. */
+  containerId?: string;
   /** HTTP health URL; without it only the container and Docker health are checked. */
   healthUrl?: string;
   timeoutMs: number;
@@ -139,7 +141,11 @@ async function verifyWith(
   let last: { reason: string; cause: VerifyCause } = { reason: "no probe ran", cause: "timeout" };
   let httpProbeMs = FIRST_HTTP_PROBE_MS;
   for (let attempt = 0; ; attempt++) {
-    const seen = await look(() => docker.findServiceContainer(options.project, options.service));
+    const seen = await look(() =>
+      options.containerId
+        ? docker.inspectContainer(options.containerId)
+        : docker.findServiceContainer(options.project, options.service),
+    );
     container = seen.container;
     if (seen.error) {
       record([{ at: new Date().toISOString(), kind: "container", ok: false, detail: seen.error }]);

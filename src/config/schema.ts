@@ -36,6 +36,39 @@ export const healthSchema = z
   })
   .strict();
 
+export const STRATEGIES = ["recreate", "start-first"] as const;
+
+export const serviceDeploySchema = z
+  .object({
+    strategy: z
+      .enum(STRATEGIES)
+      .optional()
+      .describe(
+        "`recreate` stops the old container and starts the new one; `start-first` starts the new one " +
+          "next to it, verifies it alone, then removes the old one. Default: the compose file's " +
+          "`deploy.update_config.order` (`start-first` / `stop-first`), else `recreate`.",
+      ),
+    drain: duration
+      .optional()
+      .describe(
+        "start-first: how long the old container keeps serving after the new one verified, before it is stopped. Default 0.",
+      ),
+    pre_stop: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "start-first: a command (argv) run inside the old container before it is stopped, e.g. to make a proxy drain it.",
+      ),
+    single_writer_volumes: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Volumes (compose volume names or container paths) only one container may write at a time; start-first is refused for a service that mounts one.",
+      ),
+  })
+  .strict();
+
 export const serviceSchema = z
   .object({
     path: relativePath.describe("Folder of the service in the repository; patches are confined to it."),
@@ -65,6 +98,9 @@ export const serviceSchema = z
       .array(z.string().min(1))
       .default([])
       .describe("Extra file globs (relative to `path`) that fixes may change, on top of the defaults."),
+    deploy: serviceDeploySchema
+      .optional()
+      .describe("How the runner replaces the running container (see the README's zero-downtime section)."),
   })
   .strict();
 
@@ -172,5 +208,7 @@ export const configSchema = z
 export type OrchestratorConfig = z.output<typeof configSchema>;
 export type OrchestratorConfigInput = z.input<typeof configSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
+export type ServiceDeployConfig = z.output<typeof serviceDeploySchema>;
+export type DeployStrategy = (typeof STRATEGIES)[number];
 export type HealthConfig = z.output<typeof healthSchema>;
 export type RepoPermission = z.output<typeof repoPermission>;

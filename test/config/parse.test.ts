@@ -99,6 +99,23 @@ commands: { permission: write }
         errorPath: "services.api.approvers.0",
       },
       {
+        name: "start-first with drain, pre-stop and single-writer volumes",
+        input: `${minimal}    deploy: { strategy: start-first, drain: 2s, pre_stop: [touch, /drain], single_writer_volumes: [db] }\n`,
+        valid: true,
+      },
+      {
+        name: "unknown deploy strategy",
+        input: `${minimal}    deploy: { strategy: blue-green }\n`,
+        valid: false,
+        errorPath: "services.api.deploy.strategy",
+      },
+      {
+        name: "empty pre-stop command",
+        input: `${minimal}    deploy: { strategy: start-first, pre_stop: [] }\n`,
+        valid: false,
+        errorPath: "services.api.deploy.pre_stop",
+      },
+      {
         name: "map with null entry",
         input: `${minimal}maps:\n  python: { mylib: null, foo: foo-dist }\n`,
         valid: true,

@@ -9,6 +9,9 @@ import type { JournalEvent } from "../../runner/journal/events.js";
 import { FAILPOINT_ENV } from "../../runner/journal/failpoint.js";
 import { listRunIds, readEvents, runDir } from "../../runner/journal/journal-file.js";
 import type { Stack } from "../runner/stack.js";
+
+/** What the kill-point checks need of a stack (the httpd fixture stack, or one behind a proxy). */
+export type KillStack = Pick<Stack, "get" | "stateDir" | "env" | "git" | "project">;
 import { runRunner, type RunnerExit } from "./runner-process.js";
 
 export interface KillPoint {
@@ -48,7 +51,7 @@ export interface Attempt {
 }
 
 export interface PathSpec {
-  stack: Stack;
+  stack: KillStack;
   /** Makes a fresh variant for attempt `i` (each attempt must build something new). */
   attempt(i: number): Attempt;
   /** How a clean run of an attempt ends. */
@@ -56,14 +59,14 @@ export interface PathSpec {
 }
 
 /** The runner's env for this stack: no failpoint unless asked. */
-export function runnerEnv(stack: Stack, failpoint?: string): NodeJS.ProcessEnv {
+export function runnerEnv(stack: KillStack, failpoint?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...stack.env, RUNNER_COMPOSE: "v1" };
   delete env[FAILPOINT_ENV];
   if (failpoint) env[FAILPOINT_ENV] = failpoint;
   return env;
 }
 
-async function served(stack: Stack): Promise<string | null> {
+async function served(stack: KillStack): Promise<string | null> {
   const until = Date.now() + 3_000;
   for (;;) {
     const health = await stack.get("/health");
@@ -78,11 +81,11 @@ function heldLocks(stateDir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".lock")) : [];
 }
 
-function newRunId(stack: Stack, known: Set<string>): string | null {
+function newRunId(stack: KillStack, known: Set<string>): string | null {
   return listRunIds(stack.stateDir).find((id) => !known.has(id)) ?? null;
 }
 
-async function imageConsistency(stack: Stack, serviceImage: string | null): Promise<string | null> {
+async function imageConsistency(stack: KillStack, serviceImage: string | null): Promise<string | null> {
   if (!serviceImage) return null;
   const docker = new Docker();
   const [container] = await docker.listContainers({

@@ -35,6 +35,11 @@ describe("JOURNAL_EVENT_TYPES", () => {
       "step-start": true,
       process: true,
       "step-end": true,
+      "switch-plan": true,
+      "new-container": true,
+      "new-verified": true,
+      "old-removed": true,
+      "new-removed": true,
       result: true,
       reported: true,
     };

@@ -120,3 +120,38 @@ describe("journal file", () => {
     expect(JSON.stringify(readEvents(dir))).not.toContain(token);
   });
 });
+
+describe("a start-first switch in the journal", () => {
+  const plan = { drainMs: 0, preStop: null, stopGraceS: 1 };
+  const switching: JournalEvent[] = [
+    start,
+    ...started("prepare", "build"),
+    { type: "switch-plan", at, oldContainers: ["old1"], scale: 2, plan },
+    ...started("scale-up"),
+  ];
+
+  it("is finished by the `switch` action from the switch plan on, until a result", () => {
+    expect(recoveryAction(viewRun("r1", [start, ...started("prepare", "build")]))).toBe("abandon");
+    expect(recoveryAction(viewRun("r1", switching))).toBe("switch");
+    expect(recoveryAction(viewRun("r1", [...switching, { type: "result", at, result }]))).toBe("report");
+  });
+
+  it("records the old set, the new container and how far the switch got", () => {
+    const view = viewRun("r1", [
+      ...switching,
+      { type: "new-container", at, containerId: "new1" },
+      { type: "new-verified", at, containerId: "new1" },
+    ]);
+    expect(view.switch).toEqual({
+      oldContainers: ["old1"],
+      plan,
+      newContainer: "new1",
+      verified: true,
+      oldRemoved: false,
+      newRemoved: false,
+    });
+    const done = viewRun("r1", [...switching, { type: "old-removed", at, containerIds: ["old1"] }]);
+    expect(done.switch?.oldRemoved).toBe(true);
+    expect(viewRun("r1", [start]).switch).toBeNull();
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Zero-downtime benchmark: one busybox service behind one real nginx (resolving it by its compose DNS
+ * name), the same modest load (sequential GETs through the proxy, 2 s timeout), four deploys side by
+ * side: a good deploy and a failed one (its health check fails), with `recreate` and `start-first`.
+ * Prints failed requests and the longest gap without a successful answer for each, the time from the
+ * failed verification until only the old version serves, and the deploy wall-time ratio.
+ * Exported for bench/run.ts; `npx tsx bench/zero-downtime.ts` runs it alone.
+ */
+import type { DeployStrategy } from "../src/config/schema.js";
+import { readEvents } from "../runner/journal/journal-file.js";
+import { runDeploy } from "../runner/pipeline/deploy.js";
+import type { DeployResult } from "../runner/journal/events.js";
+import { startLoad, type LoadReport, type LoadSample } from "../test/helpers/load-loop.js";
+import { createProxyStack, type ProxyStack } from "../test/runner/strategy/proxy-stack.js";
+
+export interface ZeroDowntimeRow {
+  strategy: DeployStrategy;
+  kind: "deploy" | "rollback";
+  status: string;
+  reason: string;
+  requests: number;
+  failed: number;
+  longestGapMs: number;
+  /** The step that was running when the longest gap ended. */
+  gapStep: string;
+  wallMs: number;
+  /** rollback: from the failed verification until only the old version answers (ms). */
+  oldOnlyMs: number | null;
+}
+
+/** The step running at `at`, from the run's journal. */
+export function stepAt(result: DeployResult, at: number): string {
+  let current = "(outside the run)";
+  for (const e of readEvents(result.artifactsDir)) {
+    if (Date.parse(e.at) > at) break;
+    if (e.type === "step-start") current = e.step;
+    if (e.type === "step-end" && e.step === current) current = `after ${e.step}`;
+  }
+  return current;
+}
+
+/** The time a step ended, from the run's journal. */
+function stepEndAt(result: DeployResult, step: string): number | null {
+  const event = readEvents(result.artifactsDir).find((e) => e.type === "step-end" && e.step === step);
+  return event ? Date.parse(event.at) : null;
+}
+
+/**
+ * From `failedAt` until the old version serves alone: the last answer after it that was not the old
+ * version (the new one answering, or a failure) marks the end; 0 when every answer after it was old.
+ */
+export function oldOnlyAfter(samples: LoadSample[], failedAt: number, oldVersion: string): number {
+  let last = failedAt;
+  for (const s of samples) if (s.at > failedAt && !(s.ok && s.body === oldVersion)) last = s.at;
+  return last - failedAt;
+}
+
+async function measure(
+  stack: ProxyStack,
+  strategy: DeployStrategy,
+  kind: ZeroDowntimeRow["kind"],
+  ref: string,
+): Promise<ZeroDowntimeRow> {
+  const request = stack.deployRequest(ref);
+  const config = request.serviceConfig;
+  request.serviceConfig = {
+    ...config,
+    deploy: { ...config.deploy, strategy, single_writer_volumes: [] },
+    // recreate probes from the host, through the proxy (the only published port); start-first probes
+    // the new container's own address.
+    health:
+      strategy === "recreate" && config.health
+        ? { ...config.health, url: `${stack.url}/health` }
+        : config.health,
+  };
+  const before = await stack.get("/version");
+  const load = startLoad(`${stack.url}/version`);
+  const result = await runDeploy(request);
+  const report: LoadReport = await load.stop();
+  const failedAt =
+    kind === "rollback" ? stepEndAt(result, strategy === "start-first" ? "verify-new" : "verify") : null;
+  return {
+    strategy,
+    kind,
+    status: result.status,
+    reason: result.reason,
+    requests: report.requests,
+    failed: report.failed,
+    longestGapMs: report.longestGapMs,
+    gapStep: stepAt(result, report.longestGapEndAt),
+    wallMs: result.durationMs,
+    oldOnlyMs: failedAt === null || before === null ? null : oldOnlyAfter(load.samples(), failedAt, before),
+  };
+}
+
+export async function benchZeroDowntime(
+  log: (line: string) => void = console.log,
+): Promise<ZeroDowntimeRow[]> {
+  const stack = await createProxyStack("bench");
+  try {
+    await stack.upInitial();
+    let n = 0;
+    const good = () => stack.variant(`good-${++n}`, { "services/web/www/version": `v${n + 1}\n` });
+    const bad = () =>
+      stack.variant(`bad-${++n}`, {
+        "services/web/www/version": `bad${n}\n`,
+        "services/web/www/health": null,
+      });
+    // The same load with no deploy: how long the loop itself goes without an answer on this machine.
+    const idle = startLoad(`${stack.url}/version`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const noise = await idle.stop();
+    log(
+      `no deploy, 10 s: ${noise.requests} requests, ${noise.failed} failed, longest gap ${noise.longestGapMs} ms (load noise)`,
+    );
+    const rows: ZeroDowntimeRow[] = [];
+    for (const strategy of ["recreate", "start-first"] as const) {
+      rows.push(await measure(stack, strategy, "deploy", good()));
+      rows.push(await measure(stack, strategy, "rollback", bad()));
+    }
+    log(
+      "strategy     case      status       requests  failed  longest gap  wall     old only after failed verify",
+    );
+    for (const r of rows)
+      log(
+        `${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} ${r.status.padEnd(12)} ${String(r.requests).padStart(8)}  ${String(r.failed).padStart(6)}  ${`${r.longestGapMs} ms`.padStart(11)} (${r.gapStep})  ${`${r.wallMs} ms`.padStart(8)} ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
+      );
+    for (const r of rows)
+      if (r.status !== (r.kind === "deploy" ? "success" : "rolled_back"))
+        log(`  ${r.strategy} ${r.kind} ended ${r.status}: ${r.reason}`);
+    const pick = (s: DeployStrategy, k: ZeroDowntimeRow["kind"]) =>
+      rows.find((r) => r.strategy === s && r.kind === k)!;
+    const sf = [pick("start-first", "deploy"), pick("start-first", "rollback")];
+    log(
+      `start-first: ${sf.reduce((a, r) => a + r.failed, 0)} failed (target 0), longest gap ${Math.max(...sf.map((r) => r.longestGapMs))} ms (target < 100 ms); ` +
+        `recreate: ${pick("recreate", "deploy").failed + pick("recreate", "rollback").failed} failed, longest gap ${Math.max(pick("recreate", "deploy").longestGapMs, pick("recreate", "rollback").longestGapMs)} ms`,
+    );
+    log(
+      `failed verification -> old version only: start-first ${pick("start-first", "rollback").oldOnlyMs} ms (target <= 50 ms), recreate ${pick("recreate", "rollback").oldOnlyMs} ms`,
+    );
+    log(
+      `deploy wall time start-first / recreate: ${(pick("start-first", "deploy").wallMs / pick("recreate", "deploy").wallMs).toFixed(2)} (${pick("start-first", "deploy").wallMs} ms / ${pick("recreate", "deploy").wallMs} ms)`,
+    );
+    return rows;
+  } finally {
+    await stack.cleanup();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchZeroDowntime();
