@@ -12,6 +12,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readEvents } from "../runner/journal/journal-file.js";
 import { runDeploy } from "../runner/pipeline/deploy.js";
 import type { DeployReporter } from "../runner/pipeline/reporter.js";
 import { createStack } from "../test/runner/stack.js";
@@ -241,6 +242,12 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
     log(
       `    rollback steps: rollback-tag ${stepMs("rollback-tag")} ms, rollback-up ${stepMs("rollback-up")} ms (${rolled.steps.find((step) => step.step === "rollback-up")?.detail ?? "?"})`,
     );
+    // Where the rollback's time went, from its journal (ms after the failed verification).
+    const marks = readEvents(rolled.artifactsDir)
+      .filter((e) => e.type === "step-start" || e.type === "step-end")
+      .filter((e) => e.step.startsWith("rollback-") && e.step !== "rollback-verify")
+      .map((e) => `${e.step} ${e.type === "step-start" ? "start" : "end"} +${Date.parse(e.at) - failedAt}`);
+    log(`    rollback timeline (ms): ${[...marks, `serving +${rollbackMs}`].join(", ")}`);
     return {
       ...comparison,
       healthyToRecordedMs: figures[0]!.valueMs,

@@ -27,9 +27,11 @@ import { createInstallationClient } from "../runner/github/installation-client.j
 import { createPoller } from "../runner/github/poller.js";
 import { readDefaultBranchConfig } from "../runner/workspace/default-branch-config.js";
 import { deliverWebhook } from "../test/e2e/deliver.js";
+import { serveFakePyPI } from "../test/e2e/fake-pypi-server.js";
 import { serveFakeGitHub, type ServedRequest } from "../test/e2e/fake-github-server.js";
 import { BOT } from "../test/e2e/fake-state.js";
 import { openGitStore } from "../test/e2e/git-store.js";
+import { daysAgo } from "../test/helpers/registry.js";
 import { adaptPayload, TEST_OWNER, TEST_REPO, webhookExample } from "../test/helpers/webhook-examples.js";
 import { freePort } from "../test/runner/stack.js";
 
@@ -328,6 +330,30 @@ export interface BudgetReport {
 
 export async function benchGitHubBudget(): Promise<BudgetReport> {
   const key = privateKey();
+  // The fix adds PyYAML, which the app checks on the package index first (dependency confusion): a
+  // local index answers (PIP_INDEX_URL). The app reads that and its signing key from the process
+  // environment, as `npm start` does.
+  const pypi = await serveFakePyPI({
+    PyYAML: [
+      { version: "5.4.1", uploaded: daysAgo(2_000) },
+      { version: "6.0.2", uploaded: daysAgo(400) },
+    ],
+  });
+  const set = { PIP_INDEX_URL: pypi.indexUrl, PRIVATE_KEY: key };
+  const before = Object.fromEntries(Object.keys(set).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, set);
+  try {
+    return await budget(key);
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await pypi.close();
+  }
+}
+
+async function budget(key: string): Promise<BudgetReport> {
   // One warm-up run first (module loading, the diagnosers' name maps): each run has its own fake and
   // server, so every measured run is a cold installation (token minted, nothing cached).
   const warmUp = await fixPathOnce(key);

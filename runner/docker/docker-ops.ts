@@ -29,8 +29,8 @@ export interface DockerOps {
     id: string,
   ): Promise<{ ok: true; snapshot: ContainerSnapshot } | { ok: false; why: string }>;
   /**
-   * Removes the service's containers at once (killed, not stopped: they failed verification) and
-   * boots the snapshot's container again; returns the new container's id.
+   * Boots the snapshot's container again in place of the service's containers (killed at once, not
+   * given a grace period: they failed verification), then removes those; returns the new container's id.
    */
   restoreSnapshot?(snapshot: ContainerSnapshot, project: string, service: string): Promise<string>;
 }
@@ -156,28 +156,64 @@ export function createDockerOps(
       if (replicas.length > 1)
         throw new Error(`the service has ${replicas.length} containers; Compose restores replicas`);
       const holdsName = byName.filter((c) => c.Names?.includes(`/${snapshot.name}`));
-      const doomed = new Set([...replicas, ...holdsName].map((c) => c.Id));
+      const doomed = [...new Set([...replicas, ...holdsName].map((c) => c.Id))];
+      const ignoreGone = (error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      };
+      // The failed container gives up the name at once (a rename is instant), so the old one can be
+      // created while the failed one is being killed; only the start needs the host ports it holds.
+      // A container between two restarts of a crash loop cannot be renamed (it has no network
+      // sandbox then): that one is removed first. Stopped through the API with no grace period, a
+      // container is not started again by its restart policy.
       await Promise.all(
-        [...doomed].map((id) =>
+        holdsName.map((c) =>
           call(
-            () =>
+            (abortSignal) =>
               docker
-                .getContainer(id)
-                .remove({ force: true })
-                .catch((error: unknown) => {
-                  if (!isNotFound(error)) throw error;
-                }),
-            "container remove",
+                .getContainer(c.Id)
+                .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
+                // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
+                .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
+            "container rename",
           ),
         ),
       );
-      const created = await call(() => docker.createContainer(snapshot.create), "container create");
-      for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
-        await call(
-          () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
-          "network connect",
+      const [created] = await Promise.all([
+        call(() => docker.createContainer(snapshot.create), "container create"),
+        ...doomed.map((id) =>
+          call(
+            (abortSignal) =>
+              docker
+                .getContainer(id)
+                .stop({ t: 0, abortSignal })
+                .catch((error: unknown) => {
+                  // 304: it had stopped already.
+                  if ((error as { statusCode?: number }).statusCode !== 304) ignoreGone(error);
+                }),
+            "container stop",
+          ),
+        ),
+      ]);
+      try {
+        for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
+          await call(
+            () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
+            "network connect",
+          );
+        await call(() => created.start(), "container start");
+      } catch (error) {
+        // Leave Compose (the caller's fallback) one container to converge, not a half-restored twin.
+        await call(() => created.remove({ force: true }).catch(ignoreGone), "container remove").catch(
+          () => {},
         );
-      await call(() => created.start(), "container start");
+        throw error;
+      }
+      // The failed containers go once the old one runs (their logs are in the run's artifacts).
+      await Promise.all(
+        doomed.map((id) =>
+          call(() => docker.getContainer(id).remove({ force: true }).catch(ignoreGone), "container remove"),
+        ),
+      );
       return created.id;
     },
     async watchService(project, service) {

@@ -17,6 +17,11 @@ export interface DeploymentClaim {
   commentId?: number;
   commentUrl?: string;
   checkRunId?: number;
+  /**
+   * Recorded before the check run's create is sent: when its answer is lost, GitHub may hold the check
+   * run anyway, so a retry looks it up (by name, SHA and the deployment's external id) before creating.
+   */
+  checkRunCreateSent?: boolean;
   /** Set once the final deployment status was accepted by GitHub: a retried report never posts it twice. */
   finalStatusPosted?: boolean;
   /**

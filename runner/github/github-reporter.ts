@@ -119,13 +119,22 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       }
     }
     try {
-      const id = await upsertDeployCheck(gh, claim.checkRunId ?? null, {
-        service: model.service,
-        sha: model.sha,
-        output: renderCheckOutput(model),
-        ...(final ? { status: final } : {}),
-        detailsUrl: commentUrl,
-      });
+      const id = await upsertDeployCheck(
+        gh,
+        claim.checkRunId ?? null,
+        {
+          service: model.service,
+          deploymentId: claim.deploymentId,
+          sha: model.sha,
+          output: renderCheckOutput(model),
+          ...(final ? { status: final } : {}),
+          detailsUrl: commentUrl,
+        },
+        {
+          sentBefore: readClaim(stateDir, claim.deploymentId)?.checkRunCreateSent === true,
+          beforeCreate: () => updateClaim(stateDir, claim.deploymentId, { checkRunCreateSent: true }),
+        },
+      );
       if (id !== claim.checkRunId) updateClaim(stateDir, claim.deploymentId, { checkRunId: id });
     } catch (error) {
       problems.push(error);

@@ -79,6 +79,8 @@ export async function upsertDeployComment(
 
 export interface CheckRunUpdate {
   service: string;
+  /** Carried as the check run's external id, so a check run whose create answer was lost is found. */
+  deploymentId: number;
   sha: string;
   output: { title: string; summary: string; text: string };
   /** Set when the deploy finished; the check run then completes with buttons. */
@@ -86,11 +88,38 @@ export interface CheckRunUpdate {
   detailsUrl?: string | null;
 }
 
-/** Creates the deploy check run on the SHA or updates the one this deployment already has. */
+/**
+ * This deployment's check run on the SHA (same name and external id), or null: for a retry after a
+ * create whose answer never came back.
+ */
+export async function findDeployCheck(
+  gh: GitHubRepo,
+  service: string,
+  sha: string,
+  deploymentId: number,
+): Promise<number | null> {
+  const octokit = await gh.octokit();
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: gh.owner,
+    repo: gh.repo,
+    ref: sha,
+    check_name: deployCheckName(service),
+    filter: "all",
+    per_page: 100,
+  });
+  return data.check_runs.find((c) => c.external_id === String(deploymentId))?.id ?? null;
+}
+
+/**
+ * Creates the deploy check run on the SHA or updates the one this deployment already has. `sentBefore`
+ * says a create was sent before (its answer may have been lost): the check run is then looked up
+ * first; `beforeCreate` runs (and must record that) before a create is sent.
+ */
 export async function upsertDeployCheck(
   gh: GitHubRepo,
   known: number | null,
   update: CheckRunUpdate,
+  createOnce: { sentBefore: boolean; beforeCreate(): void } = { sentBefore: false, beforeCreate() {} },
 ): Promise<number> {
   const octokit = await gh.octokit();
   const completion = update.status
@@ -108,18 +137,23 @@ export async function upsertDeployCheck(
     ...completion,
     ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}),
   };
-  if (known !== null) {
+  let id = known;
+  if (id === null && createOnce.sentBefore)
+    id = await findDeployCheck(gh, update.service, update.sha, update.deploymentId);
+  if (id !== null) {
     try {
-      await octokit.rest.checks.update({ ...common, check_run_id: known });
-      return known;
+      await octokit.rest.checks.update({ ...common, check_run_id: id });
+      return id;
     } catch (error) {
       if ((error as { status?: unknown }).status !== 404) throw error;
     }
   }
+  createOnce.beforeCreate();
   const { data } = await octokit.rest.checks.create({
     ...common,
     name: deployCheckName(update.service),
     head_sha: update.sha,
+    external_id: String(update.deploymentId),
     ...(update.status ? {} : { started_at: new Date().toISOString() }),
   });
   return data.id;

@@ -293,6 +293,36 @@ async function stopFirstDeploy(
   };
 }
 
+/** How long a rollback waits for a Docker daemon that stopped answering (restarted mid-deploy). */
+export const ROLLBACK_DOCKER_WAIT_MS = 120_000;
+
+/**
+ * A daemon that went away during the deploy (restarted, upgraded) is usually back within seconds, and a
+ * rollback attempted without it fails for certain and can leave nothing serving: wait for it, bounded.
+ * Never throws; when it does not come back, the rollback's own steps fail with the reason.
+ */
+async function awaitDocker(ctx: RunContext, limitMs = ROLLBACK_DOCKER_WAIT_MS): Promise<void> {
+  const began = Date.now();
+  let noted = false;
+  for (;;) {
+    try {
+      await ctx.docker.ping();
+      if (noted)
+        appendArtifact(ctx.dir, "rollback.log", `Docker answers again after ${Date.now() - began} ms`);
+      return;
+    } catch (error) {
+      if (!noted) {
+        noted = true;
+        const message = `Docker is not answering (${redact((error as Error).message)}): waiting up to ${limitMs / 1000} s for it before rolling back`;
+        appendArtifact(ctx.dir, "rollback.log", message);
+        await safely(() => ctx.reporter.note(ctx.runId, message));
+      }
+      if (Date.now() - began >= limitMs) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /**
  * Puts the service back on the image it ran before: re-tag the old image id as the service's image,
  * `up --no-build`, verify, then move the workspace back. Every step is idempotent, so a restarted
@@ -310,6 +340,7 @@ export async function rollback(
     "rollback.log",
     `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`,
   );
+  await awaitDocker(ctx);
   const tagged = await runStep(ctx, "rollback-tag", async () => {
     await ctx.docker.tagImage(point.imageId, ctx.serviceImage!);
     appendArtifact(ctx.dir, "rollback.log", `tagged ${point.imageId} as ${ctx.serviceImage}`);

@@ -140,6 +140,7 @@ async function verifyWith(
   let first: { id: string; restartCount: number } | null = null;
   let last: { reason: string; cause: VerifyCause } = { reason: "no probe ran", cause: "timeout" };
   let httpProbeMs = FIRST_HTTP_PROBE_MS;
+  let restarted = 0;
   for (let attempt = 0; ; attempt++) {
     const seen = await look(() =>
       options.containerId
@@ -161,6 +162,7 @@ async function verifyWith(
       if (http?.timedOut) httpProbeMs = Math.min(HTTP_PROBE_MS, httpProbeMs * 2);
       record(startProbes(new Date().toISOString(), container, http));
       const restarts = container && first ? container.restartCount - first.restartCount : 0;
+      restarted = Math.max(restarted, restarts);
       const verdict = judgeStart(
         container,
         options.healthUrl && !http ? { ok: false, detail: "not probed: container not running" } : http,
@@ -171,6 +173,16 @@ async function verifyWith(
       last = verdict;
     }
     const left = deadline - Date.now();
+    // Restarting during the whole start phase without ever passing is a crash loop, even when the
+    // engine's growing restart delay kept the count below the crash-loop threshold.
+    if (left <= 0 && restarted > 0)
+      return finish(
+        false,
+        "start",
+        `crash-loop: restarted ${restarted} time(s) and not healthy within ${options.timeoutMs} ms: ${last.reason}`,
+        container,
+        "crash_loop",
+      );
     if (left <= 0) {
       return finish(
         false,

@@ -65,6 +65,7 @@ export function registerChecksAndDeployments(router: Router, state: FakeState, s
     conclusion: c.conclusion,
     output: c.output,
     details_url: c.details_url,
+    external_id: c.external_id ?? null,
     html_url: `${WEB}/runs/${c.id}`,
     app: { slug: "orchestrator" },
   });
@@ -78,6 +79,7 @@ export function registerChecksAndDeployments(router: Router, state: FakeState, s
     if (body.output) c.output = body.output as FakeCheckRun["output"];
     if (Array.isArray(body.actions)) c.actions = body.actions as FakeCheckRun["actions"];
     if (typeof body.details_url === "string") c.details_url = body.details_url;
+    if (typeof body.external_id === "string") c.external_id = body.external_id;
   };
   router.on("GET", repoRoute("/commits/([^/]+)/check-runs"), (req) => {
     const name = req.query.get("check_name");

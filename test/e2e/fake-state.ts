@@ -60,6 +60,7 @@ export interface FakeCheckRun {
   output: { title?: string; summary?: string; text?: string };
   actions: Array<{ label: string; identifier: string; description: string }>;
   details_url: string | null;
+  external_id?: string | null;
 }
 
 export interface FakeDeployment {

@@ -98,4 +98,57 @@ describeDocker("the Docker daemon stopped during a build and started again (seco
     expect(next.code, next.output).toBe(0);
     expect(await stack.get("/version")).toBe("v2");
   }, 400_000);
+
+  it("stopped right as the build finishes: the run ends once (success or a clear failure), the service serves, the next deploy runs", async () => {
+    const env = runnerEnv(stack);
+    const ref = stack.variant("race-v3", { "services/web/www/version": "v3\n" });
+    const before = await stack.get("/version");
+    const known = new Set(listRunIds(stack.stateDir));
+    const runner = startRunner(["deploy", "web", "--ref", ref], env, 360_000);
+    const runId = await waitFor(
+      "the deploy did not start",
+      60_000,
+      () => listRunIds(stack.stateDir).find((id) => !known.has(id)) ?? null,
+    );
+    const events = () => readEvents(runDir(stack.stateDir, runId));
+    const built = await waitFor("the build step did not end", 120_000, () => {
+      const end = events().find((e) => e.type === "step-end" && e.step === "build");
+      return end?.type === "step-end" ? end : null;
+    });
+    expect(built.ok, readFileSync(join(runDir(stack.stateDir, runId), "build.log"), "utf8")).toBe(true);
+    // Right after the build: `up` is starting (or about to) when the daemon goes away.
+    await dockerd.stop();
+    // Back once `up` has ended either way, or after a while (a daemon restart takes seconds).
+    await waitFor("neither up ended nor 20 s passed", 30_000, () =>
+      events().some((e) => e.type === "step-end" && e.step === "up") ? true : null,
+    ).catch(() => null);
+    await dockerd.start();
+    const exit = await runner.exited;
+
+    expect(exit.signal, exit.output).toBeNull();
+    const all = events();
+    const results = all.flatMap((e) => (e.type === "result" ? [e.result] : []));
+    expect(results, exit.output).toHaveLength(1);
+    expect(all.filter((e) => e.type === "reported")).toHaveLength(1);
+    const result = results[0]!;
+    // Success, or a failure that says what failed; never a silent or a half-reported run.
+    expect(["success", "rolled_back", "failed"], `${result.status}: ${result.reason}`).toContain(
+      result.status,
+    );
+    expect(exit.code).toBe(result.status === "success" ? 0 : result.status === "rolled_back" ? 3 : 1);
+    if (result.status !== "success") expect(result.reason).toMatch(/failed|unreachable|not answering/i);
+    const locks = join(stack.stateDir, "locks");
+    expect(existsSync(locks) ? readdirSync(locks).filter((n) => n.endsWith(".lock")) : []).toEqual([]);
+    const serving = await waitFor("the service did not answer again", 60_000, () => stack.get("/version"));
+    expect(serving).toBe(result.status === "success" ? "v3" : before);
+
+    // The next deploy runs normally.
+    const next = await runRunner(
+      ["deploy", "web", "--ref", stack.variant("race-v4", { "services/web/www/version": "v4\n" })],
+      env,
+      180_000,
+    );
+    expect(next.code, next.output).toBe(0);
+    expect(await stack.get("/version")).toBe("v4");
+  }, 600_000);
 });

@@ -35,6 +35,8 @@ export function killPointsOf(events: JournalEvent[]): KillPoint[] {
 
 export interface KillOutcome {
   point: KillPoint;
+  /** The event of `reconcile` itself it was killed after too, if any. */
+  reconcilePoint?: KillPoint;
   runId: string | null;
   status: string | null;
   served: string | null;
@@ -117,12 +119,17 @@ export async function cleanDeploy(
   return { exit, events: runId ? readEvents(runDir(spec.stack.stateDir, runId)) : [] };
 }
 
-/** Kills a deploy of `attempt` at `point`, restarts the runner with `reconcile`, and checks the invariants. */
+/**
+ * Kills a deploy of `attempt` at `point`, restarts the runner with `reconcile`, and checks the
+ * invariants. With `reconcilePoint`, the first `reconcile` is killed too, at that event of its own,
+ * and a second one has to finish the run.
+ */
 export async function exerciseKillPoint(
   spec: PathSpec,
   point: KillPoint,
   attempt: Attempt,
   serviceImage: string | null,
+  reconcilePoint?: KillPoint,
 ): Promise<KillOutcome> {
   const { stack } = spec;
   const began = Date.now();
@@ -136,6 +143,7 @@ export async function exerciseKillPoint(
   if (!runId)
     return {
       point,
+      reconcilePoint,
       runId,
       status: null,
       served: before,
@@ -143,6 +151,13 @@ export async function exerciseKillPoint(
       ms: Date.now() - began,
     };
 
+  if (reconcilePoint) {
+    const interrupted = await runRunner(["reconcile"], runnerEnv(stack, reconcilePoint.spec));
+    if (interrupted.signal !== "SIGKILL")
+      problems.push(
+        `the reconcile failpoint ${reconcilePoint.spec} did not fire (${describeExit(interrupted)}): ${interrupted.output.slice(-400)}`,
+      );
+  }
   const restarted = await runRunner(["reconcile"], runnerEnv(stack));
   if (restarted.signal || (restarted.code !== 0 && restarted.code !== 1))
     problems.push(`reconcile ended with ${describeExit(restarted)}: ${restarted.output.slice(-600)}`);
@@ -189,7 +204,7 @@ export async function exerciseKillPoint(
   if (!row || row.runId !== runId || row.status !== status || !row.reported)
     problems.push(`\`runs\` shows ${JSON.stringify(row)} (want ${runId} ${status} reported)`);
 
-  return { point, runId, status, served: now, problems, ms: Date.now() - began };
+  return { point, reconcilePoint, runId, status, served: now, problems, ms: Date.now() - began };
 }
 
 /** A one-line-per-point table for the test log. */
@@ -197,7 +212,7 @@ export function renderOutcomes(outcomes: KillOutcome[]): string {
   return outcomes
     .map(
       (o) =>
-        `${o.problems.length === 0 ? "ok  " : "FAIL"} ${o.point.spec.padEnd(36)} -> ${String(o.status).padEnd(12)} serves ${String(o.served).padEnd(6)} ${String(o.ms).padStart(6)} ms${o.problems.length ? `\n       ${o.problems.join("\n       ")}` : ""}`,
+        `${o.problems.length === 0 ? "ok  " : "FAIL"} ${(o.reconcilePoint ? `${o.point.spec} + reconcile ${o.reconcilePoint.spec}` : o.point.spec).padEnd(36)} -> ${String(o.status).padEnd(12)} serves ${String(o.served).padEnd(6)} ${String(o.ms).padStart(6)} ms${o.problems.length ? `\n       ${o.problems.join("\n       ")}` : ""}`,
     )
     .join("\n");
 }

@@ -197,6 +197,36 @@ describe("verifyService with Docker events", () => {
     expect(result.durationMs).toBeLessThan(1_500);
   });
 
+  it("a container that restarted during the start phase and never passed times out as a crash-loop", async () => {
+    // The engine's growing restart delay can keep the count below the threshold for the whole timeout.
+    const { ops } = fakeDocker([
+      container({ health: "starting", restartCount: 2 }),
+      container({ health: "starting", restartCount: 3, exitCode: 1 }),
+    ]);
+    const result = await verifyService(ops, {
+      ...base,
+      timeoutMs: 300,
+      backoff: { initialMs: 50, factor: 1, maxMs: 50 },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.phase).toBe("start");
+    expect(result.cause).toBe("crash_loop");
+    expect(result.reason).toBe(
+      "crash-loop: restarted 1 time(s) and not healthy within 300 ms: Docker health is still starting",
+    );
+  });
+
+  it("a container that never restarted and never passed still times out as a timeout", async () => {
+    const { ops } = fakeDocker([container({ health: "starting" })]);
+    const result = await verifyService(ops, {
+      ...base,
+      timeoutMs: 300,
+      backoff: { initialMs: 50, factor: 1, maxMs: 50 },
+    });
+    expect(result.cause).toBe("timeout");
+    expect(result.reason).toBe("not healthy within 300 ms: Docker health is still starting");
+  });
+
   it("the watch window fails as soon as a die event shows the container stopped", async () => {
     const docker = eventDocker(container());
     setTimeout(() => docker.set(container({ running: false, status: "exited", exitCode: 137 }), "die"), 50);
