@@ -6,7 +6,16 @@
 import type { ContainerState } from "../docker/state.js";
 import type { HttpObservation } from "../verify/verdict.js";
 
-export type CheckCause = "missing" | "exited" | "restarting" | "unhealthy" | "http" | "timeout" | "docker";
+export type CheckCause =
+  | "missing"
+  | "exited"
+  | "restarting"
+  | "unhealthy"
+  | "http"
+  | "timeout"
+  | "docker"
+  /** The whole check passed its deadline (the Docker API did not answer in time). */
+  | "check_timeout";
 
 export interface CheckObservation {
   /** The service's container; null when there is none. */
@@ -43,7 +52,7 @@ export function checkOutcome(observation: CheckObservation): CheckOutcome {
 }
 
 /** A check that could not finish: the Docker API failed or the whole check passed its deadline. */
-export function failedCheck(cause: "docker" | "timeout", error: string): CheckOutcome {
+export function failedCheck(cause: "docker" | "check_timeout", error: string): CheckOutcome {
   return { ok: false, cause, error, restartCount: null, containerId: null, exitCode: null };
 }
 

@@ -35,12 +35,12 @@ export async function checkService(
         return checkOutcome({ container });
       const first = checkOutcome({ container });
       if (!first.ok) return first;
-      return checkOutcome({ container, http: await probeHttp(service.healthUrl, left()) });
+      return checkOutcome({ container, http: await probeHttp(service.healthUrl, left() - 50) });
     });
   } catch (error) {
     outcome =
       error instanceof DeadlineError
-        ? failedCheck("timeout", `the check got no answer within ${timeoutMs} ms`)
+        ? failedCheck("check_timeout", `the check got no answer within ${timeoutMs} ms`)
         : failedCheck("docker", error instanceof Error ? error.message : String(error));
   }
   return { outcome, responseTimeMs: performance.now() - began };
