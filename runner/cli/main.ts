@@ -16,10 +16,15 @@ commands:
                                           held locks, runs needing reconcile
   runs [--service S] [--limit N] [--json] the run journal, newest first
   reconcile                               finish and report runs a killed runner left behind
+  monitor [--workspace DIR] [--project NAME]
+                                          the health monitor and the status API alone (no GitHub, no
+                                          dispatches), until SIGTERM/SIGINT
 
 environment:
   all commands  RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJECT_NAME, COMPOSE_FILE,
                 DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe), LOG_LEVEL
+  start, monitor  RUNNER_STATUS_PORT (loopback status API and /metrics), STATSD_HOST, STATSD_PORT,
+                STATSD_PREFIX (default orchestrator)
   start         APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, RUNNER_REPO (owner/name), RUNNER_ENVIRONMENT,
                 RUNNER_POLL_INTERVAL, RUNNER_STATUS_PORT, RUNNER_DISPATCH_RUNTIME_FAILURES, GHE_HOST,
                 ORCHESTRATOR_SIGNING_KEY (only if the app sets it too; default: derived from the private key)
@@ -34,6 +39,7 @@ const PROGRAM: CliProgram = {
     status: statusCommand,
     runs: runsCommand,
     reconcile: reconcileCommand,
+    monitor: (argv, io, env) => import("./monitor-command.js").then((m) => m.monitorCommand(argv, io, env)),
     // Loaded lazily so that local commands never load probot.
     start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
   },

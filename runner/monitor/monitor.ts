@@ -36,7 +36,7 @@ export interface MonitorOptions {
   /** Reports an incident (the runtime-failure dispatch); a throw is retried on the next check. */
   onIncident?: (service: string, incident: Incident, logsTail: string) => Promise<IncidentReport>;
   /** Every finished check (metrics). */
-  onCheck?: (service: string, record: ServiceRecord, outcome: CheckOutcome) => void;
+  onCheck?: (service: string, record: ServiceRecord, outcome: CheckOutcome, opened: Incident | null) => void;
   now?: () => number;
 }
 
@@ -110,7 +110,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
         },
         `incident: ${service.name} ${applied.opened.kind.replace("_", "-")}`,
       );
-    options.onCheck?.(service.name, applied.record, outcome);
+    options.onCheck?.(service.name, applied.record, outcome, applied.opened);
     const incident = applied.record.incident;
     if (incident) await handleIncident(service.name, incident, settings);
   }
