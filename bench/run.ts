@@ -7,6 +7,7 @@ import { benchDiagnose } from "./diagnose.js";
 import { benchLineSplitter } from "./line-splitter.js";
 import { benchRedact } from "./redact.js";
 import { benchGitHubBudget } from "./github-budget.js";
+import { benchMonitor } from "./monitor.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   "line-splitter": () => benchLineSplitter(),
   redact: benchRedact,
   "github-budget": benchGitHubBudget,
+  monitor: benchMonitor,
 };
 
 const wanted = process.argv.slice(2);

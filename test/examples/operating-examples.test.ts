@@ -20,7 +20,7 @@ async function exportedMetricNames(): Promise<Set<string>> {
   for (const registry of [createRunnerMetrics().registry, createAppMetrics().registry]) {
     for (const metric of await registry.getMetricsAsJSON()) {
       names.add(metric.name);
-      if (metric.type === "histogram")
+      if (String(metric.type) === "histogram")
         for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
     }
   }
