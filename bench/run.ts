@@ -9,6 +9,7 @@ import { benchLineSplitter } from "./line-splitter.js";
 import { benchRedact } from "./redact.js";
 import { benchGitHubBudget } from "./github-budget.js";
 import { benchZeroDowntime } from "./zero-downtime.js";
+import { benchMonitor } from "./monitor.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   redact: benchRedact,
   "github-budget": benchGitHubBudget,
   "zero-downtime": () => benchZeroDowntime(),
+  monitor: benchMonitor,
 };
 
 const wanted = process.argv.slice(2);

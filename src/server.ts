@@ -6,11 +6,15 @@
  */
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
-import { ProbotOctokit, run, type Probot } from "probot";
+import { ProbotOctokit, run, type ApplicationFunction, type Probot } from "probot";
 import { appOctokitOptions, createAppPacers } from "./app/client.js";
 import { redactedLogger } from "./redact/logger.js";
 import { redactRequests } from "./redact/octokit-redaction.js";
 import { createRedactor, redact, useProcessRedactor, type Redactor } from "./redact/redactor.js";
+import { appMetrics } from "./metrics/app-metrics.js";
+import { opsHandler, probotReadyProbe } from "./metrics/app-ops.js";
+import { attachGitHubMetrics } from "./metrics/github-requests.js";
+import { createStatsd, statsdSettingsFrom } from "./metrics/statsd.js";
 import { limitWebhookBodies, MAX_WEBHOOK_BYTES } from "./webhook/body-limit.js";
 import { requireWebhookSecret } from "./webhook/webhook-secret.js";
 import orchestrator from "./index.js";
@@ -34,9 +38,10 @@ export function appWiring(
     }),
     // JWT with a minute of clock skew, token mints to the configured server, writes paced in bursts
     // (src/app/client.ts); one set of pacers per server, shared by all its installation clients.
-    Octokit: ProbotOctokit.plugin(redactRequests(redactor)).defaults(
-      (octokitOptions: Record<string, unknown>) => appOctokitOptions(octokitOptions, pacers),
-    ),
+    Octokit: ProbotOctokit.plugin(redactRequests(redactor), (octokit) => {
+      attachGitHubMetrics(octokit, appMetrics().github);
+      return {};
+    }).defaults((octokitOptions: Record<string, unknown>) => appOctokitOptions(octokitOptions, pacers)),
   };
 }
 
@@ -44,9 +49,13 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Awaited<ReturnType<typeof run>>> {
   requireWebhookSecret(env);
+  const statsd = statsdSettingsFrom(env);
+  if (statsd) appMetrics().useStatsd(createStatsd(statsd));
   const redactor = useProcessRedactor(createRedactor().addFromEnv(env));
   const { log, Octokit } = appWiring(redactor, { level: env.LOG_LEVEL });
-  const app = (probot: Probot) => {
+  const app: ApplicationFunction = (probot: Probot, options) => {
+    // /health, /ready and /metrics beside Probot's routes.
+    options.addHandler(opsHandler({ metrics: appMetrics(), ready: probotReadyProbe(probot) }));
     // Probot has read .env by now: check again, and register what it added.
     requireWebhookSecret(env);
     redactor.addFromEnv(env);

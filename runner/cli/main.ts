@@ -15,6 +15,7 @@ export const PROGRAM: CliProgram = {
     status: statusCommand,
     runs: runsCommand,
     reconcile: reconcileCommand,
+    monitor: (argv, io, env) => import("./monitor-command.js").then((m) => m.monitorCommand(argv, io, env)),
     // Loaded lazily so that local commands never load probot.
     start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
   },

@@ -10,7 +10,12 @@ import { errorMessage, type RunnerLog } from "../github/log.js";
 import { octokitLog } from "../github/octokit-log.js";
 import { pollLoop } from "../github/poll-loop.js";
 import { createPoller, type PollerOptions } from "../github/poller.js";
-import { startStatusServer, type RunnerHealth } from "../github/status-api.js";
+import type { RunnerHealth } from "../github/status-api.js";
+import { attachGitHubMetrics } from "../../src/metrics/github-requests.js";
+import type { OrchestratorConfig } from "../../src/config/schema.js";
+import { resolveProjectName } from "../compose/argv.js";
+import { incidentDispatcher } from "../monitor/incident-dispatch.js";
+import { startMonitorRuntime, type MonitorRuntime } from "../monitor/monitor-runtime.js";
 import { readRunnerEnv, RunnerConfigError, type RunnerGitHubEnv } from "../github/runner-env.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
 import { readDefaultBranchConfig } from "../workspace/default-branch-config.js";
@@ -58,8 +63,9 @@ export async function startCommand(
   const stateDir = stateDirFrom(env);
   // Fail fast on a workspace without a readable default-branch config (local refs, no fetch yet);
   // every pass fetches the default branch and reads it again.
+  let lastConfig: OrchestratorConfig;
   try {
-    await readDefaultBranchConfig(workspace);
+    lastConfig = (await readDefaultBranchConfig(workspace)).config;
   } catch (error) {
     throw new RunnerUsageError(errorMessage(error));
   }
@@ -71,7 +77,19 @@ export async function startCommand(
     redactor,
   });
   const log: RunnerLog = logger;
-  const client = deps.createClient ? deps.createClient(ghEnv, log) : defaultClient(ghEnv, log, redactor);
+  const baseClient = deps.createClient ? deps.createClient(ghEnv, log) : defaultClient(ghEnv, log, redactor);
+  // Set once the monitor runtime (and its metrics) exists; every Octokit is then counted.
+  let runtime: MonitorRuntime | null = null;
+  const client: InstallationClient = {
+    owner: baseClient.owner,
+    repo: baseClient.repo,
+    token: () => baseClient.token(),
+    async octokit() {
+      const octokit = await baseClient.octokit();
+      if (runtime) attachGitHubMetrics(octokit, runtime.metrics.github);
+      return octokit;
+    },
+  };
   const runner = hostname();
   const reporter = createGitHubReporter({
     gh: client,
@@ -93,6 +111,7 @@ export async function startCommand(
           { branch: read.branch, sha: read.sha, err: redact(read.fetchError) },
           "could not fetch the default branch; using the config at the last fetched commit",
         );
+      lastConfig = read.config;
       return read.config;
     },
     environments: ghEnv.environments,
@@ -155,15 +174,31 @@ export async function startCommand(
     failures: 0,
     lastError: null,
   };
-  const server =
-    ghEnv.statusPort === null ? null : await startStatusServer(ghEnv.statusPort, stateDir, health);
-  if (server) log.info({ port: ghEnv.statusPort }, "status API on 127.0.0.1");
+  let project: string;
+  try {
+    project = resolveProjectName(env, workspace);
+  } catch (error) {
+    throw new RunnerUsageError(errorMessage(error));
+  }
+  runtime = await startMonitorRuntime({
+    workspace,
+    stateDir,
+    project,
+    env,
+    log,
+    config: () => lastConfig,
+    statusPort: ghEnv.statusPort,
+    health,
+    monitorEnabled: lastConfig.monitor.enabled,
+    onIncident: incidentDispatcher(client, ghEnv.dispatchRuntimeFailures),
+  });
+  if (!lastConfig.monitor.enabled) log.info({}, "health monitor off (monitor.enabled: false)");
   try {
     await pollLoop(poller, { intervalMs: ghEnv.pollIntervalMs, log, signal: controller.signal, health });
   } finally {
     process.removeListener("SIGTERM", stopOnTerm);
     process.removeListener("SIGINT", stopOnInt);
-    server?.close();
+    await runtime.stop();
   }
   log.info({}, "runner stopped");
   return 0;

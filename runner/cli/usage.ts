@@ -21,10 +21,15 @@ commands:
                                           held locks, runs needing reconcile
   runs [--service S] [--limit N] [--json] the run journal, newest first
   reconcile                               finish and report runs a killed runner left behind
+  monitor [--workspace DIR] [--project NAME]
+                                          the health monitor and the status API alone (no GitHub, no
+                                          dispatches), until SIGTERM/SIGINT
 
 environment:
   all commands  RUNNER_WORKSPACE, RUNNER_STATE_DIR (default ./.state), COMPOSE_PROJECT_NAME, COMPOSE_FILE,
                 DOCKER_HOST, RUNNER_COMPOSE=v1|v2 (skip the plugin probe), LOG_LEVEL
+  start, monitor  RUNNER_STATUS_PORT (loopback status API and /metrics), STATSD_HOST, STATSD_PORT,
+                STATSD_PREFIX (default orchestrator)
   start         APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, RUNNER_REPO (owner/name), RUNNER_ENVIRONMENT,
                 RUNNER_POLL_INTERVAL, RUNNER_STATUS_PORT, RUNNER_DISPATCH_RUNTIME_FAILURES, GHE_HOST,
                 ORCHESTRATOR_SIGNING_KEY (only if the app sets it too; default: derived from the private key)
@@ -106,5 +111,21 @@ journal, and reports results that were not reported yet.
 ${COMMON_ENV}
 exit codes: 0 nothing to do, or every finished run succeeded or only needed its report; 1 a run it
 finished ended failed, rolled back or with a failed rollback; 2 usage
+`,
+  monitor: `usage: orchestrator-runner monitor [--workspace DIR] [--project NAME]
+
+Runs the health monitor (every configured service on its interval, circuit breakers) and the status
+API alone, for a local stack: no GitHub, no dispatches, nothing restarted unless
+monitor.restart_on_failure is set. Runs until SIGTERM or SIGINT.
+
+options:
+  --workspace DIR  the compose project's git checkout (default: RUNNER_WORKSPACE, else the current folder)
+  --project NAME   compose project (default: COMPOSE_PROJECT_NAME, else the workspace folder's name)
+
+${COMMON_ENV}  RUNNER_STATUS_PORT    serve /health, /ready, /health/status, /runs and /metrics on 127.0.0.1:PORT
+  STATSD_HOST, STATSD_PORT  send StatsD lines over UDP (default: off)
+  STATSD_PREFIX         StatsD prefix (default: orchestrator)
+
+exit codes: 0 stopped by a signal, 1 cannot start (Docker or the config), 2 usage
 `,
 };

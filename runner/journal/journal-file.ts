@@ -1,11 +1,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { redactor } from "../../src/redact/redactor.js";
 import { appendLine, nodeAppendIo, type AppendIo } from "./append-line.js";
 import type { JournalEvent } from "./events.js";
 import { parseJournalText } from "./journal-lines.js";
 import { quarantineLines, warnJournal, type JournalWarn } from "./quarantine.js";
 import { failpointAfter } from "./failpoint.js";
+import { notifyJournal } from "./observers.js";
 
 export { JournalWriteError } from "./append-line.js";
 
@@ -35,6 +36,7 @@ export function createRunDir(stateDir: string, runId: string): string {
 export function appendEvent(dir: string, event: JournalEvent, io: AppendIo = nodeAppendIo): void {
   appendLine(join(dir, JOURNAL_FILE), `${JSON.stringify(redactor.redactDeep(event))}\n`, io);
   failpointAfter(event);
+  notifyJournal(basename(dir), event);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import { composeServiceName } from "../config/parse.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
+import { appMetrics } from "../metrics/app-metrics.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
 import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull-requests.js";
@@ -76,7 +77,12 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
         diagnosis.finding ? "diagnosed a missing dependency" : "nothing fixable in this log",
       );
       out.push({ failure, diagnosis });
+      appMetrics().diagnosis(
+        diagnosis.finding?.kind ?? "none",
+        diagnosis.finding ? "fixable" : "not_fixable",
+      );
     } catch (error) {
+      appMetrics().diagnosis("none", "error");
       env.client.log.warn(
         { failure: failure.label, err: messageOf(error) },
         "could not read or diagnose a failure log",
@@ -125,7 +131,13 @@ export function chooseForService(
  * Idempotent by name: the branch is derived from the fingerprint, so a repeated delivery or a
  * concurrent twin lands on the same branch and PR.
  */
-export async function proposeFix(
+export async function proposeFix(...args: Parameters<typeof proposeFixUncounted>): Promise<FixOutcome> {
+  const outcome = await proposeFixUncounted(...args);
+  appMetrics().fix(outcome.kind);
+  return outcome;
+}
+
+async function proposeFixUncounted(
   env: FixEnv,
   base: Base,
   input: {

@@ -33,6 +33,9 @@ export const healthSchema = z
     watch: duration
       .default("10s")
       .describe("After the first healthy probe, watch this long for restarts or crash-loops."),
+    interval: duration
+      .optional()
+      .describe("How often the health monitor checks this service. Default: `monitor.interval`."),
   })
   .strict();
 
@@ -135,6 +138,60 @@ export const mapsSchema = z
   })
   .strict();
 
+export const monitorSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Run the health monitor in `orchestrator-runner start` (`orchestrator-runner monitor` always runs it).",
+      ),
+    interval: duration
+      .default("30s")
+      .describe("How often each service is checked (per service: `health.interval`)."),
+    timeout: duration
+      .default("5s")
+      .describe(
+        "Longest one check may take (container inspect and HTTP health URL together); past it the check fails.",
+      ),
+    failure_threshold: z
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe(
+        "Consecutive failed checks that open a service's circuit breaker (checks stop while it is open).",
+      ),
+    recovery_timeout: duration
+      .default("60s")
+      .describe("How long an open circuit waits before it goes half-open and checks again."),
+    success_threshold: z
+      .number()
+      .int()
+      .positive()
+      .default(2)
+      .describe("Consecutive good checks in half-open that close the circuit again."),
+    unhealthy_threshold: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe(
+        "Consecutive failed checks of a running container (HTTP or Docker health) that make an incident.",
+      ),
+    crash_loop_restarts: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe("Restarts since the last good check that make a crash-loop incident."),
+    restart_on_failure: z
+      .boolean()
+      .default(false)
+      .describe("Restart a service's container once per incident. Off: the monitor only reports."),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     services: z
@@ -196,6 +253,19 @@ export const configSchema = z
     maps: mapsSchema
       .default({ python: {}, node: {}, system: {} })
       .describe("Extra names for the diagnosers."),
+    monitor: monitorSchema
+      .default({
+        enabled: true,
+        interval: "30s",
+        timeout: "5s",
+        failure_threshold: 5,
+        recovery_timeout: "60s",
+        success_threshold: 2,
+        unhealthy_threshold: 3,
+        crash_loop_restarts: 3,
+        restart_on_failure: false,
+      })
+      .describe("The runner's health monitor: checks running services between deploys."),
     max_log_bytes: z
       .number()
       .int()
@@ -211,4 +281,5 @@ export type ServiceConfig = z.output<typeof serviceSchema>;
 export type ServiceDeployConfig = z.output<typeof serviceDeploySchema>;
 export type DeployStrategy = (typeof STRATEGIES)[number];
 export type HealthConfig = z.output<typeof healthSchema>;
+export type MonitorConfig = z.output<typeof monitorSchema>;
 export type RepoPermission = z.output<typeof repoPermission>;

@@ -11,6 +11,7 @@ import { TEST_APP_ID, TEST_APP_SLUG, type GitHubHarness } from "../helpers/githu
 import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js";
 import { deploymentJson, registerChecksAndDeployments, statusJson } from "./fake-deployments.js";
 import { registerCommandRoutes } from "./fake-commands.js";
+import { registerDispatches, type FakeDispatch } from "./fake-dispatches.js";
 import { notFound, registerGitData } from "./fake-git-data.js";
 import { headSha, pullJson, registerPulls } from "./fake-pulls.js";
 import {
@@ -51,6 +52,8 @@ export interface FakeGitHub {
   readonly deployments: readonly FakeDeployment[];
   /** Oldest first, across deployments. */
   readonly statuses: readonly FakeDeploymentStatus[];
+  /** repository_dispatch events received, oldest first. */
+  readonly dispatches: readonly FakeDispatch[];
   /** Every installation token minted, for "never leaks" assertions. */
   readonly tokens: readonly string[];
   /** Requests no route answered, and requests without valid credentials. */
@@ -117,6 +120,7 @@ export function buildFakeGitHub(store: GitStore, options: FakeOptions = {}): Fak
   registerChecksAndDeployments(router, state, store);
   registerActions(router, logRouter, state, blobOrigin);
   registerCommandRoutes(router, state);
+  const dispatches = registerDispatches(router);
 
   const fake: FakeGitHub = {
     store,
@@ -126,6 +130,7 @@ export function buildFakeGitHub(store: GitStore, options: FakeOptions = {}): Fak
     checkRuns: state.checkRuns,
     deployments: state.deployments,
     statuses: state.statuses,
+    dispatches,
     tokens: state.tokens,
     get problems() {
       return [...state.problems, ...router.unhandled, ...logRouter.unhandled];

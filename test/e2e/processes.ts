@@ -34,6 +34,11 @@ export async function buildDist(): Promise<void> {
   await promisify(execFile)("npm", ["run", "build"], { cwd: ROOT });
 }
 
+/** Follows a spawned process's output and exit (for entry points other than the two below). */
+export function ownProcess(name: string, child: ChildProcess): OwnProcess {
+  return own(name, child);
+}
+
 function own(name: string, child: ChildProcess): OwnProcess {
   let stdout = "";
   let all = "";

@@ -1,0 +1,47 @@
+/**
+ * One health check of one service, against the real engine: the service's container (running, not
+ * restarting, Docker health) through dockerode, then its HTTP health URL with fetch. The whole check
+ * has one deadline; the HTTP probe gets what is left of it.
+ */
+import type { DockerOps } from "../docker/docker-ops.js";
+import { DeadlineError, withDeadline } from "../verify/deadline.js";
+import { probeHttp } from "../verify/http-probe.js";
+import { checkOutcome, failedCheck, type CheckOutcome } from "./check-outcome.js";
+import type { MonitoredService } from "./monitor-settings.js";
+
+export type MonitorDocker = Pick<DockerOps, "findServiceContainer" | "logsTail" | "ping"> & {
+  /** Restarts a container (only with `monitor.restart_on_failure`). */
+  restartContainer?(id: string): Promise<void>;
+};
+
+export interface CheckResult {
+  outcome: CheckOutcome;
+  responseTimeMs: number;
+}
+
+export async function checkService(
+  docker: MonitorDocker,
+  project: string,
+  service: MonitoredService,
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const began = performance.now();
+  const left = () => Math.max(0, timeoutMs - (performance.now() - began));
+  let outcome: CheckOutcome;
+  try {
+    outcome = await withDeadline(`health check of ${service.name}`, timeoutMs, async () => {
+      const container = await docker.findServiceContainer(project, service.composeService);
+      if (!container?.running || container.restarting || !service.healthUrl)
+        return checkOutcome({ container });
+      const first = checkOutcome({ container });
+      if (!first.ok) return first;
+      return checkOutcome({ container, http: await probeHttp(service.healthUrl, left() - 50) });
+    });
+  } catch (error) {
+    outcome =
+      error instanceof DeadlineError
+        ? failedCheck("check_timeout", `the check got no answer within ${timeoutMs} ms`)
+        : failedCheck("docker", error instanceof Error ? error.message : String(error));
+  }
+  return { outcome, responseTimeMs: performance.now() - began };
+}

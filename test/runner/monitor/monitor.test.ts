@@ -1,0 +1,137 @@
+/**
+ * The monitor on real containers: a stopped container is unhealthy within one interval, five failed
+ * checks open its circuit, and once it runs again the circuit goes half-open, then closed. Intervals
+ * come from the config; every wait is for a condition.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadWorkspaceConfig } from "../../../runner/cli/options.js";
+import { createMonitor, type Monitor } from "../../../runner/monitor/monitor.js";
+import { createMonitorDocker } from "../../../runner/monitor/monitor-docker.js";
+import { loadRecords } from "../../../runner/monitor/monitor-store.js";
+import type { Incident } from "../../../runner/monitor/service-record.js";
+import { describeDocker } from "../../helpers/docker.js";
+import { waitFor } from "../../e2e/wait.js";
+import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describeDocker("health monitor on real containers", () => {
+  let stack: MonitorStack;
+  let monitor: Monitor;
+  const incidents: Array<{ service: string; incident: Incident; tail: string }> = [];
+
+  beforeAll(async () => {
+    stack = await createMonitorStack("loop", [{ name: "web" }, { name: "api" }]);
+    stack.writeConfig({ interval: "1s", timeout: "2s", recovery_timeout: "3s", failure_threshold: 5 });
+    stack.up();
+    const config = loadWorkspaceConfig(stack.workspace);
+    monitor = createMonitor({
+      project: stack.project,
+      stateDir: stack.stateDir,
+      docker: createMonitorDocker(stack.env),
+      config: () => config,
+      log: silent,
+      onIncident: async (service, incident, tail) => {
+        incidents.push({ service, incident: { ...incident }, tail });
+        return { sent: true };
+      },
+    });
+    monitor.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await monitor?.stop();
+    await stack?.cleanup();
+  }, 120_000);
+
+  it("reports both services healthy with response times", async () => {
+    const status = await waitFor(
+      () => {
+        const s = monitor.status();
+        return s.overall_health === "healthy" ? s : null;
+      },
+      { timeoutMs: 30_000, what: () => `both healthy: ${JSON.stringify(monitor.status())}` },
+    );
+    expect(Object.keys(status.services)).toEqual(["api", "web"]);
+    expect(status.services.web!.response_time_ms).toEqual(expect.any(Number));
+    expect(status.services.web!.uptime_percentage).toBe(100);
+  }, 60_000);
+
+  it("stop one: unhealthy within one interval, an incident with its logs, circuit open after five failures", async () => {
+    const container = await stack.container("web");
+    const checksBefore = monitor.status().services.web!.total_checks;
+    await container.stop({ t: 1 });
+    const stopped = Date.now();
+    await waitFor(() => monitor.status().services.web!.health === "unhealthy", {
+      timeoutMs: 20_000,
+      what: () => `web unhealthy: ${JSON.stringify(monitor.status().services.web)}`,
+    });
+    // Seen at the first check after the stop returned: within one interval (1 s) plus the check itself.
+    expect(Date.now() - stopped).toBeLessThan(1_000 + 2_000 + 1_500);
+    expect(monitor.status().overall_health).toBe("degraded");
+    expect(monitor.status().services.api!.health).toBe("healthy");
+
+    await waitFor(() => incidents.length > 0, { timeoutMs: 10_000, what: "the incident report" });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ service: "web", incident: { kind: "exited", check: "exited" } });
+    expect(incidents[0]!.tail).toContain("service web starting");
+
+    const open = await waitFor(
+      () => {
+        const web = monitor.status().services.web!;
+        return web.circuit_breaker_state === "open" ? web : null;
+      },
+      { timeoutMs: 30_000, what: () => `web circuit open: ${JSON.stringify(monitor.status().services.web)}` },
+    );
+    expect(open).toMatchObject({ health: "circuit_open", consecutive_failures: 5 });
+    // Five failed checks after the stop (one more may have run while `docker stop` was in progress).
+    expect(open.total_checks - checksBefore).toBeGreaterThanOrEqual(5);
+    expect(open.total_checks - checksBefore).toBeLessThanOrEqual(6);
+    // Still one incident: the same outage is reported once.
+    expect(incidents).toHaveLength(1);
+  }, 90_000);
+
+  it("while open no checks run; start it: half-open, then closed", async () => {
+    const frozen = monitor.status().services.web!.total_checks;
+    await monitor.checkNow();
+    expect(monitor.status().services.web!.total_checks).toBe(frozen);
+    await (await stack.container("web")).start();
+
+    const seen = new Set<string>();
+    await waitFor(
+      () => {
+        const web = monitor.status().services.web!;
+        seen.add(web.circuit_breaker_state);
+        return web.circuit_breaker_state === "closed" && web.health === "healthy";
+      },
+      {
+        timeoutMs: 40_000,
+        intervalMs: 20,
+        what: () => `web closed: ${JSON.stringify(monitor.status().services.web)}`,
+      },
+    );
+    expect(seen).toContain("half_open");
+    expect(monitor.status().overall_health).toBe("healthy");
+    // Counters are on disk for the next runner.
+    const saved = loadRecords(stack.stateDir);
+    expect(saved.web!.totalChecks).toBeGreaterThanOrEqual(frozen + 2);
+    expect(saved.web!.incident).toBeNull();
+  }, 90_000);
+
+  it("a new monitor on the same state dir carries the counters on", async () => {
+    await monitor.stop();
+    const before = monitor.status().services.web!;
+    const config = loadWorkspaceConfig(stack.workspace);
+    monitor = createMonitor({
+      project: stack.project,
+      stateDir: stack.stateDir,
+      docker: createMonitorDocker(stack.env),
+      config: () => config,
+      log: silent,
+    });
+    expect(monitor.status().services.web!.total_checks).toBe(before.total_checks);
+    const after = await monitor.checkNow();
+    expect(after.services.web!.total_checks).toBe(before.total_checks + 1);
+    expect(after.services.web!.successful_checks).toBe(before.successful_checks + 1);
+  }, 60_000);
+});
