@@ -217,6 +217,9 @@ describe("orchestrator-runner start: running", () => {
   });
 
   it("on stop, finishes the deploy it is running and starts nothing else", async () => {
+    // The health monitor would ask Docker, which this nock-only harness does not have.
+    repo.pushMain({ ".github/orchestrator.yml": `${CONFIG_YAML}monitor:\n  enabled: false\n` });
+    repo.git(workspace, "fetch", "-q", "origin");
     mockAuth(gh);
     gh.github
       .get(`${REPO_PATH}/deployments`)
