@@ -219,7 +219,7 @@ export async function demoCommand(
       columns: target.columns,
     };
     const repo = await createShopRepo(example, workspace, { port, project });
-    let failingLog = join(demoDir, "failing-build.log");
+    const failingLog = join(demoDir, "failing-build.log");
     let fix: ProposedFix | null = null;
     let mergeSha: string | null = null;
     const artifacts: string[] = [];

@@ -70,11 +70,16 @@ describeDocker("orchestrator-runner start: incidents outside a deploy", () => {
     await stack?.cleanup();
   }, 120_000);
 
+  type StatusBody = {
+    services: Record<string, Record<string, unknown>>;
+    checks: Record<string, unknown>;
+    overall_health?: string;
+  };
   const json = async (path: string) => {
     const response = await fetch(`${base}${path}`);
-    return { status: response.status, body: JSON.parse(await response.text()) as Record<string, any> };
+    return { status: response.status, body: JSON.parse(await response.text()) as StatusBody };
   };
-  const api = async () => (await json("/health/status")).body.services.api as Record<string, any>;
+  const api = async () => (await json("/health/status")).body.services.api!;
   const dispatches = () => github.fake.dispatches;
 
   it("is ready once GitHub answered, and both services are healthy", async () => {
