@@ -260,6 +260,6 @@ export function describeGitHubKillPoints(path: GitHubKillPath): void {
       expect(server.problems).toEqual([]);
       expect(rows.filter((r) => r.startsWith("FAIL"))).toEqual([]);
       expect(recovered).toBe(points.length);
-    }, 1_200_000);
+    }, 2_400_000);
   });
 }

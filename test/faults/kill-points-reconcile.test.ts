@@ -102,5 +102,5 @@ describeDocker("kill points inside reconcile (local runs)", () => {
     expect(await stack.get("/version")).toBe(good.version);
     expect(renderOutcomes(outcomes.filter((o) => o.problems.length > 0))).toBe("");
     expect(recovered).toBe(outcomes.length);
-  }, 1_200_000);
+  }, 2_400_000);
 });
