@@ -99,7 +99,7 @@ describe("examples/kubernetes/app.yaml", () => {
     const container = d.spec.template.spec.containers[0]!;
     expect(container.livenessProbe.httpGet.path).toBe("/health");
     expect(container.readinessProbe.httpGet.path).toBe("/ready");
-    expect(container.envFrom[0]!.secretRef.name).toBeTruthy();
+    expect(container.envFrom[0]!.secretRef.name).toBe("orchestrator-app");
     // No secret value sits in the manifest itself.
     expect((container.env ?? []).map((e) => e.name)).not.toEqual(
       expect.arrayContaining(["PRIVATE_KEY", "WEBHOOK_SECRET"]),
