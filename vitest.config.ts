@@ -12,5 +12,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Docker suites share one engine; files run in parallel but stacks use unique project names.
     pool: "forks",
+    // Most Docker suites wait (on builds, health checks, watch windows) far more than they compute:
+    // three files at once on two cores keeps the whole run well inside CI's budget.
+    maxWorkers: 3,
   },
 });

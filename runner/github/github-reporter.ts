@@ -31,7 +31,11 @@ export interface GitHubReporterOptions {
   log: RunnerLog;
   /** This runner's name in comments (the host name). */
   runner: string;
-  /** How long a step waits for its progress update before going on without it (default 5 s). */
+  /**
+   * How long a step waits for its progress update before going on without it (default 0: the deploy
+   * never waits on GitHub; updates run beside it, one at a time per run, coalesced). The runner's
+   * Octokit spaces writes a second apart, so waiting would add seconds to every step.
+   */
   progressWaitMs?: number;
   /**
    * RUNNER_DISPATCH_RUNTIME_FAILURES (default true): when the new version crash-looped or exited
@@ -62,7 +66,7 @@ export class ReportRetryError extends Error {
  */
 export function createGitHubReporter(options: GitHubReporterOptions): GitHubReporter {
   const { gh, stateDir, log, runner } = options;
-  const progressWaitMs = options.progressWaitMs ?? 5_000;
+  const progressWaitMs = options.progressWaitMs ?? 0;
   const dispatchRuntimeFailures = options.dispatchRuntimeFailures ?? true;
   const inflight = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
@@ -248,6 +252,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     async step(event: StepEvent) {
       if (finished.has(event.runId)) return;
       const update = schedule(event.runId);
+      if (progressWaitMs <= 0) return;
       // A slow GitHub must not slow the deploy: wait a little, then let the update finish on its own.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

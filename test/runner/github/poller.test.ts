@@ -41,10 +41,11 @@ let log: CapturedLog;
 function poller(
   outcome: FakeOutcome,
   environments: string[] | null = ["production"],
+  reporterOptions: { progressWaitMs?: number } = {},
 ): { poller: Poller; pipeline: ReturnType<typeof fakePipeline> } {
   const client = testClient();
   const pipeline = fakePipeline(outcome);
-  const reporter = createGitHubReporter({ gh: client, stateDir, log, runner: "host-1" });
+  const reporter = createGitHubReporter({ gh: client, stateDir, log, runner: "host-1", ...reporterOptions });
   return {
     pipeline,
     poller: createPoller({
@@ -193,7 +194,9 @@ describe("a deployment from claim to report", () => {
     gh.github.patch(`${REPO_PATH}/check-runs/900`).times(3).reply(200, { id: 900 });
     postStatus(101).reply(201, {});
     listDeployments('"e1"').reply(304);
-    const { poller: p } = poller(SUCCESS);
+    // Each step waits for its update here, so every one of them reaches GitHub (by default none waits
+    // and updates that pile up are coalesced: see the next test).
+    const { poller: p } = poller(SUCCESS, ["production"], { progressWaitMs: 60_000 });
 
     await p.pass();
     const again = await p.pass();
@@ -239,6 +242,43 @@ describe("a deployment from claim to report", () => {
       checkRunId: 900,
       finalStatusPosted: true,
     });
+  });
+
+  it("never lets a step wait for GitHub: a held progress update does not stop the deploy, later ones are coalesced", async () => {
+    mockAuth(gh);
+    listDeployments().reply(200, [deployment(101, "web")]);
+    mockClaimWithExistingComment();
+    const journaledResult = () =>
+      allRuns(stateDir).some((run) =>
+        readEvents(runDir(stateDir, run.runId)).some((e) => e.type === "result"),
+      );
+    let heldUntilResult = false;
+    // The first progress update gets its answer only once the run has ended: the deploy went on without it.
+    gh.github
+      .patch(`${REPO_PATH}/issues/comments/555`)
+      .reply(async () => {
+        const end = Date.now() + 3_000;
+        while (!journaledResult() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+        heldUntilResult = journaledResult();
+        return [200, { id: 555, html_url: "https://github.com/acme/stack/pull/7#issuecomment-555" }];
+      })
+      .patch(`${REPO_PATH}/issues/comments/555`)
+      .reply(200, { id: 555, html_url: "https://github.com/acme/stack/pull/7#issuecomment-555" });
+    gh.github.patch(`${REPO_PATH}/check-runs/900`).times(2).reply(200, { id: 900 });
+    postStatus(101).reply(201, {});
+    const { poller: p } = poller(SUCCESS);
+
+    await p.pass();
+
+    expect(heldUntilResult, "the run ended while its first progress update was unanswered").toBe(true);
+    const comments = gh
+      .sent("PATCH", `${REPO_PATH}/issues/comments/555`)
+      .map((r) => String(json(r.body).body));
+    // claim, one progress update (the step events behind it were coalesced into the final report), final.
+    expect(comments).toHaveLength(3);
+    expect(comments[1]).toMatch(/\| build \| ⏳ running \|/);
+    expect(comments.at(-1)).toContain("✅ Deployed: `web` to `production`");
+    expect(statusBodies(101).map((b) => b.state)).toEqual(["in_progress", "success"]);
   });
 
   it("reports a rollback: failure status with the rolled-back prefix, evidence in the comment, Retry button, secrets redacted", async () => {
