@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { ISOLATED } from "./vitest.isolated.config.js";
+import { SlowFirstSequencer } from "./vitest.sequencer.js";
 
 export default defineConfig({
   test: {
@@ -15,5 +16,6 @@ export default defineConfig({
     // Most Docker suites wait (on builds, health checks, watch windows) far more than they compute:
     // three files at once on two cores keeps the whole run well inside CI's budget.
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });
