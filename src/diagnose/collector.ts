@@ -67,7 +67,7 @@ export class Collector {
     const order = this.nextOrder();
     const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
     if (distro) this.distro.observe(text, distro, order);
-    const context = normalizedContext(rawContext);
+    const context = new NormalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
       const observation = diagnoser.match(text, context);
@@ -185,6 +185,20 @@ export class Collector {
     return { fixable: true, needsDistro: system && !this.distro.decided };
   }
 
+  /**
+   * The finding is a system package whose distribution the Dockerfile does not name: the lines that name
+   * one (wherever they are in the log) decide its package name, so a read that left them out must be redone.
+   */
+  needsDistroLines(): boolean {
+    const best = this.lastFixable;
+    return (
+      best !== null &&
+      best.resolution.fixable &&
+      best.resolution.kind === "system_package" &&
+      !this.distro.decidedByDockerfile
+    );
+  }
+
   private nextOrder(): number {
     return this.epoch * EPOCH + ++this.seq;
   }
@@ -262,17 +276,20 @@ function windowAround(line: string, index: number): string {
   return windowWithoutCutWords(line, index - LINE_WINDOW_BEFORE, index + LINE_WINDOW_AFTER);
 }
 
-function normalizedContext(raw: RawContext): LineContext {
-  let before: string[] | null = null;
-  let after: string[] | null = null;
-  return {
-    get before() {
-      return (before ??= raw.before.map((line) => normalizeLine(line).text));
-    },
-    get after() {
-      return (after ??= raw.after.map((line) => normalizeLine(line).text));
-    },
-  };
+/** The raw context's lines, normalized on first use (a class: one small allocation per matched line). */
+class NormalizedContext implements LineContext {
+  private beforeLines: string[] | null = null;
+  private afterLines: string[] | null = null;
+
+  constructor(private readonly raw: RawContext) {}
+
+  get before(): string[] {
+    return (this.beforeLines ??= this.raw.before.map((line) => normalizeLine(line).text));
+  }
+
+  get after(): string[] {
+    return (this.afterLines ??= this.raw.after.map((line) => normalizeLine(line).text));
+  }
 }
 
 function capEvidence(lines: readonly string[]): string[] {

@@ -71,8 +71,15 @@ export async function diagnoseLog(
   return collector.result(bytesRead, truncated, maxBytes);
 }
 
-/** The collector and the scanner's prefilter for one diagnosis (shared with `diagnoseFile`). */
-export function prepare(options: DiagnoseOptions): { collector: Collector; prefilter: RegExp } {
+/**
+ * The collector and the scanner's prefilter for one diagnosis (shared with `diagnoseFile`). Without
+ * `distroLines`, the prefilter leaves out the lines that only name a distribution (apt, apk, image tags):
+ * a file read that finds no system package does not need them, and the scan is faster without them.
+ */
+export function prepare(
+  options: DiagnoseOptions,
+  { distroLines = true }: { distroLines?: boolean } = {},
+): { collector: Collector; prefilter: RegExp } {
   const diagnosers = options.diagnosers ?? list();
   const collector = new Collector(
     diagnosers,
@@ -83,7 +90,10 @@ export function prepare(options: DiagnoseOptions): { collector: Collector; prefi
     },
     options.dockerBase ?? null,
   );
-  const prefilter = buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]);
+  const prefilter = buildPrefilter([
+    ...diagnosers.flatMap((d) => d.triggers),
+    ...(distroLines ? DISTRO_TRIGGERS : []),
+  ]);
   return { collector, prefilter };
 }
 

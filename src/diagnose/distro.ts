@@ -70,7 +70,12 @@ export class DistroDetector {
 
   /** The distribution is known (Dockerfile base or a log line): reading more of the log cannot change it. */
   get decided(): boolean {
-    return this.fromLog !== null || (this.dockerBase !== null && distroOfImage(this.dockerBase) !== null);
+    return this.fromLog !== null || this.decidedByDockerfile;
+  }
+
+  /** The Dockerfile base names the distribution: no log line can change it. */
+  get decidedByDockerfile(): boolean {
+    return this.dockerBase !== null && distroOfImage(this.dockerBase) !== null;
   }
 
   choice(): DistroChoice {
