@@ -2,7 +2,7 @@ import { windowWithoutCutWords } from "../redact/cut.js";
 import { redact } from "../redact/redactor.js";
 import type { Diagnoser, LineContext, Observation, ResolveContext, Resolution } from "./diagnoser.js";
 import { declaredReason } from "./declared.js";
-import { DISTRO_TRIGGERS, DistroDetector, distroOfLine } from "./distro.js";
+import { DISTRO_TRIGGERS, DistroDetector, distroOfLine, isBusyboxNotFound } from "./distro.js";
 import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
 import type { RawContext } from "./line-scanner.js";
 import { normalizeLine } from "./normalize-line.js";
@@ -67,6 +67,7 @@ export class Collector {
     const order = this.nextOrder();
     const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
     if (distro) this.distro.observe(text, distro, order);
+    else if (isBusyboxNotFound(text)) this.distro.observeWeak(text, "alpine", order);
     const context = new NormalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
@@ -125,6 +126,9 @@ export class Collector {
         if (distro.source === "assumed") {
           confidence *= 0.9;
           distroNote = "; no distribution named in the log or Dockerfile: Debian names assumed";
+        } else if (distro.weak) {
+          confidence *= 0.9;
+          distroNote = `; ${distro.name} (only busybox's "sh: x: not found" wording in the log says so; no line or Dockerfile names the distribution): ${pkg}`;
         } else {
           distroNote = `; ${distro.name} (from the ${distro.source === "dockerfile" ? "Dockerfile base" : "log"}): ${pkg}`;
         }
