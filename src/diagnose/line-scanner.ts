@@ -57,6 +57,10 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let recent: string[] = [];
   let recentChars = 0;
 
+  // What follows the text being scanned: the first lines of the next slice of the same chunk, or what the
+  // caller knows follows the input.
+  let next: readonly string[] = options.afterContext ?? [];
+
   const scanRegion = (text: string): void => {
     // Colour codes are stripped later, from candidate lines only: scanning stays one regex pass.
     const prefilter = options.prefilter;
@@ -69,7 +73,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
       options.onLine(
         text.slice(start, end),
         match.index - start,
-        new LazyContext(text, start, end, tail, options.afterContext ?? []),
+        new LazyContext(text, start, end, tail, next),
       );
       if (end >= text.length) break;
       prefilter.lastIndex = end + 1;
@@ -113,8 +117,20 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
     const whole = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     // Decoded in slices small enough for the young generation: their text dies young instead of piling
     // up in the large-object space until a full GC, so memory stays bounded whatever the chunk size.
-    for (let at = 0; at < whole.length && !truncated; at += DECODE_SLICE_BYTES) {
-      let bytes = whole.subarray(at, at + DECODE_SLICE_BYTES);
+    // Each slice ends just after a newline where it has one: no partial line is carried over to be
+    // joined with (and copied into) the next slice's text.
+    for (let at = 0; at < whole.length && !truncated;) {
+      let end = Math.min(at + DECODE_SLICE_BYTES, whole.length);
+      if (end < whole.length) {
+        const newline = whole.lastIndexOf(0x0a, end - 1);
+        if (newline >= at) end = newline + 1;
+      }
+      let bytes = whole.subarray(at, end);
+      next =
+        end < whole.length && whole[end - 1] === 0x0a
+          ? linesAt(whole, end, CONTEXT_LINES)
+          : (options.afterContext ?? []);
+      at = end;
       if (bytesRead + bytes.length > options.maxBytes) {
         bytes = bytes.subarray(0, options.maxBytes - bytesRead);
         truncated = true;
@@ -200,6 +216,19 @@ class LazyContext implements RawContext {
     }
     return this.afterLines;
   }
+}
+
+/** The first `count` lines of `bytes` from `from` (a line start), each cut at MAX_CONTEXT_LINE_CHARS. */
+function linesAt(bytes: Buffer, from: number, count: number): string[] {
+  const lines: string[] = [];
+  let cursor = from;
+  while (lines.length < count && cursor < bytes.length) {
+    let end = bytes.indexOf(0x0a, cursor);
+    if (end < 0) end = bytes.length;
+    lines.push(bytes.toString("utf8", cursor, Math.min(end, cursor + MAX_CONTEXT_LINE_CHARS)));
+    cursor = end + 1;
+  }
+  return lines;
 }
 
 function lastLines(text: string, count: number): string[] {
