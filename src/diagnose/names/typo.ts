@@ -87,8 +87,8 @@ function indexed(known: ReadonlySet<string>): Indexed {
 /**
  * The well-known name `name` is probably a misspelling of, or null. `known` must hold exact names.
  * A name differing only in case wins; else the closest name within its allowed distance (the first in
- * the set's order on a tie). Only known names of a length within reach are compared, so a log full of
- * distinct unknown names (a hostile one) costs a few comparisons per name, not one per known name.
+ * the set's order on a tie). Only known names of a length within reach are compared, and a comparison
+ * allocates nothing, so a log full of distinct unknown names (a hostile one) stays cheap to read.
  */
 export function nearMiss(name: string, known: ReadonlySet<string>): string | null {
   if (known.has(name) || name.length < 3) return null;
