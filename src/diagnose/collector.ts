@@ -2,7 +2,7 @@ import { windowWithoutCutWords } from "../redact/cut.js";
 import { redact } from "../redact/redactor.js";
 import type { Diagnoser, LineContext, Observation, ResolveContext, Resolution } from "./diagnoser.js";
 import { declaredReason } from "./declared.js";
-import { DISTRO_TRIGGERS, DistroDetector, distroOfLine } from "./distro.js";
+import { DISTRO_TRIGGERS, DistroDetector, distroOfLine, isBusyboxNotFound } from "./distro.js";
 import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
 import type { RawContext } from "./line-scanner.js";
 import { normalizeLine } from "./normalize-line.js";
@@ -67,7 +67,8 @@ export class Collector {
     const order = this.nextOrder();
     const distro = DISTRO_TRIGGERS.some((trigger) => text.includes(trigger)) ? distroOfLine(text) : null;
     if (distro) this.distro.observe(text, distro, order);
-    const context = normalizedContext(rawContext);
+    else if (isBusyboxNotFound(text)) this.distro.observeWeak(text, "alpine", order);
+    const context = new NormalizedContext(rawContext);
     for (const diagnoser of this.diagnosers) {
       if (!diagnoser.triggers.some((trigger) => text.includes(trigger))) continue;
       const observation = diagnoser.match(text, context);
@@ -125,6 +126,9 @@ export class Collector {
         if (distro.source === "assumed") {
           confidence *= 0.9;
           distroNote = "; no distribution named in the log or Dockerfile: Debian names assumed";
+        } else if (distro.weak) {
+          confidence *= 0.9;
+          distroNote = `; ${distro.name} (only busybox's "sh: x: not found" wording in the log says so; no line or Dockerfile names the distribution): ${pkg}`;
         } else {
           distroNote = `; ${distro.name} (from the ${distro.source === "dockerfile" ? "Dockerfile base" : "log"}): ${pkg}`;
         }
@@ -183,6 +187,20 @@ export class Collector {
     if (!best) return { fixable: false, needsDistro: false };
     const system = best.resolution.fixable && best.resolution.kind === "system_package";
     return { fixable: true, needsDistro: system && !this.distro.decided };
+  }
+
+  /**
+   * The finding is a system package whose distribution the Dockerfile does not name: the lines that name
+   * one (wherever they are in the log) decide its package name, so a read that left them out must be redone.
+   */
+  needsDistroLines(): boolean {
+    const best = this.lastFixable;
+    return (
+      best !== null &&
+      best.resolution.fixable &&
+      best.resolution.kind === "system_package" &&
+      !this.distro.decidedByDockerfile
+    );
   }
 
   private nextOrder(): number {
@@ -262,17 +280,20 @@ function windowAround(line: string, index: number): string {
   return windowWithoutCutWords(line, index - LINE_WINDOW_BEFORE, index + LINE_WINDOW_AFTER);
 }
 
-function normalizedContext(raw: RawContext): LineContext {
-  let before: string[] | null = null;
-  let after: string[] | null = null;
-  return {
-    get before() {
-      return (before ??= raw.before.map((line) => normalizeLine(line).text));
-    },
-    get after() {
-      return (after ??= raw.after.map((line) => normalizeLine(line).text));
-    },
-  };
+/** The raw context's lines, normalized on first use (a class: one small allocation per matched line). */
+class NormalizedContext implements LineContext {
+  private beforeLines: string[] | null = null;
+  private afterLines: string[] | null = null;
+
+  constructor(private readonly raw: RawContext) {}
+
+  get before(): string[] {
+    return (this.beforeLines ??= this.raw.before.map((line) => normalizeLine(line).text));
+  }
+
+  get after(): string[] {
+    return (this.afterLines ??= this.raw.after.map((line) => normalizeLine(line).text));
+  }
 }
 
 function capEvidence(lines: readonly string[]): string[] {

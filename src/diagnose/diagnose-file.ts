@@ -47,61 +47,85 @@ export async function diagnoseFile(path: string, options: DiagnoseFileOptions = 
       if (tail.includes(0)) assertTextLog(tail, `'${path}' (at byte ${readStart})`);
     }
 
-    const { collector, prefilter } = prepare(options);
-    const buffer = Buffer.allocUnsafe(Math.min(windowBytes, Math.max(size - readStart, 1)));
-    let end = size;
-    let bytesRead = 0;
-    let index = 0;
-    let foundAt: number | null = null;
-    // The first lines of the newer window: what follows the current window's last line.
-    let newerLines: string[] = [];
-    while (end > readStart) {
-      const start = Math.max(readStart, end - windowBytes);
-      const length = end - start;
-      await readAt(handle, buffer, length, start);
-      bytesRead += length;
-      // The window's first line may begin before it: that line belongs to the older window (or, at the
-      // cap, is the cut line that is not read at all).
-      let from = 0;
-      if (start > readStart || startsMidLine) {
-        // The window's own last byte may be the newline that ends its last line: not a line start.
-        const newline = buffer.subarray(0, length - 1).indexOf(0x0a);
-        if (newline >= 0) from = newline + 1;
-        else if (start === readStart) from = length; // only the cut line: nothing to read
-        // else: the whole window is inside one long line; its piece is read as it is
-      }
-      const lineStart = start + from;
-      if (index > 0) collector.beginOlderWindow();
-      const bytes = buffer.subarray(from, length);
-      const scanned = await scanLines(once(bytes), {
-        maxBytes: Number.MAX_SAFE_INTEGER,
-        prefilter,
-        onLine: collector.onLine,
-        beforeContext:
-          lineStart > readStart ? await linesBefore(handle, lineStart, readStart, startsMidLine) : [],
-        afterContext: newerLines,
-        keepTail: index === 0,
-      });
-      newerLines = firstLines(bytes, CONTEXT_LINES);
-      if (index === 0) collector.readTail(scanned.tail);
-      end = lineStart > start || start === readStart ? lineStart : start;
-      if (start === readStart) break;
-      const state = collector.settled();
-      if (!state.fixable) foundAt = null;
-      else if (foundAt === null) foundAt = index;
-      if (state.fixable && index > foundAt! && !state.needsDistro) break;
-      index++;
-    }
-    const truncated = readStart > 0;
-    return collector.result(
-      bytesRead,
-      truncated,
-      maxBytes,
-      truncated ? tailNote(readStart, size) : undefined,
-    );
+    const read = { handle, size, readStart, startsMidLine, windowBytes, maxBytes };
+    // First without the lines that only name a distribution: most logs need none of them (no system
+    // package), and the scan over the whole log is what a log with nothing to fix costs.
+    const fast = prepare(options, { distroLines: false });
+    const first = await readFromEnd(read, fast, false);
+    if (!fast.collector.needsDistroLines()) return first;
+    // A system package: its name depends on the last line that names the distribution, wherever it is.
+    return await readFromEnd(read, prepare(options), true);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+interface FileRead {
+  handle: FileHandle;
+  size: number;
+  readStart: number;
+  startsMidLine: boolean;
+  windowBytes: number;
+  maxBytes: number;
+}
+
+/**
+ * Reads the file from its end, window by window, into one collector, and stops once a fixable finding is
+ * known and one more window before it was read (and, with `untilDistro`, a line or the Dockerfile named
+ * the distribution).
+ */
+async function readFromEnd(
+  read: FileRead,
+  { collector, prefilter }: ReturnType<typeof prepare>,
+  untilDistro: boolean,
+): Promise<Diagnosis> {
+  const { handle, size, readStart, startsMidLine, windowBytes, maxBytes } = read;
+  const buffer = Buffer.allocUnsafe(Math.min(windowBytes, Math.max(size - readStart, 1)));
+  let end = size;
+  let bytesRead = 0;
+  let index = 0;
+  let foundAt: number | null = null;
+  // The first lines of the newer window: what follows the current window's last line.
+  let newerLines: string[] = [];
+  while (end > readStart) {
+    const start = Math.max(readStart, end - windowBytes);
+    const length = end - start;
+    await readAt(handle, buffer, length, start);
+    bytesRead += length;
+    // The window's first line may begin before it: that line belongs to the older window (or, at the
+    // cap, is the cut line that is not read at all).
+    let from = 0;
+    if (start > readStart || startsMidLine) {
+      // The window's own last byte may be the newline that ends its last line: not a line start.
+      const newline = buffer.subarray(0, length - 1).indexOf(0x0a);
+      if (newline >= 0) from = newline + 1;
+      else if (start === readStart) from = length; // only the cut line: nothing to read
+      // else: the whole window is inside one long line; its piece is read as it is
+    }
+    const lineStart = start + from;
+    if (index > 0) collector.beginOlderWindow();
+    const bytes = buffer.subarray(from, length);
+    const scanned = await scanLines(once(bytes), {
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      prefilter,
+      onLine: collector.onLine,
+      beforeContext:
+        lineStart > readStart ? await linesBefore(handle, lineStart, readStart, startsMidLine) : [],
+      afterContext: newerLines,
+      keepTail: index === 0,
+    });
+    newerLines = firstLines(bytes, CONTEXT_LINES);
+    if (index === 0) collector.readTail(scanned.tail);
+    end = lineStart > start || start === readStart ? lineStart : start;
+    if (start === readStart) break;
+    const state = collector.settled();
+    if (!state.fixable) foundAt = null;
+    else if (foundAt === null) foundAt = index;
+    if (state.fixable && index > foundAt! && !(untilDistro && state.needsDistro)) break;
+    index++;
+  }
+  const truncated = readStart > 0;
+  return collector.result(bytesRead, truncated, maxBytes, truncated ? tailNote(readStart, size) : undefined);
 }
 
 function firstLines(bytes: Buffer, count: number): string[] {

@@ -71,8 +71,15 @@ export async function diagnoseLog(
   return collector.result(bytesRead, truncated, maxBytes);
 }
 
-/** The collector and the scanner's prefilter for one diagnosis (shared with `diagnoseFile`). */
-export function prepare(options: DiagnoseOptions): { collector: Collector; prefilter: RegExp } {
+/**
+ * The collector and the scanner's prefilter for one diagnosis (shared with `diagnoseFile`). Without
+ * `distroLines`, the prefilter leaves out the lines that only name a distribution (apt, apk, image tags):
+ * a file read that finds no system package does not need them, and the scan is faster without them.
+ */
+export function prepare(
+  options: DiagnoseOptions,
+  { distroLines = true }: { distroLines?: boolean } = {},
+): { collector: Collector; prefilter: RegExp } {
   const diagnosers = options.diagnosers ?? list();
   const collector = new Collector(
     diagnosers,
@@ -83,7 +90,10 @@ export function prepare(options: DiagnoseOptions): { collector: Collector; prefi
     },
     options.dockerBase ?? null,
   );
-  const prefilter = buildPrefilter([...diagnosers.flatMap((d) => d.triggers), ...DISTRO_TRIGGERS]);
+  const prefilter = buildPrefilter([
+    ...diagnosers.flatMap((d) => d.triggers),
+    ...(distroLines ? DISTRO_TRIGGERS : []),
+  ]);
   return { collector, prefilter };
 }
 
@@ -99,12 +109,36 @@ async function* checkedInput(input: Exclude<LogInput, string>): AsyncIterable<Bu
 
 /**
  * One regex over all trigger literals. A trigger containing another is dropped: any line holding the
- * longer one holds the shorter one too, and fewer alternatives scan faster.
+ * longer one holds the shorter one too. The rest are factored by common prefix (`Cannot find module` and
+ * `Cannot find package` become `Cannot find (?:module|package)`): fewer alternatives to try at each
+ * position of the log, which is most of what a scan over a log with nothing to fix costs.
  */
 export function buildPrefilter(triggers: readonly string[]): RegExp {
   const unique = [...new Set(triggers)];
   const minimal = unique.filter((t) => !unique.some((other) => other !== t && t.includes(other)));
-  return new RegExp(minimal.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  if (minimal.length === 0) throw new Error("buildPrefilter needs at least one trigger");
+  return new RegExp(prefixTree(minimal.sort()), "g");
+}
+
+/** Literals (none a prefix of another, since none contains another) as a regex factored by common prefix. */
+function prefixTree(words: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const word of words) {
+    const group = groups.get(word[0]!);
+    if (group) group.push(word);
+    else groups.set(word[0]!, [word]);
+  }
+  const branches = [...groups.values()].map((group) => {
+    if (group.length === 1) return escapeLiteral(group[0]!);
+    let common = 1;
+    while (group.every((word) => word[common] === group[0]![common])) common++;
+    return escapeLiteral(group[0]!.slice(0, common)) + prefixTree(group.map((word) => word.slice(common)));
+  });
+  return branches.length === 1 ? branches[0]! : `(?:${branches.join("|")})`;
+}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The size cap, checked: a positive integer number of bytes (default 256 MiB). */

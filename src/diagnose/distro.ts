@@ -38,6 +38,20 @@ const RULES: DistroRule[] = [
 /** Literal markers for the line scanner: only lines holding one are looked at. */
 export const DISTRO_TRIGGERS = [...new Set(RULES.map((rule) => rule.literal))];
 
+/**
+ * busybox ash, Alpine's /bin/sh, reports a missing command as `sh: x: not found` (or, running a script,
+ * `./build.sh: line 3: x: not found`). Debian's and Ubuntu's dash always adds the line number
+ * (`sh: 1: x: not found`), bash says `command not found`, and bash's `exec: x: not found` has one more
+ * field. A weak sign: it names Alpine only when no line names a distribution.
+ */
+const BUSYBOX_NOT_FOUND =
+  /(?:^|\s)(?:\/bin\/)?a?sh: [\w./+-]+: not found$|^\s*[\w./-]+: line \d+: [\w./+-]+: not found$/;
+
+/** The line is busybox's wording of a missing command (see BUSYBOX_NOT_FOUND). */
+export function isBusyboxNotFound(line: string): boolean {
+  return line.endsWith(": not found") && BUSYBOX_NOT_FOUND.test(line);
+}
+
 /** The distribution a log line shows, or null. */
 export function distroOfLine(line: string): DistroName | null {
   for (const rule of RULES) if (line.includes(rule.literal) && rule.pattern.test(line)) return rule.name;
@@ -56,9 +70,13 @@ export function distroOfImage(image: string): DistroName | null {
   return null;
 }
 
-/** Keeps the strongest signal seen: the Dockerfile base wins, then the last distribution line of the log. */
+/**
+ * Keeps the strongest signal seen: the Dockerfile base wins, then the last distribution line of the log,
+ * then the last weak sign (busybox's wording).
+ */
 export class DistroDetector {
   private fromLog: { name: DistroName; line: string; order: number } | null = null;
+  private weak: { name: DistroName; line: string; order: number } | null = null;
   private counter = 0;
 
   constructor(private readonly dockerBase: string | null = null) {}
@@ -68,15 +86,26 @@ export class DistroDetector {
     if (name && (!this.fromLog || order >= this.fromLog.order)) this.fromLog = { name, line, order };
   }
 
+  /** A weak sign (`order` as for `observe`): used only when no line and no Dockerfile names one. */
+  observeWeak(line: string, name: DistroName, order = ++this.counter): void {
+    if (!this.weak || order >= this.weak.order) this.weak = { name, line, order };
+  }
+
   /** The distribution is known (Dockerfile base or a log line): reading more of the log cannot change it. */
   get decided(): boolean {
-    return this.fromLog !== null || (this.dockerBase !== null && distroOfImage(this.dockerBase) !== null);
+    return this.fromLog !== null || this.decidedByDockerfile;
+  }
+
+  /** The Dockerfile base names the distribution: no log line can change it. */
+  get decidedByDockerfile(): boolean {
+    return this.dockerBase !== null && distroOfImage(this.dockerBase) !== null;
   }
 
   choice(): DistroChoice {
     const image = this.dockerBase ? distroOfImage(this.dockerBase) : null;
     if (image) return { name: image, source: "dockerfile", evidence: `FROM ${this.dockerBase}` };
     if (this.fromLog) return { name: this.fromLog.name, source: "log", evidence: this.fromLog.line };
+    if (this.weak) return { name: this.weak.name, source: "log", evidence: this.weak.line, weak: true };
     return { name: "debian", source: "assumed" };
   }
 }

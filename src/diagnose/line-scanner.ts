@@ -8,6 +8,7 @@ export const MAX_LINE_CHARS = 64 * 1024;
 export const CONTEXT_LINES = 16;
 export const MAX_CONTEXT_LINE_CHARS = 2048;
 const STRING_SLICE_CHARS = 1 << 20;
+const DECODE_SLICE_BYTES = 64 * 1024;
 /** How much of the end of the log is kept for the final look (service hints, non-dependency failures). */
 export const TAIL_CHARS = 256 * 1024;
 
@@ -56,6 +57,10 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   let recent: string[] = [];
   let recentChars = 0;
 
+  // What follows the text being scanned: the first lines of the next slice of the same chunk, or what the
+  // caller knows follows the input.
+  let next: readonly string[] = options.afterContext ?? [];
+
   const scanRegion = (text: string): void => {
     // Colour codes are stripped later, from candidate lines only: scanning stays one regex pass.
     const prefilter = options.prefilter;
@@ -68,7 +73,7 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
       options.onLine(
         text.slice(start, end),
         match.index - start,
-        lazyContext(text, start, end, tail, options.afterContext ?? []),
+        new LazyContext(text, start, end, tail, next),
       );
       if (end >= text.length) break;
       prefilter.lastIndex = end + 1;
@@ -109,13 +114,30 @@ export async function scanLines(input: LogInput, options: ScanOptions): Promise<
   };
 
   for await (const chunk of chunksOf(input)) {
-    let bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    if (bytesRead + bytes.length > options.maxBytes) {
-      bytes = bytes.subarray(0, options.maxBytes - bytesRead);
-      truncated = true;
+    const whole = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    // Decoded in slices small enough for the young generation: their text dies young instead of piling
+    // up in the large-object space until a full GC, so memory stays bounded whatever the chunk size.
+    // Each slice ends just after a newline where it has one: no partial line is carried over to be
+    // joined with (and copied into) the next slice's text.
+    for (let at = 0; at < whole.length && !truncated;) {
+      let end = Math.min(at + DECODE_SLICE_BYTES, whole.length);
+      if (end < whole.length) {
+        const newline = whole.lastIndexOf(0x0a, end - 1);
+        if (newline >= at) end = newline + 1;
+      }
+      let bytes = whole.subarray(at, end);
+      next =
+        end < whole.length && whole[end - 1] === 0x0a
+          ? linesAt(whole, end, CONTEXT_LINES)
+          : (options.afterContext ?? []);
+      at = end;
+      if (bytesRead + bytes.length > options.maxBytes) {
+        bytes = bytes.subarray(0, options.maxBytes - bytesRead);
+        truncated = true;
+      }
+      bytesRead += bytes.length;
+      feed(decoder.write(bytes));
     }
-    bytesRead += bytes.length;
-    feed(decoder.write(bytes));
     if (truncated) break; // leaving the loop closes the stream
   }
   feed(decoder.end());
@@ -143,46 +165,70 @@ async function* chunksOf(input: LogInput): AsyncIterable<Buffer | string> {
   yield* input as AsyncIterable<Buffer | string>;
 }
 
-function lazyContext(
-  text: string,
-  start: number,
-  end: number,
-  tail: readonly string[],
-  next: readonly string[],
-): RawContext {
-  let before: string[] | null = null;
-  let after: string[] | null = null;
-  return {
-    get before() {
-      if (!before) {
-        before = [];
-        let cursor = start - 1; // the newline ending the previous line
-        while (before.length < CONTEXT_LINES && cursor >= 0) {
-          const lineStart = cursor === 0 ? 0 : text.lastIndexOf("\n", cursor - 1) + 1;
-          before.unshift(cap(text.slice(lineStart, cursor)));
-          cursor = lineStart - 1;
-        }
-        if (before.length < CONTEXT_LINES) before.unshift(...tail.slice(-(CONTEXT_LINES - before.length)));
+/**
+ * The neighbour lines of one candidate line, computed on first use. A class (getters on the prototype)
+ * rather than an object literal with getters: one small allocation per candidate line, which a busy
+ * scan leaves to the young generation.
+ */
+class LazyContext implements RawContext {
+  private beforeLines: string[] | null = null;
+  private afterLines: string[] | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly tail: readonly string[],
+    private readonly next: readonly string[],
+  ) {}
+
+  get before(): readonly string[] {
+    if (!this.beforeLines) {
+      const { text, start, tail } = this;
+      const before: string[] = [];
+      let cursor = start - 1; // the newline ending the previous line
+      while (before.length < CONTEXT_LINES && cursor >= 0) {
+        const lineStart = cursor === 0 ? 0 : text.lastIndexOf("\n", cursor - 1) + 1;
+        before.unshift(cap(text.slice(lineStart, cursor)));
+        cursor = lineStart - 1;
       }
-      return before;
-    },
-    get after() {
-      if (!after) {
-        after = [];
-        let cursor = end + 1;
-        while (after.length < CONTEXT_LINES && cursor <= text.length && end < text.length) {
-          let lineEnd = text.indexOf("\n", cursor);
-          if (lineEnd < 0) lineEnd = text.length;
-          after.push(cap(text.slice(cursor, lineEnd)));
-          cursor = lineEnd + 1;
-        }
-        // A region that ends with the input's last line: the caller may know what follows it.
-        if (after.length < CONTEXT_LINES && cursor >= text.length)
-          after.push(...next.slice(0, CONTEXT_LINES - after.length).map(cap));
+      if (before.length < CONTEXT_LINES) before.unshift(...tail.slice(-(CONTEXT_LINES - before.length)));
+      this.beforeLines = before;
+    }
+    return this.beforeLines;
+  }
+
+  get after(): readonly string[] {
+    if (!this.afterLines) {
+      const { text, end, next } = this;
+      const after: string[] = [];
+      let cursor = end + 1;
+      while (after.length < CONTEXT_LINES && cursor <= text.length && end < text.length) {
+        let lineEnd = text.indexOf("\n", cursor);
+        if (lineEnd < 0) lineEnd = text.length;
+        after.push(cap(text.slice(cursor, lineEnd)));
+        cursor = lineEnd + 1;
       }
-      return after;
-    },
-  };
+      // A region that ends with the input's last line: the caller may know what follows it.
+      if (after.length < CONTEXT_LINES && cursor >= text.length)
+        after.push(...next.slice(0, CONTEXT_LINES - after.length).map(cap));
+      this.afterLines = after;
+    }
+    return this.afterLines;
+  }
+}
+
+/** The first `count` lines of `bytes` from `from` (a line start), each cut at MAX_CONTEXT_LINE_CHARS. */
+function linesAt(bytes: Buffer, from: number, count: number): string[] {
+  const lines: string[] = [];
+  let cursor = from;
+  while (lines.length < count && cursor < bytes.length) {
+    let end = bytes.indexOf(0x0a, cursor);
+    if (end < 0) end = bytes.length;
+    lines.push(bytes.toString("utf8", cursor, Math.min(end, cursor + MAX_CONTEXT_LINE_CHARS)));
+    cursor = end + 1;
+  }
+  return lines;
 }
 
 function lastLines(text: string, count: number): string[] {

@@ -31,6 +31,8 @@ export interface DistroChoice {
   source: "dockerfile" | "log" | "assumed";
   /** The FROM image or log line that decided it (absent when assumed). */
   evidence?: string;
+  /** Only the shell's wording said so (busybox's `sh: x: not found`): a weaker sign, lower confidence. */
+  weak?: boolean;
 }
 
 /** The result of reading one log. */

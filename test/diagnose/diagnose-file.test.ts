@@ -86,6 +86,18 @@ describe("diagnoseFile: a file is read from its end, window by window", () => {
     expect(diagnosis.distro).toMatchObject({ name: "alpine", source: "log" });
   });
 
+  it("names the system package for a distribution line read only in a newer window than the error", async () => {
+    // The first read leaves out the lines that only name a distribution; a system package reads again.
+    const noise = "Collecting requests==2.31.0 (from -r requirements.txt (line 3))\n".repeat(5_000);
+    const log = `${noise}fatal error: ffi.h: No such file or directory\n${noise}#9 0.412 fetch https://dl-cdn.alpinelinux.org/alpine/v3.19/main/x86_64/APKINDEX.tar.gz\n`;
+    const path = join(dir, "distro-after.log");
+    await writeFile(path, log);
+    const diagnosis = await diagnoseFile(path, { windowBytes: 64 * 1024 });
+    expect(diagnosis.finding).toMatchObject({ package: "libffi-dev", ecosystem: "alpine" });
+    expect(diagnosis.distro).toMatchObject({ name: "alpine", source: "log" });
+    expect(diagnosis.finding).toEqual((await diagnoseLog(log)).finding);
+  });
+
   it("keeps a repeat refused when the requirer that refuses it is in the older window", async () => {
     const filler = "npm info lifecycle left-pad@1.3.0~install: left-pad@1.3.0\n".repeat(30);
     const log = [

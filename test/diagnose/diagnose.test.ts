@@ -118,7 +118,21 @@ describe("service hints", () => {
 describe("buildPrefilter", () => {
   it("drops triggers that contain a shorter one and escapes the rest", () => {
     const re = buildPrefilter(["not found", "command not found", "a.b", "a.b"]);
-    expect(re.source).toBe("not found|a\\.b");
+    expect(re.source).toBe("(?:a\\.b|not found)");
     expect("axb".match(re)).toBeNull();
+    expect("sh: git: command not found".match(re)?.[0]).toBe("not found");
+  });
+
+  it("factors triggers by common prefix and still matches each of them, and nothing else", () => {
+    const triggers = ["Cannot find module", "Cannot find package", "Can't resolve", "No module named", "x"];
+    const re = buildPrefilter(triggers);
+    expect(re.source).toBe("(?:Can(?:'t resolve|not find (?:module|package))|No module named|x)");
+    for (const trigger of triggers) expect(`pre ${trigger} post`.match(re)?.[0]).toBe(trigger);
+    expect("Cannot find modul".match(re)).toBeNull();
+    expect("Cannot resolve".match(re)).toBeNull();
+  });
+
+  it("refuses an empty trigger list", () => {
+    expect(() => buildPrefilter([])).toThrow(/at least one trigger/);
   });
 });

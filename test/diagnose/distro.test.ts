@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DistroDetector, distroOfImage, distroOfLine } from "../../src/diagnose/distro.js";
+import { DistroDetector, distroOfImage, distroOfLine, isBusyboxNotFound } from "../../src/diagnose/distro.js";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
 
 describe("distro: which names a system package gets", () => {
@@ -42,5 +42,39 @@ describe("distro: which names a system package gets", () => {
     const assumed = await diagnoseLog(log);
     expect(assumed.finding).toMatchObject({ ecosystem: "debian", package: "zlib1g-dev", confidence: 0.81 });
     expect(assumed.reason).toContain("Debian names assumed");
+  });
+
+  it.each([
+    ["/bin/sh: mysql_config: not found", true],
+    ["sh: mysql_config: not found", true],
+    ["    /bin/sh: mysql_config: not found", true],
+    ["./build.sh: line 3: cmake: not found", true],
+    // dash (Debian, Ubuntu) numbers the line; bash says "command not found"; bash's exec has one more field
+    ["/bin/sh: 1: mysql_config: not found", false],
+    ["#22 57.88       /bin/sh: 1: pkg-config: not found", false],
+    ["/bin/sh: mysql_config: command not found", false],
+    ["bash: line 1: curl: command not found", false],
+    ["/usr/local/bin/docker-entrypoint.sh: line 134: exec: mysql_config_editor: not found", false],
+    ["OSError: mysql_config not found", false],
+  ])("busybox's wording: %s -> %s", (line, busybox) => {
+    expect(isBusyboxNotFound(line)).toBe(busybox);
+  });
+
+  it("takes busybox's wording for Alpine only when no line or Dockerfile names a distribution", async () => {
+    const error = "/bin/sh: mysql_config: not found\nOSError: mysql_config not found\n";
+    const weak = await diagnoseLog(error);
+    expect(weak.finding).toMatchObject({ ecosystem: "alpine", package: "mariadb-dev", confidence: 0.81 });
+    expect(weak.distro).toMatchObject({ name: "alpine", source: "log", weak: true });
+    expect(weak.reason).toContain("only busybox's");
+    // A line that names the distribution wins, even an earlier one.
+    const named = await diagnoseLog(`RUN apt-get update && apt-get install -y gcc\n${error}`);
+    expect(named.finding).toMatchObject({ ecosystem: "debian", package: "default-libmysqlclient-dev" });
+    expect(named.distro).toMatchObject({ name: "debian", source: "log" });
+    expect(named.distro?.weak).toBeUndefined();
+    const dockerfile = await diagnoseLog(error, { dockerBase: "python:3.12-slim" });
+    expect(dockerfile.distro).toMatchObject({ name: "debian", source: "dockerfile" });
+    // dash's wording is no sign of Alpine: Debian stays assumed.
+    const dash = await diagnoseLog("/bin/sh: 1: mysql_config: not found\n");
+    expect(dash.distro).toEqual({ name: "debian", source: "assumed" });
   });
 });

@@ -41,6 +41,26 @@ describe("streaming", () => {
     }
   });
 
+  it("reads a big chunk in slices with the same lines and context as a chunk-by-chunk read", async () => {
+    // One 1.5 MB chunk is decoded in 64 KiB slices cut after a newline; lines of every length and
+    // multi-byte characters must come out whole, with the same lines before them as from 7-byte chunks.
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      i % 97 === 0 ? `MARK ${i} é✓` : `noise ${i} ${"ü".repeat(i % 23)}${"x".repeat((i * 7) % 131)}`,
+    );
+    const log = `${lines.join("\n")}\n`;
+    const big = await candidates(Readable.from([Buffer.from(log, "utf8")]));
+    const small = await candidates(chunks(log, 7));
+    expect(big.seen.length).toBe(Math.ceil(lines.length / 97));
+    expect(big.seen.map((s) => s.line)).toEqual(small.seen.map((s) => s.line));
+    expect(big.seen.map((s) => s.context.before)).toEqual(small.seen.map((s) => s.context.before));
+    // A chunk gives the lines after a match even across its slices (7-byte chunks cannot).
+    big.seen.forEach((seen) => {
+      const at = lines.indexOf(seen.line);
+      expect(seen.context.after, `after ${seen.line}`).toEqual(lines.slice(at + 1, at + 17));
+    });
+    expect(big.result.bytesRead).toBe(Buffer.byteLength(log));
+  });
+
   it("gives context lines across chunk boundaries", async () => {
     const { seen } = await candidates(chunks(`${TRACEBACK}\nafter 1\nafter 2\n`, 5));
     expect(seen[0]!.context.before).toContain("    import yaml");

@@ -5,7 +5,7 @@ import { HEADER_PACKAGES } from "../../src/diagnose/data/system-packages.js";
 import { packageRoot, resolveNodeModule } from "../../src/diagnose/names/node-name.js";
 import { dottedPrefixes, resolvePythonModule } from "../../src/diagnose/names/python-name.js";
 import { lookupSystemPackages } from "../../src/diagnose/names/system-name.js";
-import { editDistance, nearMiss } from "../../src/diagnose/names/typo.js";
+import { allowedDistance, editDistance, nearMiss } from "../../src/diagnose/names/typo.js";
 import { indexProjectFiles } from "../../src/diagnose/project-index.js";
 
 const plain: ResolveContext = { maps: EMPTY_MAPS, project: null };
@@ -167,5 +167,60 @@ describe("the typo rule", () => {
     expect(nearMiss("sax", known)).toBeNull(); // names under 4 letters are never used
     expect(nearMiss("numpy", known)).toBeNull(); // a known name is not a typo
     expect(nearMiss("EXPRESS", known)).toBe("express");
+  });
+
+  it("picks what comparing with every known name picks: case first, then the closest, then set order", () => {
+    // Reference: the rule as stated, one comparison per known name.
+    const reference = (name: string, known: ReadonlySet<string>): string | null => {
+      if (known.has(name) || name.length < 3) return null;
+      const lower = name.toLowerCase();
+      let best: { name: string; distance: number } | null = null;
+      for (const candidate of known) {
+        if (candidate.toLowerCase() === lower) return candidate;
+        const max = allowedDistance(candidate);
+        if (max === 0) continue;
+        const distance = editDistance(lower, candidate.toLowerCase(), max);
+        if (distance <= max && (!best || distance < best.distance)) best = { name: candidate, distance };
+      }
+      return best?.name ?? null;
+    };
+    const known = new Set([
+      "requests",
+      "request",
+      "numpy",
+      "numba",
+      "six",
+      "Flask",
+      "flask-cors",
+      "lodash",
+      "yaml",
+      "PyYAML",
+    ]);
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const letters = "abcdefghijklmnopqrstuvwxyzAY-";
+    const names = [...known].flatMap((word) =>
+      Array.from({ length: 60 }, () => {
+        const chars = [...word];
+        for (let edits = 1 + random(3); edits > 0; edits--) {
+          const at = random(chars.length + 1);
+          const op = random(3);
+          if (op === 0) chars.splice(at, 0, letters[random(letters.length)]!);
+          else if (op === 1 && chars.length > 1) chars.splice(at % chars.length, 1);
+          else chars[at % chars.length] = letters[random(letters.length)]!;
+        }
+        return chars.join("");
+      }),
+    );
+    let typos = 0;
+    for (const name of [...names, "REQUESTS", "yAmL", "Flask", "sixx"]) {
+      const expected = reference(name, known);
+      if (expected) typos++;
+      expect(nearMiss(name, known), name).toBe(expected);
+    }
+    expect(typos).toBeGreaterThan(50); // the sample does exercise the typo branch
   });
 });

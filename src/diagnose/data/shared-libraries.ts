@@ -49,6 +49,10 @@ export const SHARED_LIBRARY_PACKAGES: Readonly<Record<string, SystemPackages>> =
   "libusb-1.0.so.0": pkg("libusb-1.0-0", "libusb", "libusbx"),
   "libexpat.so.1": pkg("libexpat1", "expat", "expat"),
   "libuuid.so.1": pkg("libuuid1", "libuuid", "libuuid"),
+  // Cyrus SASL (OpenLDAP's clients and servers): Debian keeps soname 2, Alpine and Fedora moved to 3.
+  "libsasl2.so.2": pkg("libsasl2-2", "libsasl", "cyrus-sasl-lib"),
+  "libsasl2.so.3": pkg("libsasl2-2", "libsasl", "cyrus-sasl-lib"),
+  "libltdl.so.7": pkg("libltdl7", "libltdl", "libtool-ltdl"),
   "libsqlite3.so.0": pkg("libsqlite3-0", "sqlite-libs", "sqlite-libs"),
   "libcurl.so.4": pkg("libcurl4", "libcurl", "libcurl"),
   "libtiff.so.5": pkg("libtiff5", "tiff", "libtiff"),
