@@ -1,7 +1,8 @@
 /**
  * A compose stack for the monitor's Docker tests: services built `FROM scratch` with the static
  * busybox, each serving `/health` with busybox httpd and logging a line when it starts. Its own
- * project name (prefixed `monitor`) and free host ports, so suites can run beside others on one engine.
+ * project name (prefixed `monitor`, or `TEST_DOCKER_PREFIX` when set) and free host ports, so suites can
+ * run beside others on one engine.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,7 +42,8 @@ export async function createMonitorStack(
   const root = mkdtempSync(join(tmpdir(), `monitor-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `monitor${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const prefix = (process.env.TEST_DOCKER_PREFIX ?? "monitor").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const project = `${prefix}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
   const image = `${project}_img:latest`;
   mkdirSync(join(workspace, "svc/www"), { recursive: true });
   mkdirSync(join(workspace, ".github"), { recursive: true });
