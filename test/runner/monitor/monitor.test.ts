@@ -18,6 +18,12 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 describeDocker("health monitor on real containers", () => {
   let stack: MonitorStack;
   let monitor: Monitor;
+  const engines: Array<ReturnType<typeof createMonitorDocker>> = [];
+  const engine = () => {
+    const docker = createMonitorDocker(stack.env);
+    engines.push(docker);
+    return docker;
+  };
   const incidents: Array<{ service: string; incident: Incident; tail: string }> = [];
 
   beforeAll(async () => {
@@ -28,7 +34,7 @@ describeDocker("health monitor on real containers", () => {
     monitor = createMonitor({
       project: stack.project,
       stateDir: stack.stateDir,
-      docker: createMonitorDocker(stack.env),
+      docker: engine(),
       config: () => config,
       log: silent,
       onIncident: async (service, incident, tail) => {
@@ -41,6 +47,7 @@ describeDocker("health monitor on real containers", () => {
 
   afterAll(async () => {
     await monitor?.stop();
+    for (const docker of engines) docker.close?.();
     await stack?.cleanup();
   }, 120_000);
 
@@ -125,7 +132,7 @@ describeDocker("health monitor on real containers", () => {
     monitor = createMonitor({
       project: stack.project,
       stateDir: stack.stateDir,
-      docker: createMonitorDocker(stack.env),
+      docker: engine(),
       config: () => config,
       log: silent,
     });

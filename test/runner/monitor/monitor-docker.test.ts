@@ -1,0 +1,152 @@
+/**
+ * The monitor's engine client: which container is the service's, when a kept inspect still describes
+ * it, and on real containers that a kept inspect never hides a change (a kill and start, a crash-loop's
+ * restarts) because Docker's events drop it.
+ */
+import type Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ContainerState } from "../../../runner/docker/state.js";
+import {
+  agrees,
+  chooseServiceContainer,
+  createMonitorDocker,
+  SHARED_LIST_MS,
+} from "../../../runner/monitor/monitor-docker.js";
+import { describeDocker } from "../../helpers/docker.js";
+import { waitFor } from "../../e2e/wait.js";
+import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
+
+function listed(
+  id: string,
+  service: string,
+  extra: Partial<Docker.ContainerInfo> & { oneoff?: boolean } = {},
+): Docker.ContainerInfo {
+  const { oneoff, ...rest } = extra;
+  return {
+    Id: id,
+    State: "running",
+    Status: "Up 3 minutes",
+    Created: 100,
+    Labels: {
+      "com.docker.compose.service": service,
+      ...(oneoff ? { "com.docker.compose.oneoff": "True" } : {}),
+    },
+    ...rest,
+  } as Docker.ContainerInfo;
+}
+
+const STATE: ContainerState = {
+  id: "c1",
+  name: "p_web_1",
+  imageId: "sha256:1",
+  imageName: "p_web",
+  status: "running",
+  running: true,
+  restarting: false,
+  exitCode: 0,
+  health: "none",
+  healthOutput: "",
+  restartCount: 0,
+  restartPolicy: "no",
+  startedAt: "2026-01-01T00:00:00Z",
+};
+
+describe("chooseServiceContainer", () => {
+  it("takes the service's running container over an exited newer one, never a one-off", () => {
+    const list = [
+      listed("old", "web", { Created: 1 }),
+      listed("new-exited", "web", { Created: 9, State: "exited" }),
+      listed("run", "web", { Created: 20, oneoff: true }),
+      listed("api", "api", { Created: 30 }),
+    ];
+    expect(chooseServiceContainer(list, "web")?.Id).toBe("old");
+    expect(chooseServiceContainer(list.slice(1), "web")?.Id).toBe("new-exited");
+    expect(chooseServiceContainer(list, "db")).toBeNull();
+  });
+});
+
+describe("agrees", () => {
+  it("holds while the list shows the same container, state word and health", () => {
+    expect(agrees(STATE, listed("c1", "web"))).toBe(true);
+    expect(agrees(STATE, listed("c2", "web"))).toBe(false);
+    expect(agrees(STATE, listed("c1", "web", { State: "exited", Status: "Exited (137) 1 second ago" }))).toBe(
+      false,
+    );
+    const healthy = { ...STATE, health: "healthy" as const };
+    expect(agrees(healthy, listed("c1", "web", { Status: "Up 2 minutes (healthy)" }))).toBe(true);
+    expect(agrees(healthy, listed("c1", "web", { Status: "Up 2 minutes (unhealthy)" }))).toBe(false);
+    expect(agrees(healthy, listed("c1", "web", { Status: "Up 2 seconds (health: starting)" }))).toBe(false);
+    expect(agrees(healthy, listed("c1", "web"))).toBe(false);
+  });
+});
+
+describeDocker("the monitor's engine client on real containers", () => {
+  let stack: MonitorStack;
+  let docker: ReturnType<typeof createMonitorDocker>;
+  // The client's clock: moved on by hand past the shared list, so each find lists afresh.
+  let clock = 0;
+
+  beforeAll(async () => {
+    stack = await createMonitorStack("engine", [
+      { name: "web" },
+      { name: "loop", command: 'echo "service $$SERVICE starting"; sleep 1; exit 3', restart: "always" },
+    ]);
+    stack.up();
+    docker = createMonitorDocker(stack.env, { now: () => clock });
+  }, 180_000);
+
+  afterAll(async () => {
+    docker?.close?.();
+    await stack?.cleanup();
+  }, 120_000);
+
+  const find = (service: string) => {
+    clock += SHARED_LIST_MS;
+    return docker.findServiceContainer(stack.project, service);
+  };
+
+  it("a kill and a start are seen at once, though the container runs again under the same id", async () => {
+    const first = await waitFor(async () => (await find("web"))?.running && find("web"), {
+      what: "web running",
+    });
+    // Once the events stream is open, an unchanged container's inspect is kept.
+    const kept = await waitFor(
+      async () => {
+        const a = await find("web");
+        const b = await find("web");
+        return a === b ? b : null;
+      },
+      { timeoutMs: 20_000, what: "a kept inspect of an unchanged container" },
+    );
+    expect(kept).toMatchObject({ id: first!.id, running: true });
+
+    const container = await stack.container("web");
+    await container.kill();
+    await container.start();
+    const fresh = await waitFor(
+      async () => {
+        const state = await find("web");
+        return state && state.running && state.startedAt !== kept!.startedAt ? state : null;
+      },
+      { timeoutMs: 10_000, what: "the restarted container's new start time" },
+    );
+    expect(fresh.id).toBe(first!.id);
+  }, 60_000);
+
+  it("a crash-looping container's restart count keeps rising", async () => {
+    const counts = new Set<number>();
+    await waitFor(
+      async () => {
+        const state = await find("loop");
+        if (state) counts.add(state.restartCount);
+        return counts.size >= 3;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: () => `three restart counts, saw ${[...counts].join(", ")}`,
+      },
+    );
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
