@@ -1,6 +1,7 @@
 /**
  * `orchestrator-runner monitor --workspace DIR` as an operator starts it: the real process (dist/),
- * env only, against a real compose stack; the status API is queried over HTTP.
+ * env + argv only, against a real compose stack; the status API is queried over HTTP. A killed
+ * container turns unhealthy, five failures open its circuit, a start brings it half-open then closed.
  */
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -136,6 +137,41 @@ describeDocker("orchestrator-runner monitor (real process)", () => {
     // No GitHub here: the incident is logged, never dispatched.
     await runner.waitForLine(/^incident not sent anywhere: the monitor runs without GitHub$/, 10_000);
   }, 60_000);
+
+  it("five failed checks open the circuit; started again, it goes half-open, then closed", async () => {
+    const circuit = async () =>
+      sampleValue(parsePrometheusText((await get("/metrics")).text), "orchestrator_monitor_circuit_state", {
+        service: "api",
+      });
+    let last: unknown = null;
+    const open = await waitFor(
+      async () => {
+        const api = (await status()).services.api!;
+        last = api;
+        return api.circuit_breaker_state === "open" ? api : null;
+      },
+      { timeoutMs: 30_000, what: () => `api circuit open: ${JSON.stringify(last)}` },
+    );
+    expect(open).toMatchObject({ health: "circuit_open", consecutive_failures: 5 });
+    expect(await circuit()).toBe(2);
+    await runner.waitForLine(/^circuit open: checks suspended$/, 5_000);
+
+    await (await stack.container("api")).start();
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        const api = (await status()).services.api!;
+        last = api;
+        seen.add(String(api.circuit_breaker_state));
+        return api.circuit_breaker_state === "closed" && api.health === "healthy";
+      },
+      { timeoutMs: 40_000, intervalMs: 100, what: () => `api closed: ${JSON.stringify(last)}` },
+    );
+    expect([...seen]).toContain("half_open");
+    expect(await circuit()).toBe(0);
+    expect((await status()).overall_health).toBe("healthy");
+    await runner.waitForLine(/^circuit closed: the service is healthy again$/, 5_000);
+  }, 90_000);
 
   it("stops on SIGTERM with exit 0", async () => {
     expect(await runner.stop()).toEqual({ code: 0, signal: null });

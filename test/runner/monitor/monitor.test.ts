@@ -3,9 +3,15 @@
  * checks open its circuit, and once it runs again the circuit goes half-open, then closed. Intervals
  * come from the config; every wait is for a condition.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfigText } from "../../../src/config/parse.js";
+import type { ContainerState } from "../../../runner/docker/state.js";
 import { loadWorkspaceConfig } from "../../../runner/cli/options.js";
-import { createMonitor, type Monitor } from "../../../runner/monitor/monitor.js";
+import type { MonitorDocker } from "../../../runner/monitor/checker.js";
+import { createMonitor, SAVE_EVERY_MS, type Monitor } from "../../../runner/monitor/monitor.js";
 import { createMonitorDocker } from "../../../runner/monitor/monitor-docker.js";
 import { loadRecords } from "../../../runner/monitor/monitor-store.js";
 import type { Incident } from "../../../runner/monitor/service-record.js";
@@ -14,6 +20,72 @@ import { waitFor } from "../../e2e/wait.js";
 import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe("what the monitor writes to the state dir, and when", () => {
+  it("counters at most every SAVE_EVERY_MS, an incident at once, everything on stop", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "monitor-save-"));
+    try {
+      const parsed = parseConfigText("services:\n  web:\n    path: web\nmonitor:\n  interval: 1s\n");
+      if (!parsed.ok) throw new Error("bad config");
+      let clock = 1_000_000;
+      let running = true;
+      const state = (): ContainerState => ({
+        id: "c1",
+        name: "p_web_1",
+        imageId: "sha256:1",
+        imageName: "p_web",
+        status: running ? "running" : "exited",
+        running,
+        restarting: false,
+        exitCode: running ? 0 : 137,
+        health: "none",
+        healthOutput: "",
+        restartCount: 0,
+        restartPolicy: "no",
+        startedAt: "2026-01-01T00:00:00Z",
+      });
+      const docker: MonitorDocker = {
+        ping: async () => {},
+        findServiceContainer: async () => state(),
+        logsTail: async () => "",
+      };
+      const monitor = createMonitor({
+        project: "p",
+        stateDir,
+        docker,
+        config: () => parsed.config,
+        log: silent,
+        now: () => clock,
+      });
+      const saved = () => loadRecords(stateDir).web?.totalChecks ?? 0;
+
+      await monitor.checkNow();
+      expect(saved()).toBe(1); // the first round is written at once
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(saved()).toBe(1);
+      clock += SAVE_EVERY_MS;
+      await monitor.checkNow();
+      expect(saved()).toBe(3);
+
+      running = false;
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(loadRecords(stateDir).web).toMatchObject({
+        totalChecks: 4,
+        incident: { kind: "exited", reported: true },
+      });
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(saved()).toBe(4);
+
+      await monitor.stop();
+      expect(saved()).toBe(5);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describeDocker("health monitor on real containers", () => {
   let stack: MonitorStack;
