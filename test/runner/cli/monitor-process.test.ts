@@ -4,6 +4,8 @@
  * container turns unhealthy, five failures open its circuit, a start brings it half-open then closed.
  */
 import { spawn } from "node:child_process";
+import { renameSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildDist, ROOT } from "../../cli/build-dist.js";
 import { describeDocker } from "../../helpers/docker.js";
@@ -107,6 +109,25 @@ describeDocker("orchestrator-runner monitor (real process)", () => {
     ])
       expect((await get(path)).status).toBe(404);
     expect((await get("/health/trigger")).status).toBe(405);
+  }, 30_000);
+
+  it("/ready is 503 with the reason while the workspace has no config, 200 again once it is back", async () => {
+    const config = join(stack.workspace, ".github/orchestrator.yml");
+    renameSync(config, `${config}.away`);
+    try {
+      const ready = await get("/ready");
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(ready.text)).toMatchObject({
+        ready: false,
+        checks: {
+          docker: { ok: true },
+          workspace: { ok: false, reason: `no .github/orchestrator.yml in ${stack.workspace}` },
+        },
+      });
+    } finally {
+      renameSync(`${config}.away`, config);
+    }
+    expect((await get("/ready")).status).toBe(200);
   }, 30_000);
 
   it("POST /health/trigger checks now; a killed container turns unhealthy; /metrics says so", async () => {

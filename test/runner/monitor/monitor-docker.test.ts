@@ -133,6 +133,19 @@ describeDocker("the monitor's engine client on real containers", () => {
     expect(fresh.id).toBe(first!.id);
   }, 60_000);
 
+  it("restartContainer (monitor.restart_on_failure) restarts the container in place", async () => {
+    const before = (await find("web"))!;
+    await docker.restartContainer!(before.id);
+    const after = await waitFor(
+      async () => {
+        const state = await find("web");
+        return state?.running && state.startedAt !== before.startedAt ? state : null;
+      },
+      { timeoutMs: 20_000, what: "web running again with a new start time" },
+    );
+    expect(after.id).toBe(before.id);
+  }, 60_000);
+
   it("a crash-looping container's restart count keeps rising", async () => {
     const counts = new Set<number>();
     await waitFor(

@@ -21,6 +21,81 @@ import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+function exitedOrRunning(running: () => boolean): MonitorDocker & { restarted: string[] } {
+  const restarted: string[] = [];
+  return {
+    restarted,
+    ping: async () => {},
+    logsTail: async () => "service web starting\n",
+    findServiceContainer: async () => ({
+      id: "c1",
+      name: "p_web_1",
+      imageId: "sha256:1",
+      imageName: "p_web",
+      status: running() ? "running" : "exited",
+      running: running(),
+      restarting: false,
+      exitCode: running() ? 0 : 1,
+      health: "none",
+      healthOutput: "",
+      restartCount: 0,
+      restartPolicy: "no",
+      startedAt: "2026-01-01T00:00:00Z",
+    }),
+    restartContainer: async (id) => {
+      restarted.push(id);
+    },
+  };
+}
+
+describe("monitor.restart_on_failure", () => {
+  const configWith = (restart: boolean) => {
+    const parsed = parseConfigText(
+      `services:\n  web:\n    path: web\nmonitor:\n  restart_on_failure: ${restart}\n`,
+    );
+    if (!parsed.ok) throw new Error("bad config");
+    return parsed.config;
+  };
+
+  for (const restart of [false, true])
+    it(`${restart ? "on: restarts the container once per incident" : "off (default): never touches the container"}`, async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), "monitor-restart-"));
+      try {
+        let running = true;
+        const docker = exitedOrRunning(() => running);
+        const reports: string[] = [];
+        const monitor = createMonitor({
+          project: "p",
+          stateDir,
+          docker,
+          config: () => configWith(restart),
+          log: silent,
+          onIncident: async (service, incident) => {
+            reports.push(`${service}:${incident.kind}`);
+            return { sent: true };
+          },
+        });
+        await monitor.checkNow();
+        running = false;
+        await monitor.checkNow();
+        await monitor.checkNow();
+        expect(reports).toEqual(["web:exited"]);
+        expect(docker.restarted).toEqual(restart ? ["c1"] : []);
+        expect(monitor.records().web!.incident).toMatchObject({ kind: "exited", restarted: restart });
+        // Recovered, then down again: a new incident, and (when on) a new restart.
+        running = true;
+        await monitor.checkNow();
+        running = false;
+        await monitor.checkNow();
+        expect(reports).toEqual(["web:exited", "web:exited"]);
+        expect(docker.restarted).toEqual(restart ? ["c1", "c1"] : []);
+        await monitor.stop();
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+});
+
 describe("what the monitor writes to the state dir, and when", () => {
   it("counters at most every SAVE_EVERY_MS, an incident at once, everything on stop", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "monitor-save-"));
