@@ -3,9 +3,11 @@
  * it, and on real containers that a kept inspect never hides a change (a kill and start, a crash-loop's
  * restarts) because Docker's events drop it.
  */
+import { execFileSync } from "node:child_process";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContainerState } from "../../../runner/docker/state.js";
+import { checkOutcome } from "../../../runner/monitor/check-outcome.js";
 import {
   agrees,
   chooseServiceContainer,
@@ -14,7 +16,7 @@ import {
 } from "../../../runner/monitor/monitor-docker.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { waitFor } from "../../e2e/wait.js";
-import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
+import { createMonitorStack, SERVE, type MonitorStack } from "./monitor-stack.js";
 
 function listed(
   id: string,
@@ -90,6 +92,11 @@ describeDocker("the monitor's engine client on real containers", () => {
     stack = await createMonitorStack("engine", [
       { name: "web" },
       { name: "loop", command: 'echo "service $$SERVICE starting"; sleep 1; exit 3', restart: "always" },
+      {
+        name: "probed",
+        command: `touch /ok; ${SERVE}`,
+        healthcheck: "test -f /ok",
+      },
     ]);
     stack.up();
     docker = createMonitorDocker(stack.env, { now: () => clock });
@@ -104,6 +111,24 @@ describeDocker("the monitor's engine client on real containers", () => {
     clock += SHARED_LIST_MS;
     return docker.findServiceContainer(stack.project, service);
   };
+
+  // First: Docker's restart back-off doubles with every crash, so later restarts come slowly.
+  it("a crash-looping container's restart count keeps rising", async () => {
+    const counts = new Set<number>();
+    await waitFor(
+      async () => {
+        const state = await find("loop");
+        if (state) counts.add(state.restartCount);
+        return counts.size >= 3;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: () => `three restart counts, saw ${[...counts].join(", ")}`,
+      },
+    );
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 
   it("a kill and a start are seen at once, though the container runs again under the same id", async () => {
     const first = await waitFor(async () => (await find("web"))?.running && find("web"), {
@@ -146,20 +171,25 @@ describeDocker("the monitor's engine client on real containers", () => {
     expect(after.id).toBe(before.id);
   }, 60_000);
 
-  it("a crash-looping container's restart count keeps rising", async () => {
-    const counts = new Set<number>();
-    await waitFor(
+  it("Docker's HEALTHCHECK turning unhealthy is seen, and the check fails on it", async () => {
+    await waitFor(async () => (await find("probed"))?.health === "healthy", {
+      timeoutMs: 20_000,
+      what: "probed healthy",
+    });
+    const id = (await find("probed"))!.id;
+    execFileSync("docker", ["exec", id, "rm", "/ok"], { env: stack.env });
+    const unhealthy = await waitFor(
       async () => {
-        const state = await find("loop");
-        if (state) counts.add(state.restartCount);
-        return counts.size >= 3;
+        const state = await find("probed");
+        return state?.health === "unhealthy" ? state : null;
       },
-      {
-        timeoutMs: 30_000,
-        intervalMs: 100,
-        what: () => `three restart counts, saw ${[...counts].join(", ")}`,
-      },
+      { timeoutMs: 20_000, what: "probed unhealthy" },
     );
-    expect(Math.max(...counts)).toBeGreaterThanOrEqual(2);
+    expect(checkOutcome({ container: unhealthy })).toMatchObject({ ok: false, cause: "unhealthy" });
+    execFileSync("docker", ["exec", id, "touch", "/ok"], { env: stack.env });
+    await waitFor(async () => (await find("probed"))?.health === "healthy", {
+      timeoutMs: 20_000,
+      what: "probed healthy again",
+    });
   }, 60_000);
 });

@@ -16,6 +16,8 @@ export interface MonitorStackService {
   /** Shell command of the container (default: log a line, then serve /health on 8080). */
   command?: string;
   restart?: "no" | "always";
+  /** A Docker HEALTHCHECK (`CMD-SHELL`), probed every second, unhealthy after one failure. */
+  healthcheck?: string;
 }
 
 export interface MonitorStack {
@@ -74,6 +76,15 @@ export async function createMonitorStack(
       `    ports: ["127.0.0.1:${ports[s.name]}:8080"]`,
       `    restart: "${s.restart ?? "no"}"`,
       "    stop_grace_period: 1s",
+      ...(s.healthcheck
+        ? [
+            "    healthcheck:",
+            `      test: ["CMD-SHELL", ${JSON.stringify(s.healthcheck)}]`,
+            "      interval: 1s",
+            "      timeout: 1s",
+            "      retries: 1",
+          ]
+        : []),
     ]),
     "",
   ].join("\n");
