@@ -59,6 +59,10 @@ export function createMonitorDocker(
     if (now() < feedRetryAt) return;
     const entry: EventsFeed = { project, live: false, stream: null };
     feed = entry;
+    // An engine that never answers the subscription: give up on it for now, try again later.
+    setTimeout(() => {
+      if (!entry.live) dropFeed(entry);
+    }, DOCKER_CALL_TIMEOUT_MS).unref();
     const opening = docker.getEvents({
       filters: { type: ["container"], label: [`com.docker.compose.project=${project}`] },
     }) as Promise<EventStream>;
