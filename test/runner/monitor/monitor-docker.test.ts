@@ -4,6 +4,8 @@
  * restarts) because Docker's events drop it.
  */
 import { execFileSync } from "node:child_process";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContainerState } from "../../../runner/docker/state.js";
@@ -79,6 +81,118 @@ describe("agrees", () => {
     expect(agrees(healthy, listed("c1", "web", { Status: "Up 2 minutes (unhealthy)" }))).toBe(false);
     expect(agrees(healthy, listed("c1", "web", { Status: "Up 2 seconds (health: starting)" }))).toBe(false);
     expect(agrees(healthy, listed("c1", "web"))).toBe(false);
+  });
+});
+
+/**
+ * A Docker API stand-in over HTTP (DOCKER_HOST=tcp://...): one container `c1` of service `web`; it
+ * counts inspects, and its events stream is either refused or held open for the test to write to.
+ */
+async function fakeEngine(events: "refused" | "open") {
+  const engine = { inspects: 0, state: "running", stream: null as ServerResponse | null };
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    const json = (body: unknown) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (path === "/containers/json")
+      return json([
+        {
+          Id: "c1",
+          State: engine.state,
+          Status: engine.state === "running" ? "Up 1 minute" : "Exited (1) 1 second ago",
+          Created: 1,
+          Labels: { "com.docker.compose.project": "p", "com.docker.compose.service": "web" },
+        },
+      ]);
+    if (path === "/containers/c1/json") {
+      engine.inspects += 1;
+      return json({
+        Id: "c1",
+        Name: "/p_web_1",
+        Image: "sha256:1",
+        Config: { Image: "p_web" },
+        RestartCount: 0,
+        State: { Status: engine.state, Running: engine.state === "running", ExitCode: 0, StartedAt: "t" },
+      });
+    }
+    if (path === "/events") {
+      if (events === "refused") return res.writeHead(500).end('{"message":"no events here"}');
+      res.writeHead(200, { "content-type": "application/json" });
+      res.flushHeaders();
+      engine.stream = res;
+      return;
+    }
+    res.writeHead(404).end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const env = { DOCKER_HOST: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    engine,
+    env,
+    close: () =>
+      new Promise<void>((resolve) => {
+        engine.stream?.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe("when the monitor's engine client reuses an inspect", () => {
+  it("never without an events stream: every check inspects", async () => {
+    const fake = await fakeEngine("refused");
+    let clock = 0;
+    const docker = createMonitorDocker(fake.env, { now: () => (clock += SHARED_LIST_MS) });
+    try {
+      for (let i = 0; i < 4; i++)
+        expect(await docker.findServiceContainer("p", "web")).toMatchObject({ id: "c1" });
+      expect(fake.engine.inspects).toBe(4);
+    } finally {
+      docker.close?.();
+      await fake.close();
+    }
+  });
+
+  it("while the stream is open and quiet; an event about the container or a changed list ends it", async () => {
+    const fake = await fakeEngine("open");
+    let clock = 0;
+    const docker = createMonitorDocker(fake.env, { now: () => (clock += SHARED_LIST_MS) });
+    const find = () => docker.findServiceContainer("p", "web");
+    try {
+      await waitFor(
+        async () => {
+          await find();
+          const before = fake.engine.inspects;
+          await find();
+          return fake.engine.inspects === before;
+        },
+        { timeoutMs: 10_000, what: "an inspect kept once the stream is open" },
+      );
+      const kept = fake.engine.inspects;
+      await find();
+      expect(fake.engine.inspects).toBe(kept);
+
+      fake.engine.stream!.write(
+        `${JSON.stringify({ Type: "container", Action: "die", Actor: { ID: "c1" } })}\n`,
+      );
+      await waitFor(
+        async () => {
+          await find();
+          return fake.engine.inspects > kept;
+        },
+        { timeoutMs: 10_000, what: "a new inspect after the die event" },
+      );
+      const afterEvent = fake.engine.inspects;
+      await find();
+      expect(fake.engine.inspects).toBe(afterEvent); // quiet again: kept again
+
+      fake.engine.state = "exited";
+      expect(await find()).toMatchObject({ running: false, status: "exited" });
+      expect(fake.engine.inspects).toBe(afterEvent + 1);
+    } finally {
+      docker.close?.();
+      await fake.close();
+    }
   });
 });
 
