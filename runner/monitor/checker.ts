@@ -1,17 +1,19 @@
 /**
  * One health check of one service, against the real engine: the service's container (running, not
- * restarting, Docker health) through dockerode, then its HTTP health URL with fetch. The whole check
+ * restarting, Docker health) through dockerode, then its HTTP health URL (health-probe.ts). The whole check
  * has one deadline; the HTTP probe gets what is left of it.
  */
 import type { DockerOps } from "../docker/docker-ops.js";
 import { DeadlineError, withDeadline } from "../verify/deadline.js";
-import { probeHttp } from "../verify/http-probe.js";
 import { checkOutcome, failedCheck, type CheckOutcome } from "./check-outcome.js";
+import { probeHealthUrl } from "./health-probe.js";
 import type { MonitoredService } from "./monitor-settings.js";
 
 export type MonitorDocker = Pick<DockerOps, "findServiceContainer" | "logsTail" | "ping"> & {
   /** Restarts a container (only with `monitor.restart_on_failure`). */
   restartContainer?(id: string): Promise<void>;
+  /** Releases what the engine client holds open (an events stream). */
+  close?(): void;
 };
 
 export interface CheckResult {
@@ -35,7 +37,7 @@ export async function checkService(
         return checkOutcome({ container });
       const first = checkOutcome({ container });
       if (!first.ok) return first;
-      return checkOutcome({ container, http: await probeHttp(service.healthUrl, left() - 50) });
+      return checkOutcome({ container, http: await probeHealthUrl(service.healthUrl, left() - 50) });
     });
   } catch (error) {
     outcome =

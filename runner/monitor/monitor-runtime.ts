@@ -104,6 +104,7 @@ export async function startMonitorRuntime(options: MonitorRuntimeOptions): Promi
     async stop() {
       await server?.close();
       await monitor?.stop();
+      docker.close?.();
       stopObserving();
       statsd?.close();
     },

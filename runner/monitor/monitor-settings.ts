@@ -1,6 +1,9 @@
-/** The monitor's settings and service list from the repository config (`monitor:` and `services:`). Pure. */
+/**
+ * The monitor's settings and service list from the repository config (`monitor:` and `services:`).
+ * Pure. The defaults live in the schema (src/config/schema.ts) only: a parsed config always has them.
+ */
 import { composeServiceName, durationMs } from "../../src/config/parse.js";
-import type { MonitorConfig, OrchestratorConfig } from "../../src/config/schema.js";
+import type { OrchestratorConfig } from "../../src/config/schema.js";
 import type { CircuitSettings } from "./circuit-breaker.js";
 import type { IncidentSettings } from "./service-record.js";
 
@@ -18,20 +21,8 @@ export interface MonitoredService {
   intervalMs: number;
 }
 
-export const DEFAULT_MONITOR: MonitorConfig = {
-  enabled: true,
-  interval: "30s",
-  timeout: "5s",
-  failure_threshold: 5,
-  recovery_timeout: "60s",
-  success_threshold: 2,
-  unhealthy_threshold: 3,
-  crash_loop_restarts: 3,
-  restart_on_failure: false,
-};
-
 export function monitorSettings(config: OrchestratorConfig): MonitorSettings {
-  const m = config.monitor ?? DEFAULT_MONITOR;
+  const m = config.monitor;
   return {
     intervalMs: durationMs(m.interval),
     timeoutMs: durationMs(m.timeout),

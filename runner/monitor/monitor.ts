@@ -54,6 +54,11 @@ export interface Monitor {
 }
 
 const LOG_TAIL_LINES = 200;
+/**
+ * Counters alone are written at most this often (a crash loses at most this much of them); a changed
+ * circuit or incident is written at the end of its round, and everything on stop.
+ */
+export const SAVE_EVERY_MS = 10_000;
 
 export function createMonitor(options: MonitorOptions): Monitor {
   const { log, stateDir, docker } = options;
@@ -69,18 +74,21 @@ export function createMonitor(options: MonitorOptions): Monitor {
   let current: Promise<void> = Promise.resolve();
   let loopDone: Promise<void> = Promise.resolve();
   let saveWarned = false;
+  let unsaved = false;
+  let savedAt = 0;
 
   function currentConfig(): { settings: MonitorSettings; services: MonitoredService[] } {
     const config = options.config();
     return { settings: monitorSettings(config), services: monitoredServices(config) };
   }
 
-  async function checkOne(service: MonitoredService, settings: MonitorSettings): Promise<void> {
+  /** One check; true when it changed a circuit or an incident (saved at once, not with the counters). */
+  async function checkOne(service: MonitoredService, settings: MonitorSettings): Promise<boolean> {
     if (isDeploying(service.name)) {
       if (!deploying.has(service.name))
         log.info({ service: service.name }, "deploy in progress: the monitor leaves the service to it");
       deploying.add(service.name);
-      return;
+      return false;
     }
     deploying.delete(service.name);
     const { outcome, responseTimeMs } = await checkService(
@@ -90,7 +98,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       settings.timeoutMs,
     );
     // A deploy may have started while the check ran: what it saw belongs to the deploy.
-    if (isDeploying(service.name)) return;
+    if (isDeploying(service.name)) return false;
     const previous = records[service.name] ?? EMPTY_RECORD;
     const applied = applyCheck(previous, outcome, responseTimeMs, now(), settings);
     records[service.name] = applied.record;
@@ -112,7 +120,14 @@ export function createMonitor(options: MonitorOptions): Monitor {
       );
     options.onCheck?.(service.name, applied.record, outcome, applied.opened);
     const incident = applied.record.incident;
+    const reported = incident?.reported;
     if (incident) await handleIncident(service.name, incident, settings);
+    return (
+      applied.opened !== null ||
+      applied.closed !== null ||
+      previous.circuit.state !== applied.record.circuit.state ||
+      incident?.reported !== reported
+    );
   }
 
   function logTransitions(name: string, before: ServiceRecord, after: ServiceRecord, outcome: CheckOutcome) {
@@ -180,21 +195,27 @@ export function createMonitor(options: MonitorOptions): Monitor {
       }
       return force || (nextDue.get(s.name) ?? 0) <= at;
     });
+    let changed = false;
     await Promise.all(
       due.map(async (s) => {
         try {
-          await checkOne(s, settings);
+          if (await checkOne(s, settings)) changed = true;
         } catch (error) {
           log.error({ service: s.name, err: redact(errorMessage(error)) }, "health check crashed");
         }
-        nextDue.set(s.name, now() + s.intervalMs);
+        // From the round's start, not the check's end: services keep checking together, one round
+        // (and one timer) per interval, and a slow check does not push its service's schedule back.
+        nextDue.set(s.name, Math.max(at + s.intervalMs, now()));
       }),
     );
-    if (due.length > 0) save();
+    if (due.length > 0) unsaved = true;
+    if (changed || (unsaved && now() - savedAt >= SAVE_EVERY_MS)) save();
     rounds += 1;
   }
 
   function save() {
+    unsaved = false;
+    savedAt = now();
     try {
       saveRecords(stateDir, records);
       saveWarned = false;
@@ -244,6 +265,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       wake?.();
       await loopDone;
       await current;
+      if (unsaved) save();
     },
     async checkNow() {
       await serialized(true);

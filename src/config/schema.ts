@@ -253,18 +253,9 @@ export const configSchema = z
     maps: mapsSchema
       .default({ python: {}, node: {}, system: {} })
       .describe("Extra names for the diagnosers."),
+    // `prefault`: a missing block is parsed as `{}`, so each field's own default is the only one.
     monitor: monitorSchema
-      .default({
-        enabled: true,
-        interval: "30s",
-        timeout: "5s",
-        failure_threshold: 5,
-        recovery_timeout: "60s",
-        success_threshold: 2,
-        unhealthy_threshold: 3,
-        crash_loop_restarts: 3,
-        restart_on_failure: false,
-      })
+      .prefault({})
       .describe("The runner's health monitor: checks running services between deploys."),
     max_log_bytes: z
       .number()

@@ -4,6 +4,9 @@
  * JWTs not signed by the App. Every 200 GET carries an ETag that a conditional request turns into 304.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { createRequire } from "node:module";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { skewTolerantJwt } from "../../src/github/app-jwt.js";
 import { TEST_APP_ID, TEST_INSTALLATION_ID, testPrivateKey } from "../helpers/github.js";
@@ -125,4 +128,46 @@ describe("the fake GitHub over HTTP", () => {
       ),
     ]);
   });
+
+  it("lists the App's installation for its JWT, in the shape GitHub's OpenAPI gives the answer", async () => {
+    const listed = await call("GET", "/app/installations?per_page=1", `bearer ${await jwt()}`);
+    expect(listed.status).toBe(200);
+    const body = JSON.parse(listed.text) as Array<{ id: number; app_id: number }>;
+    expect(body.map((i) => [i.id, i.app_id])).toEqual([[TEST_INSTALLATION_ID, TEST_APP_ID]]);
+    // The components' `installation` (the path's inlined copy merges the account's anyOf into allOf).
+    const spec = createRequire(import.meta.url)("@octokit/openapi/generated/api.github.com.json") as {
+      components: { schemas: Record<string, unknown> };
+    };
+    const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+    (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
+    const validate = ajv.compile({
+      type: "array",
+      items: { $ref: "#/components/schemas/installation" },
+      components: jsonSchemaOf({
+        schemas: {
+          installation: spec.components.schemas.installation,
+          "simple-user": spec.components.schemas["simple-user"],
+          enterprise: spec.components.schemas.enterprise,
+          "app-permissions": spec.components.schemas["app-permissions"],
+          "nullable-simple-user": spec.components.schemas["nullable-simple-user"],
+        },
+      }),
+    });
+    expect(validate(body) ? [] : validate.errors).toEqual([]);
+    expect(server.requests.at(-1)).toMatchObject({
+      credential: "app-jwt",
+      operation: "apps/list-installations (GET /app/installations)",
+    });
+    expect((await call("GET", "/app/installations", "token ghs_notAJwt")).status).toBe(401);
+    expect(server.problems).toEqual(["GET /app/installations: no App JWT (token ghs_no)"]);
+  });
 });
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema (`null` or the schema), everywhere in `node`. */
+function jsonSchemaOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(jsonSchemaOf);
+  if (!node || typeof node !== "object") return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, jsonSchemaOf(v)]));
+  return nullable === true ? { anyOf: [{ type: "null" }, converted] } : converted;
+}

@@ -7,11 +7,15 @@
  * recorded; app JWTs are verified with the App's public key (RS256, iat/exp against the fake's clock)
  * and installation tokens must be ones the fake minted. Unmatched and invalid requests are problems.
  * Every 200 GET carries an ETag and a matching If-None-Match answers 304, as GitHub does.
+ * Beside the shared routes it answers `GET /app/installations` (the app's readiness probe), and every
+ * API answer carries GitHub's `x-ratelimit-*` headers (remaining: 5000 less the requests served).
  */
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TEST_APP_ID, TEST_APP_SLUG } from "../helpers/github.js";
 import { validateGitHubRequest } from "../helpers/openapi.js";
+import { TEST_INSTALLATION_ID, TEST_OWNER } from "../helpers/webhook-examples.js";
 import { buildFakeGitHub, type FakeCore, type FakeGitHub } from "./fake-github.js";
 import type { FakeResponse, Router } from "./fake-router.js";
 import type { FakeState } from "./fake-state.js";
@@ -21,6 +25,8 @@ export const API_PREFIX = "/api/v3";
 const BLOB_PREFIX = "/_blobs";
 /** GitHub refuses App JWTs that live longer than this. */
 const MAX_JWT_LIFETIME_S = 600;
+/** Requests an hour, as GitHub allows an installation (the fake never refuses over it). */
+const RATE_LIMIT = 5000;
 
 export interface ServedRequest {
   method: string;
@@ -67,6 +73,7 @@ export async function serveFakeGitHub(
   const publicKey = createPublicKey(options.privateKey);
   const serverProblems: string[] = [];
   const requests: ServedRequest[] = [];
+  let apiServed = 0;
   // Built once the port is known (the job-log redirects point back here); no request arrives before.
   const built: { core?: FakeCore } = {};
   const fakeCore = (): FakeCore => built.core!;
@@ -114,7 +121,11 @@ export async function serveFakeGitHub(
           : "none",
       at: Date.now(),
     });
-    send(res, response, fakeCore().state);
+    send(
+      res,
+      router === fakeCore().router ? withRateLimit(response, apiServed++) : response,
+      fakeCore().state,
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -130,6 +141,7 @@ export async function serveFakeGitHub(
     verifyAppJwt: (jwt, state) => verifyAppJwt(jwt, publicKey, options.appId, state.nowMs()),
   });
   built.core = core;
+  registerAppInstallations(core.router, origin);
 
   return {
     fake: core.fake,
@@ -149,6 +161,65 @@ export async function serveFakeGitHub(
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * `GET /app/installations` (App JWT): the App's one installation, in the OpenAPI `installation` shape.
+ * Only the HTTP fake serves it: the app's `/ready` asks it, and only real processes serve `/ready`.
+ */
+function registerAppInstallations(router: Router, origin: string): void {
+  const api = `${origin}${API_PREFIX}`;
+  router.on("GET", /^\/app\/installations$/, () => ({
+    status: 200,
+    body: [
+      {
+        id: TEST_INSTALLATION_ID,
+        account: {
+          login: TEST_OWNER,
+          id: 1_000_001,
+          node_id: "MDEyOk9yZ2FuaXphdGlvbjEwMDAwMDE=",
+          avatar_url: `${origin}/avatars/${TEST_OWNER}`,
+          gravatar_id: "",
+          url: `${api}/users/${TEST_OWNER}`,
+          html_url: `${origin}/${TEST_OWNER}`,
+          followers_url: `${api}/users/${TEST_OWNER}/followers`,
+          following_url: `${api}/users/${TEST_OWNER}/following{/other_user}`,
+          gists_url: `${api}/users/${TEST_OWNER}/gists{/gist_id}`,
+          starred_url: `${api}/users/${TEST_OWNER}/starred{/owner}{/repo}`,
+          subscriptions_url: `${api}/users/${TEST_OWNER}/subscriptions`,
+          organizations_url: `${api}/users/${TEST_OWNER}/orgs`,
+          repos_url: `${api}/users/${TEST_OWNER}/repos`,
+          events_url: `${api}/users/${TEST_OWNER}/events{/privacy}`,
+          received_events_url: `${api}/users/${TEST_OWNER}/received_events`,
+          type: "Organization",
+          site_admin: false,
+        },
+        repository_selection: "selected",
+        access_tokens_url: `${api}/app/installations/${TEST_INSTALLATION_ID}/access_tokens`,
+        repositories_url: `${api}/installation/repositories`,
+        html_url: `${origin}/organizations/${TEST_OWNER}/settings/installations/${TEST_INSTALLATION_ID}`,
+        app_id: TEST_APP_ID,
+        app_slug: TEST_APP_SLUG,
+        target_id: 1_000_001,
+        target_type: "Organization",
+        permissions: {
+          contents: "write",
+          pull_requests: "write",
+          issues: "write",
+          checks: "write",
+          deployments: "write",
+          actions: "read",
+          metadata: "read",
+        },
+        events: ["workflow_run", "pull_request", "pull_request_review", "issue_comment", "deployment_status"],
+        created_at: "2024-01-02T03:04:05Z",
+        updated_at: "2024-01-02T03:04:05Z",
+        single_file_name: null,
+        suspended_by: null,
+        suspended_at: null,
+      },
+    ],
+  }));
 }
 
 /**
@@ -181,6 +252,22 @@ export function verifyAppJwt(jwt: string, publicKey: KeyObject, appId: number, n
   if (claims.exp > now + MAX_JWT_LIFETIME_S || claims.exp - claims.iat > MAX_JWT_LIFETIME_S)
     return "'Expiration time' claim ('exp') is too far in the future";
   return null;
+}
+
+/** GitHub's rate-limit headers on every API answer: 5000 an hour, one spent per request served. */
+function withRateLimit(response: FakeResponse, spent: number): FakeResponse {
+  const used = Math.min(RATE_LIMIT, spent + 1);
+  return {
+    ...response,
+    headers: {
+      "x-ratelimit-limit": String(RATE_LIMIT),
+      "x-ratelimit-remaining": String(RATE_LIMIT - used),
+      "x-ratelimit-used": String(used),
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 3_600_000 + 1) * 3600),
+      "x-ratelimit-resource": "core",
+      ...response.headers,
+    },
+  };
 }
 
 /** A 200 GET gets an ETag of its body; a request that already holds it gets a 304 without one. */

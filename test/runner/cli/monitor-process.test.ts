@@ -1,8 +1,11 @@
 /**
  * `orchestrator-runner monitor --workspace DIR` as an operator starts it: the real process (dist/),
- * env only, against a real compose stack; the status API is queried over HTTP.
+ * env + argv only, against a real compose stack; the status API is queried over HTTP. A killed
+ * container turns unhealthy, five failures open its circuit, a start brings it half-open then closed.
  */
 import { spawn } from "node:child_process";
+import { renameSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildDist, ROOT } from "../../cli/build-dist.js";
 import { describeDocker } from "../../helpers/docker.js";
@@ -108,6 +111,25 @@ describeDocker("orchestrator-runner monitor (real process)", () => {
     expect((await get("/health/trigger")).status).toBe(405);
   }, 30_000);
 
+  it("/ready is 503 with the reason while the workspace has no config, 200 again once it is back", async () => {
+    const config = join(stack.workspace, ".github/orchestrator.yml");
+    renameSync(config, `${config}.away`);
+    try {
+      const ready = await get("/ready");
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(ready.text)).toMatchObject({
+        ready: false,
+        checks: {
+          docker: { ok: true },
+          workspace: { ok: false, reason: `no .github/orchestrator.yml in ${stack.workspace}` },
+        },
+      });
+    } finally {
+      renameSync(`${config}.away`, config);
+    }
+    expect((await get("/ready")).status).toBe(200);
+  }, 30_000);
+
   it("POST /health/trigger checks now; a killed container turns unhealthy; /metrics says so", async () => {
     const before = (await status()).services.api!.total_checks as number;
     const triggered = await get("/health/trigger", { method: "POST" });
@@ -136,6 +158,41 @@ describeDocker("orchestrator-runner monitor (real process)", () => {
     // No GitHub here: the incident is logged, never dispatched.
     await runner.waitForLine(/^incident not sent anywhere: the monitor runs without GitHub$/, 10_000);
   }, 60_000);
+
+  it("five failed checks open the circuit; started again, it goes half-open, then closed", async () => {
+    const circuit = async () =>
+      sampleValue(parsePrometheusText((await get("/metrics")).text), "orchestrator_monitor_circuit_state", {
+        service: "api",
+      });
+    let last: unknown = null;
+    const open = await waitFor(
+      async () => {
+        const api = (await status()).services.api!;
+        last = api;
+        return api.circuit_breaker_state === "open" ? api : null;
+      },
+      { timeoutMs: 30_000, what: () => `api circuit open: ${JSON.stringify(last)}` },
+    );
+    expect(open).toMatchObject({ health: "circuit_open", consecutive_failures: 5 });
+    expect(await circuit()).toBe(2);
+    await runner.waitForLine(/^circuit open: checks suspended$/, 5_000);
+
+    await (await stack.container("api")).start();
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        const api = (await status()).services.api!;
+        last = api;
+        seen.add(String(api.circuit_breaker_state));
+        return api.circuit_breaker_state === "closed" && api.health === "healthy";
+      },
+      { timeoutMs: 40_000, intervalMs: 100, what: () => `api closed: ${JSON.stringify(last)}` },
+    );
+    expect([...seen]).toContain("half_open");
+    expect(await circuit()).toBe(0);
+    expect((await status()).overall_health).toBe("healthy");
+    await runner.waitForLine(/^circuit closed: the service is healthy again$/, 5_000);
+  }, 90_000);
 
   it("stops on SIGTERM with exit 0", async () => {
     expect(await runner.stop()).toEqual({ code: 0, signal: null });

@@ -1,7 +1,8 @@
 /**
  * A compose stack for the monitor's Docker tests: services built `FROM scratch` with the static
  * busybox, each serving `/health` with busybox httpd and logging a line when it starts. Its own
- * project name (prefixed `monitor`) and free host ports, so suites can run beside others on one engine.
+ * project name (prefixed `monitor`, or `TEST_DOCKER_PREFIX` when set) and free host ports, so suites can
+ * run beside others on one engine.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,8 @@ export interface MonitorStackService {
   /** Shell command of the container (default: log a line, then serve /health on 8080). */
   command?: string;
   restart?: "no" | "always";
+  /** A Docker HEALTHCHECK (`CMD-SHELL`), probed every second, unhealthy after one failure. */
+  healthcheck?: string;
 }
 
 export interface MonitorStack {
@@ -41,7 +44,8 @@ export async function createMonitorStack(
   const root = mkdtempSync(join(tmpdir(), `monitor-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `monitor${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const prefix = (process.env.TEST_DOCKER_PREFIX ?? "monitor").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const project = `${prefix}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
   const image = `${project}_img:latest`;
   mkdirSync(join(workspace, "svc/www"), { recursive: true });
   mkdirSync(join(workspace, ".github"), { recursive: true });
@@ -72,6 +76,15 @@ export async function createMonitorStack(
       `    ports: ["127.0.0.1:${ports[s.name]}:8080"]`,
       `    restart: "${s.restart ?? "no"}"`,
       "    stop_grace_period: 1s",
+      ...(s.healthcheck
+        ? [
+            "    healthcheck:",
+            `      test: ["CMD-SHELL", ${JSON.stringify(s.healthcheck)}]`,
+            "      interval: 1s",
+            "      timeout: 1s",
+            "      retries: 1",
+          ]
+        : []),
     ]),
     "",
   ].join("\n");

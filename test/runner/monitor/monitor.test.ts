@@ -3,9 +3,15 @@
  * checks open its circuit, and once it runs again the circuit goes half-open, then closed. Intervals
  * come from the config; every wait is for a condition.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfigText } from "../../../src/config/parse.js";
+import type { ContainerState } from "../../../runner/docker/state.js";
 import { loadWorkspaceConfig } from "../../../runner/cli/options.js";
-import { createMonitor, type Monitor } from "../../../runner/monitor/monitor.js";
+import type { MonitorDocker } from "../../../runner/monitor/checker.js";
+import { createMonitor, SAVE_EVERY_MS, type Monitor } from "../../../runner/monitor/monitor.js";
 import { createMonitorDocker } from "../../../runner/monitor/monitor-docker.js";
 import { loadRecords } from "../../../runner/monitor/monitor-store.js";
 import type { Incident } from "../../../runner/monitor/service-record.js";
@@ -15,9 +21,156 @@ import { createMonitorStack, type MonitorStack } from "./monitor-stack.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+function exitedOrRunning(running: () => boolean): MonitorDocker & { restarted: string[] } {
+  const restarted: string[] = [];
+  return {
+    restarted,
+    ping: async () => {},
+    logsTail: async () => "service web starting\n",
+    findServiceContainer: async () => ({
+      id: "c1",
+      name: "p_web_1",
+      imageId: "sha256:1",
+      imageName: "p_web",
+      status: running() ? "running" : "exited",
+      running: running(),
+      restarting: false,
+      exitCode: running() ? 0 : 1,
+      health: "none",
+      healthOutput: "",
+      restartCount: 0,
+      restartPolicy: "no",
+      startedAt: "2026-01-01T00:00:00Z",
+    }),
+    restartContainer: async (id) => {
+      restarted.push(id);
+    },
+  };
+}
+
+describe("monitor.restart_on_failure", () => {
+  const configWith = (restart: boolean) => {
+    const parsed = parseConfigText(
+      `services:\n  web:\n    path: web\nmonitor:\n  restart_on_failure: ${restart}\n`,
+    );
+    if (!parsed.ok) throw new Error("bad config");
+    return parsed.config;
+  };
+
+  for (const restart of [false, true])
+    it(`${restart ? "on: restarts the container once per incident" : "off (default): never touches the container"}`, async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), "monitor-restart-"));
+      try {
+        let running = true;
+        const docker = exitedOrRunning(() => running);
+        const reports: string[] = [];
+        const monitor = createMonitor({
+          project: "p",
+          stateDir,
+          docker,
+          config: () => configWith(restart),
+          log: silent,
+          onIncident: async (service, incident) => {
+            reports.push(`${service}:${incident.kind}`);
+            return { sent: true };
+          },
+        });
+        await monitor.checkNow();
+        running = false;
+        await monitor.checkNow();
+        await monitor.checkNow();
+        expect(reports).toEqual(["web:exited"]);
+        expect(docker.restarted).toEqual(restart ? ["c1"] : []);
+        expect(monitor.records().web!.incident).toMatchObject({ kind: "exited", restarted: restart });
+        // Recovered, then down again: a new incident, and (when on) a new restart.
+        running = true;
+        await monitor.checkNow();
+        running = false;
+        await monitor.checkNow();
+        expect(reports).toEqual(["web:exited", "web:exited"]);
+        expect(docker.restarted).toEqual(restart ? ["c1", "c1"] : []);
+        await monitor.stop();
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+});
+
+describe("what the monitor writes to the state dir, and when", () => {
+  it("counters at most every SAVE_EVERY_MS, an incident at once, everything on stop", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "monitor-save-"));
+    try {
+      const parsed = parseConfigText("services:\n  web:\n    path: web\nmonitor:\n  interval: 1s\n");
+      if (!parsed.ok) throw new Error("bad config");
+      let clock = 1_000_000;
+      let running = true;
+      const state = (): ContainerState => ({
+        id: "c1",
+        name: "p_web_1",
+        imageId: "sha256:1",
+        imageName: "p_web",
+        status: running ? "running" : "exited",
+        running,
+        restarting: false,
+        exitCode: running ? 0 : 137,
+        health: "none",
+        healthOutput: "",
+        restartCount: 0,
+        restartPolicy: "no",
+        startedAt: "2026-01-01T00:00:00Z",
+      });
+      const docker: MonitorDocker = {
+        ping: async () => {},
+        findServiceContainer: async () => state(),
+        logsTail: async () => "",
+      };
+      const monitor = createMonitor({
+        project: "p",
+        stateDir,
+        docker,
+        config: () => parsed.config,
+        log: silent,
+        now: () => clock,
+      });
+      const saved = () => loadRecords(stateDir).web?.totalChecks ?? 0;
+
+      await monitor.checkNow();
+      expect(saved()).toBe(1); // the first round is written at once
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(saved()).toBe(1);
+      clock += SAVE_EVERY_MS;
+      await monitor.checkNow();
+      expect(saved()).toBe(3);
+
+      running = false;
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(loadRecords(stateDir).web).toMatchObject({
+        totalChecks: 4,
+        incident: { kind: "exited", reported: true },
+      });
+      clock += 1_000;
+      await monitor.checkNow();
+      expect(saved()).toBe(4);
+
+      await monitor.stop();
+      expect(saved()).toBe(5);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describeDocker("health monitor on real containers", () => {
   let stack: MonitorStack;
   let monitor: Monitor;
+  const engines: Array<ReturnType<typeof createMonitorDocker>> = [];
+  const engine = () => {
+    const docker = createMonitorDocker(stack.env);
+    engines.push(docker);
+    return docker;
+  };
   const incidents: Array<{ service: string; incident: Incident; tail: string }> = [];
 
   beforeAll(async () => {
@@ -28,7 +181,7 @@ describeDocker("health monitor on real containers", () => {
     monitor = createMonitor({
       project: stack.project,
       stateDir: stack.stateDir,
-      docker: createMonitorDocker(stack.env),
+      docker: engine(),
       config: () => config,
       log: silent,
       onIncident: async (service, incident, tail) => {
@@ -41,6 +194,7 @@ describeDocker("health monitor on real containers", () => {
 
   afterAll(async () => {
     await monitor?.stop();
+    for (const docker of engines) docker.close?.();
     await stack?.cleanup();
   }, 120_000);
 
@@ -125,7 +279,7 @@ describeDocker("health monitor on real containers", () => {
     monitor = createMonitor({
       project: stack.project,
       stateDir: stack.stateDir,
-      docker: createMonitorDocker(stack.env),
+      docker: engine(),
       config: () => config,
       log: silent,
     });
