@@ -23,7 +23,12 @@ export interface ZeroDowntimeRow {
   longestGapMs: number;
   /** The step that was running when the longest gap ended. */
   gapStep: string;
+  /** The same loop at the same time against nginx's own static answer (no service): the machine's noise. */
+  baselineFailed: number;
+  baselineGapMs: number;
   wallMs: number;
+  /** The run's steps with their durations. */
+  steps: string;
   /** rollback: from the failed verification until only the old version answers (ms). */
   oldOnlyMs: number | null;
 }
@@ -75,8 +80,10 @@ async function measure(
   };
   const before = await stack.get("/version");
   const load = startLoad(`${stack.url}/version`);
+  const baseline = startLoad(`${stack.url}/loop-baseline`);
+  await Promise.all([load.ready, baseline.ready]);
   const result = await runDeploy(request);
-  const report: LoadReport = await load.stop();
+  const [report, noise]: LoadReport[] = await Promise.all([load.stop(), baseline.stop()]);
   const failedAt =
     kind === "rollback" ? stepEndAt(result, strategy === "start-first" ? "verify-new" : "verify") : null;
   return {
@@ -84,11 +91,14 @@ async function measure(
     kind,
     status: result.status,
     reason: result.reason,
-    requests: report.requests,
-    failed: report.failed,
-    longestGapMs: report.longestGapMs,
-    gapStep: stepAt(result, report.longestGapEndAt),
+    requests: report!.requests,
+    failed: report!.failed,
+    longestGapMs: report!.longestGapMs,
+    gapStep: stepAt(result, report!.longestGapEndAt),
+    baselineFailed: noise!.failed,
+    baselineGapMs: noise!.longestGapMs,
     wallMs: result.durationMs,
+    steps: result.steps.map((s) => `${s.step} ${s.durationMs}`).join(", "),
     oldOnlyMs: failedAt === null || before === null ? null : oldOnlyAfter(load.samples(), failedAt, before),
   };
 }
@@ -106,25 +116,24 @@ export async function benchZeroDowntime(
         "services/web/www/version": `bad${n}\n`,
         "services/web/www/health": null,
       });
-    // The same load with no deploy: how long the loop itself goes without an answer on this machine.
-    const idle = startLoad(`${stack.url}/version`);
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-    const noise = await idle.stop();
-    log(
-      `no deploy, 10 s: ${noise.requests} requests, ${noise.failed} failed, longest gap ${noise.longestGapMs} ms (load noise)`,
-    );
+    // Every deploy below runs two loops side by side, each in its own process: one through the proxy to
+    // the service, one to a static answer of the same proxy (the baseline: what this machine alone does).
     const rows: ZeroDowntimeRow[] = [];
     for (const strategy of ["recreate", "start-first"] as const) {
       rows.push(await measure(stack, strategy, "deploy", good()));
       rows.push(await measure(stack, strategy, "rollback", bad()));
     }
     log(
-      "strategy     case      status       requests  failed  longest gap  wall     old only after failed verify",
+      "strategy     case      status       requests  failed  longest gap (step it ended in)  | baseline: failed  longest gap | wall      old only after failed verify",
     );
     for (const r of rows)
       log(
-        `${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} ${r.status.padEnd(12)} ${String(r.requests).padStart(8)}  ${String(r.failed).padStart(6)}  ${`${r.longestGapMs} ms`.padStart(11)} (${r.gapStep})  ${`${r.wallMs} ms`.padStart(8)} ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
+        `${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} ${r.status.padEnd(12)} ${String(r.requests).padStart(8)}  ${String(r.failed).padStart(6)}  ${`${r.longestGapMs} ms`.padStart(11)} (${r.gapStep})`.padEnd(
+          98,
+        ) +
+          `| ${String(r.baselineFailed).padStart(16)}  ${`${r.baselineGapMs} ms`.padStart(11)} | ${`${r.wallMs} ms`.padStart(8)}  ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
       );
+    for (const r of rows) log(`  ${r.strategy} ${r.kind} steps (ms): ${r.steps}`);
     for (const r of rows)
       if (r.status !== (r.kind === "deploy" ? "success" : "rolled_back"))
         log(`  ${r.strategy} ${r.kind} ended ${r.status}: ${r.reason}`);
@@ -132,7 +141,7 @@ export async function benchZeroDowntime(
       rows.find((r) => r.strategy === s && r.kind === k)!;
     const sf = [pick("start-first", "deploy"), pick("start-first", "rollback")];
     log(
-      `start-first: ${sf.reduce((a, r) => a + r.failed, 0)} failed (target 0), longest gap ${Math.max(...sf.map((r) => r.longestGapMs))} ms (target < 100 ms); ` +
+      `start-first: ${sf.reduce((a, r) => a + r.failed, 0)} failed (target 0), longest gap ${Math.max(...sf.map((r) => r.longestGapMs))} ms (target < 100 ms; the baseline loop's longest gap in the same runs: ${Math.max(...sf.map((r) => r.baselineGapMs))} ms); ` +
         `recreate: ${pick("recreate", "deploy").failed + pick("recreate", "rollback").failed} failed, longest gap ${Math.max(pick("recreate", "deploy").longestGapMs, pick("recreate", "rollback").longestGapMs)} ms`,
     );
     log(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "./load-loop.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { startLoad, summarize } from "./load-loop.js";
 
 describe("summarize (load loop)", () => {
   it("counts failures and finds the longest stretch without a successful answer, including the edges", () => {
@@ -23,5 +25,32 @@ describe("summarize (load loop)", () => {
       longestGapMs: 990,
       longestGapEndAt: 2000,
     });
+  });
+});
+
+describe("startLoad (a child process)", () => {
+  it("records every answer of a real server, failures included, and stops on request", async () => {
+    let n = 0;
+    const server = createServer((_req, res) => {
+      n += 1;
+      res.statusCode = n === 3 ? 503 : 200;
+      res.end(n === 3 ? "down" : `v${n > 3 ? 2 : 1}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const load = startLoad(`http://127.0.0.1:${port}/`, { pauseMs: 5 });
+      await load.ready;
+      const deadline = Date.now() + 20_000;
+      while (load.samples().length < 6 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const report = await load.stop();
+      expect(report.requests).toBe(n);
+      expect(report.requests).toBeGreaterThanOrEqual(6);
+      expect(report.failures).toEqual([expect.objectContaining({ ok: false, body: "HTTP 503" })]);
+      expect(report.versions).toEqual(["v1", "v2"]);
+    } finally {
+      server.close();
+    }
   });
 });

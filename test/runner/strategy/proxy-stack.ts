@@ -19,10 +19,17 @@ type DeployRequest = Parameters<typeof runDeploy>[0];
 const WEB = new URL("../../fixtures/stacks/httpd/services/web/", import.meta.url).pathname;
 const BUSYBOX = "/usr/bin/busybox";
 
-/** The proxy's site: re-resolve `web` every second, retry the next address on a refused/dead one. */
+/**
+ * The proxy's site: re-resolve `web` every second, retry the next address on a refused/dead one.
+ * `/loop-baseline` is answered by nginx itself: the same client through the same proxy, without the
+ * service, so a benchmark can tell the machine's own stalls from the deploy's gaps.
+ */
 export const NGINX_SITE = `server {
     listen 80;
     resolver 127.0.0.11 valid=1s ipv6=off;
+    location = /loop-baseline {
+        return 200 "baseline\\n";
+    }
     set $web http://web:8080;
     location / {
         proxy_pass $web;
