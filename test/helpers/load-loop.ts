@@ -136,3 +136,37 @@ export function startLoad(
     },
   };
 }
+
+/**
+ * The longest stretch without a successful answer of `service` that the `baseline` loop, running at
+ * the same time against something the deploy does not touch, does not explain: for each gap between
+ * two successes of the service, its length minus the longest overlap with one gap of the baseline
+ * (a stall of the machine or the client shows in both). Returns that excess and where its gap ended.
+ */
+export function gapBeyondBaseline(
+  service: LoadSample[],
+  baseline: LoadSample[],
+  startedAt: number,
+  stoppedAt: number,
+): { excessMs: number; gapMs: number; endAt: number } {
+  const gaps = (samples: LoadSample[]) => {
+    const out: Array<[number, number]> = [];
+    let last = startedAt;
+    for (const s of samples) {
+      if (!s.ok) continue;
+      out.push([last, s.at]);
+      last = s.at;
+    }
+    out.push([last, stoppedAt]);
+    return out;
+  };
+  const base = gaps(baseline);
+  let best = { excessMs: 0, gapMs: 0, endAt: startedAt };
+  for (const [a, b] of gaps(service)) {
+    let overlap = 0;
+    for (const [c, d] of base) overlap = Math.max(overlap, Math.min(b, d) - Math.max(a, c));
+    const excess = b - a - Math.max(0, overlap);
+    if (excess > best.excessMs) best = { excessMs: excess, gapMs: b - a, endAt: b };
+  }
+  return best;
+}
