@@ -53,12 +53,14 @@ export async function startFirst(
 
   let newIds: string[] = [];
   const up = await runStep(ctx, "scale-up", async () => {
+    const began = Date.now();
     const result = await composeCommand(
       ctx,
       "scale-up",
       scaleUpArgv(ctx.compose, service, scale),
       "restart.log",
     );
+    const composeMs = Date.now() - began;
     // Compose may have created containers even when it failed afterwards: find them either way.
     newIds = newReplicas(oldContainers, await replicas.list(project, service)).map((r) => r.id);
     for (const id of newIds) appendEvent(ctx.dir, { type: "new-container", at: now(), containerId: id });
@@ -83,7 +85,7 @@ export async function startFirst(
     }
     return {
       ok: true,
-      detail: `new container(s) ${newIds.map(short).join(", ")} started next to ${oldContainers.length} old${hidden ? ", outside the service's DNS name until verified" : ""}`,
+      detail: `new container(s) ${newIds.map(short).join(", ")} started next to ${oldContainers.length} old${hidden ? ", outside the service's DNS name until verified" : ""} (compose ${composeMs} ms, attach and start ${Date.now() - began - composeMs} ms)`,
     };
   });
   if (!up.ok || newIds.length === 0)
@@ -233,11 +235,14 @@ async function completeSwitch(
     });
   }
   const removed = await runStep(ctx, "remove-old", async () => {
-    for (const id of remaining) {
-      await replicas.stop(id, plan.stopGraceS);
-      await replicas.remove(id);
-      log(ctx, `old container ${short(id)} stopped (grace ${plan.stopGraceS} s) and removed`);
-    }
+    // All at once: each may take its whole stop grace period.
+    await Promise.all(
+      remaining.map(async (id) => {
+        await replicas.stop(id, plan.stopGraceS);
+        await replicas.remove(id);
+        log(ctx, `old container ${short(id)} stopped (grace ${plan.stopGraceS} s) and removed`);
+      }),
+    );
     return {
       ok: true,
       detail: `old container(s) ${oldContainers.map(short).join(", ")} stopped and removed`,
