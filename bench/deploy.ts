@@ -7,7 +7,10 @@
  *  2. the time from the container turning healthy (Docker's own event) to the runner recording it,
  *     and to the plain script's loop noticing it.
  *  3. the time from a failed verification to the old version answering again (rollback), and the
- *     same for a plain script that re-tags the old image and runs `up -d --no-deps --no-build`.
+ *     same for a plain script that re-tags the old image and runs `up -d --no-deps --no-build`;
+ *  4. the same for `start-first` behind a real nginx (test/runner/strategy/proxy-stack.ts), under a
+ *     load loop: the old container never stopped, so the figure is the first answer of the old version
+ *     after the failed verification; also when the new container was gone, and what else answered.
  * Exported for bench/run.ts; `npx tsx bench/deploy.ts` runs it alone.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -15,6 +18,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readEvents } from "../runner/journal/journal-file.js";
 import { runDeploy } from "../runner/pipeline/deploy.js";
 import type { DeployReporter } from "../runner/pipeline/reporter.js";
+import { startLoad } from "../test/helpers/load-loop.js";
+import { createProxyStack } from "../test/runner/strategy/proxy-stack.js";
 import { createStack } from "../test/runner/stack.js";
 import { recordHealthy } from "./deploy-events.js";
 import {
@@ -40,6 +45,64 @@ export interface DeployBench extends DeployComparison {
   rollbackMs: number;
   /** A plain script's rollback: re-tag the old image, `up --no-build`, until it serves. */
   plainRollbackMs: number;
+  /** start-first: from the failed verification to the old version's next answer through the proxy. */
+  startFirstRollbackMs: number;
+}
+
+interface StartFirstRollback {
+  /** Failed verification -> the old version's next answer through the proxy. */
+  servingMs: number;
+  /** Failed verification -> the new container removed (the remove-new step's end). */
+  removedMs: number;
+  requests: number;
+  failed: number;
+  /** Answers after the failed verification that were not the old version. */
+  notOld: number;
+  longestGapMs: number;
+}
+
+/** A start-first deploy whose health check fails, behind a real nginx, under a load loop. */
+async function startFirstRollback(): Promise<StartFirstRollback> {
+  const stack = await createProxyStack("benchrb");
+  try {
+    await stack.upInitial();
+    const before = await stack.get("/version");
+    const ref = stack.variant("broken", {
+      "services/web/www/version": "broken\n",
+      "services/web/www/health": null,
+    });
+    let failedAt = 0;
+    const reporter: DeployReporter = {
+      name: "bench",
+      note() {},
+      finish() {},
+      step(event) {
+        if (event.step === "verify-new" && event.phase === "end" && !event.ok) failedAt = Date.now();
+      },
+    };
+    const load = startLoad(`${stack.url}/version`);
+    await load.ready;
+    const result = await runDeploy(stack.deployRequest(ref), { reporter });
+    const report = await load.stop();
+    if (result.status !== "rolled_back" || !failedAt || !before)
+      throw new Error(`bench start-first rollback did not happen: ${result.status} ${result.reason}`);
+    const after = load.samples().filter((s) => s.at >= failedAt);
+    const firstOld = after.find((s) => s.ok && s.body === before);
+    if (!firstOld) throw new Error("start-first rollback: the old version never answered after the failure");
+    const removed = readEvents(result.artifactsDir).find(
+      (e) => e.type === "step-end" && e.step === "remove-new",
+    );
+    return {
+      servingMs: firstOld.at - failedAt,
+      removedMs: removed ? Date.parse(removed.at) - failedAt : -1,
+      requests: report.requests,
+      failed: report.failed,
+      notOld: after.filter((s) => !(s.ok && s.body === before)).length,
+      longestGapMs: report.longestGapMs,
+    };
+  } finally {
+    await stack.cleanup();
+  }
 }
 
 /** What a deploy script would do: `docker inspect` the service's container until Docker says healthy. */
@@ -221,6 +284,7 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
     const plainRollbackMs = Date.now() - plainStarted;
     stack.git("checkout", "-q", "--detach", deployedSha);
 
+    const sf = await startFirstRollback();
     const figures: Figure[] = [
       {
         name: "container healthy -> runner records it (median)",
@@ -232,6 +296,13 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       {
         name: "rollback: failed verification -> old version serving",
         valueMs: rollbackMs,
+        baselineName: "plain script re-tag + up --no-build",
+        baselineMs: plainRollbackMs,
+        targetMs: 1_000,
+      },
+      {
+        name: "start-first rollback: failed verification -> old version serving (it never stopped)",
+        valueMs: sf.servingMs,
         baselineName: "plain script re-tag + up --no-build",
         baselineMs: plainRollbackMs,
         targetMs: 1_000,
@@ -248,12 +319,16 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       .filter((e) => e.step.startsWith("rollback-") && e.step !== "rollback-verify")
       .map((e) => `${e.step} ${e.type === "step-start" ? "start" : "end"} +${Date.parse(e.at) - failedAt}`);
     log(`    rollback timeline (ms): ${[...marks, `serving +${rollbackMs}`].join(", ")}`);
+    log(
+      `    start-first rollback under load through nginx: ${sf.requests} requests, ${sf.failed} failed, ${sf.notOld} answers after the failure not from the old version, longest gap ${sf.longestGapMs} ms; new container removed +${sf.removedMs} ms`,
+    );
     return {
       ...comparison,
       healthyToRecordedMs: figures[0]!.valueMs,
       plainHealthyToNoticedMs: figures[0]!.baselineMs,
       rollbackMs,
       plainRollbackMs,
+      startFirstRollbackMs: sf.servingMs,
     };
   } finally {
     health.close();

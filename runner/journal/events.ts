@@ -15,6 +15,8 @@ export type StepName =
   /** start-first: the new container next to the old one(s), its verification, the switch-over. */
   | "scale-up"
   | "verify-new"
+  /** start-first: the verified new container(s) join the service's DNS aliases (hidden until then). */
+  | "join-new"
   | "drain-old"
   | "remove-old"
   /** start-first: a new container that failed (or was never verified) is removed; the old one serves on. */

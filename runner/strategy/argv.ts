@@ -1,7 +1,10 @@
 /** Pure argv builders of the start-first switch (no shell strings). */
 import type { ComposeTarget } from "../compose/argv.js";
 
-/** Starts the new container next to the old ones: `up -d --no-deps --no-recreate --no-build --scale svc=N`. */
+/**
+ * Creates the new containers next to the old ones without starting them (the runner starts each
+ * once it is out of the service's DNS name): `up --no-start --no-deps --no-recreate --no-build --scale svc=N`.
+ */
 export function scaleUpArgv(target: ComposeTarget, service: string, replicas: number): string[] {
   if (!Number.isInteger(replicas) || replicas < 1)
     throw new Error(`scale must be a whole number >= 1, got ${replicas}`);
@@ -12,7 +15,7 @@ export function scaleUpArgv(target: ComposeTarget, service: string, replicas: nu
     target.project,
     ...target.files.flatMap((file) => ["-f", file]),
     "up",
-    "-d",
+    "--no-start",
     "--no-deps",
     "--no-recreate",
     "--no-build",

@@ -19,6 +19,13 @@ export interface StrategyPlan {
   notes: string[];
 }
 
+/**
+ * start-first's default drain: the new container joins the service's DNS name only once verified, so
+ * the old one keeps serving this long after that, for proxies that cache DNS answers (nginx
+ * `resolver ... valid=1s`) to see the new address before the old one stops.
+ */
+export const DEFAULT_DRAIN_MS = 2_000;
+
 export const PROXY_SECTION =
   "see the README section 'Zero-downtime deploys (start-first)' for a reverse-proxy setup";
 
@@ -77,7 +84,12 @@ export function planStrategy(
   const plan: StrategyPlan = {
     strategy,
     source,
-    drainMs: config.deploy?.drain === undefined ? 0 : durationMs(config.deploy.drain),
+    drainMs:
+      config.deploy?.drain !== undefined
+        ? durationMs(config.deploy.drain)
+        : strategy === "start-first"
+          ? DEFAULT_DRAIN_MS
+          : 0,
     preStop: config.deploy?.pre_stop ?? null,
     stopGraceS: shape.stopGraceS,
     monitorMs,

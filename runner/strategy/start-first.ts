@@ -15,7 +15,7 @@ import { verifyService, type VerifyResult } from "../verify/verify-service.js";
 import { redact } from "../../src/redact/redactor.js";
 import { preStopArgv, scaleUpArgv } from "./argv.js";
 import { createReplicaOps, type ReplicaOps } from "./replicas.js";
-import { containerHealthUrl, newReplicas } from "./switch-state.js";
+import { containerHealthUrl, missingAliases, newReplicas, servingNetworks } from "./switch-state.js";
 
 const now = () => new Date().toISOString();
 const short = (id: string) => id.slice(0, 12);
@@ -37,44 +37,61 @@ export async function startFirst(
   for (const note of plan.notes) log(ctx, note);
   const before = await replicas.list(project, service);
   const oldContainers = before.map((r) => r.id);
+  // As many new containers as there were old ones (one on a first deploy): n -> 2n -> n.
+  const wanted = Math.max(1, before.length);
   const record: SwitchPlanRecord = {
     drainMs: plan.drainMs,
     preStop: plan.preStop,
     stopGraceS: plan.stopGraceS,
   };
-  const scale = before.length + 1;
+  const scale = before.length + wanted;
   appendEvent(ctx.dir, { type: "switch-plan", at: now(), oldContainers, scale, plan: record });
   log(
     ctx,
-    `start-first: old container(s) ${oldContainers.map(short).join(", ") || "(none)"}; scaling ${service} to ${scale}`,
+    `start-first: old container(s) ${oldContainers.map(short).join(", ") || "(none)"}; scaling ${service} to ${scale} (${wanted} new)`,
   );
 
-  let newId: string | null = null;
+  let newIds: string[] = [];
   const up = await runStep(ctx, "scale-up", async () => {
+    const began = Date.now();
     const result = await composeCommand(
       ctx,
       "scale-up",
       scaleUpArgv(ctx.compose, service, scale),
       "restart.log",
     );
-    // Compose may have created the container even when it failed afterwards: find it either way.
-    const fresh = newReplicas(oldContainers, await replicas.list(project, service));
-    if (fresh[0]) {
-      newId = fresh[0].id;
-      appendEvent(ctx.dir, { type: "new-container", at: now(), containerId: newId });
-    }
+    const composeMs = Date.now() - began;
+    // Compose may have created containers even when it failed afterwards: find them either way.
+    newIds = newReplicas(oldContainers, await replicas.list(project, service)).map((r) => r.id);
+    for (const id of newIds) appendEvent(ctx.dir, { type: "new-container", at: now(), containerId: id });
     if (result.exitCode !== 0)
       return {
         ok: false,
         detail: `compose up --scale exited ${result.exitCode}: ${result.spawnError ?? tail(result.stderr || result.stdout)}`,
       };
-    if (!newId) return { ok: false, detail: "compose up --scale created no new container" };
-    return { ok: true, detail: `new container ${short(newId)} started next to ${oldContainers.length} old` };
+    if (newIds.length !== wanted)
+      return {
+        ok: false,
+        detail: `compose up --scale created ${newIds.length} new container(s), not ${wanted}`,
+      };
+    // Out of the service's DNS name until verified: a proxy resolving it keeps sending every request
+    // to the old container(s). Nothing to hide on a first deploy (nothing else serves).
+    const hidden = (await servingNetworksFor(replicas, oldContainers)) !== null;
+    for (const id of newIds) {
+      if (hidden)
+        for (const net of Object.keys((await replicas.networks(id)).networks))
+          await replicas.attach(id, net, []);
+      await replicas.start(id);
+    }
+    return {
+      ok: true,
+      detail: `new container(s) ${newIds.map(short).join(", ")} started next to ${oldContainers.length} old${hidden ? ", outside the service's DNS name until verified" : ""} (compose ${composeMs} ms, attach and start ${Date.now() - began - composeMs} ms)`,
+    };
   });
-  if (!up.ok || !newId)
+  if (!up.ok || newIds.length === 0)
     return abortSwitch(ctx, oldContainers, replicas, `starting the new container failed: ${up.detail}`, null);
 
-  const verified = await verifyNew(ctx, replicas, newId, plan.monitorMs);
+  const verified = await verifyNew(ctx, replicas, newIds, plan.monitorMs);
   const verify = summarizeVerify(verified.verify);
   if (!verified.ok)
     return abortSwitch(
@@ -84,59 +101,97 @@ export async function startFirst(
       `verification of the new container failed: ${verified.detail}`,
       verify,
     );
-  appendEvent(ctx.dir, { type: "new-verified", at: now(), containerId: newId });
+  for (const id of newIds) appendEvent(ctx.dir, { type: "new-verified", at: now(), containerId: id });
 
-  const removed = await completeSwitch(ctx, oldContainers, record, replicas);
+  const removed = await completeSwitch(ctx, oldContainers, newIds, record, replicas);
   return {
     status: "success",
-    reason: `deployed ${ctx.targetSha!.slice(0, 12)} start-first: new container ${short(newId)} ${verified.detail}; ${removed}`,
+    reason: `deployed ${ctx.targetSha!.slice(0, 12)} start-first: new container(s) ${newIds.map(short).join(", ")} ${verified.detail}; ${removed}`,
     verify,
     workspaceSha: ctx.targetSha,
   };
 }
 
+/**
+ * The networks and service aliases the new containers must get to serve, copied from the first old
+ * container still there; null when no old container is left (first deploy, or all removed).
+ */
+async function servingNetworksFor(
+  replicas: ReplicaOps,
+  oldContainers: string[],
+): Promise<Record<string, string[]> | null> {
+  for (const id of oldContainers) {
+    const found = await replicas.networks(id).catch(() => null);
+    if (found) return servingNetworks({ id, ...found });
+  }
+  return null;
+}
+
 async function verifyNew(
   ctx: RunContext,
   replicas: ReplicaOps,
-  containerId: string,
+  containerIds: string[],
   monitorMs: number | null,
 ): Promise<{ ok: boolean; detail: string; verify: VerifyResult | null }> {
   let verify: VerifyResult | null = null;
-  appendArtifact(ctx.dir, "verify.log", `== verify new container ${short(containerId)} alone ==`);
+  const many = containerIds.length > 1;
+  appendArtifact(
+    ctx.dir,
+    "verify.log",
+    `== verify new container(s) ${containerIds.map(short).join(", ")}, each alone ==`,
+  );
   const watchMs = Math.max(ctx.start.watchMs, monitorMs ?? 0);
   const outcome = await runStep(ctx, "verify-new", async () => {
-    let healthUrl: string | undefined;
-    if (ctx.start.healthUrl) {
-      const address = await replicas.address(ctx.compose.project, containerId);
-      if (!address)
-        return {
-          ok: false,
-          detail: `new container ${short(containerId)} has no address on the compose network`,
-        };
-      healthUrl = containerHealthUrl(ctx.start.healthUrl, address);
-      appendArtifact(ctx.dir, "verify.log", `health URL of the new container: ${healthUrl}`);
-    }
-    const limit = ctx.start.timeoutMs + watchMs + VERIFY_SLACK_MS;
-    verify = await withDeadline(`verification of ${short(containerId)}`, limit, () =>
-      verifyService(ctx.docker, {
-        project: ctx.compose.project,
-        service: ctx.start.composeService,
-        containerId,
-        healthUrl,
-        timeoutMs: ctx.start.timeoutMs,
-        watchMs,
-        log: (line) => appendArtifact(ctx.dir, "verify.log", line),
-      }),
-    );
-    return { ok: verify.ok, detail: `${verify.phase}: ${verify.reason}` };
+    const one = async (containerId: string) => {
+      const line = (text: string) =>
+        appendArtifact(ctx.dir, "verify.log", many ? `[${short(containerId)}] ${text}` : text);
+      let healthUrl: string | undefined;
+      if (ctx.start.healthUrl) {
+        const address = await replicas.address(ctx.compose.project, containerId);
+        if (!address) return { id: containerId, result: null };
+        healthUrl = containerHealthUrl(ctx.start.healthUrl, address);
+        line(`health URL of the new container: ${healthUrl}`);
+      }
+      const limit = ctx.start.timeoutMs + watchMs + VERIFY_SLACK_MS;
+      const result = await withDeadline(`verification of ${short(containerId)}`, limit, () =>
+        verifyService(ctx.docker, {
+          project: ctx.compose.project,
+          service: ctx.start.composeService,
+          containerId,
+          healthUrl,
+          timeoutMs: ctx.start.timeoutMs,
+          watchMs,
+          log: line,
+        }),
+      );
+      return { id: containerId, result };
+    };
+    const results = await Promise.all(containerIds.map(one));
+    const failed = results.find((r) => !r.result?.ok);
+    verify = (failed ?? results[0])!.result;
+    if (failed && !failed.result)
+      return {
+        ok: false,
+        detail: `new container ${short(failed.id)} has no address on the compose network`,
+      };
+    const detail = (r: (typeof results)[number]) => `${r.result!.phase}: ${r.result!.reason}`;
+    if (failed) return { ok: false, detail: `${many ? `${short(failed.id)}: ` : ""}${detail(failed)}` };
+    return {
+      ok: true,
+      detail: many ? results.map((r) => `${short(r.id)} ${detail(r)}`).join("; ") : detail(results[0]!),
+    };
   });
   return { ...outcome, verify };
 }
 
-/** Drain (pre-stop hook, drain time), then stop and remove the old containers. Idempotent. */
+/**
+ * The verified new containers join the service's DNS aliases (copied from an old container), then
+ * the old ones drain (pre-stop hook, drain time) and are stopped and removed. Idempotent.
+ */
 async function completeSwitch(
   ctx: RunContext,
   oldContainers: string[],
+  newContainers: string[],
   plan: SwitchPlanRecord,
   replicas: ReplicaOps,
 ): Promise<string> {
@@ -145,12 +200,33 @@ async function completeSwitch(
     (await replicas.list(ctx.compose.project, ctx.start.composeService)).map((r) => r.id),
   );
   const remaining = oldContainers.filter((id) => present.has(id));
+  const serving = remaining.length > 0 ? await servingNetworksFor(replicas, remaining) : null;
+  if (serving) {
+    const joined = await runStep(ctx, "join-new", async () => {
+      const notes: string[] = [];
+      for (const id of newContainers) {
+        const missing = missingAliases((await replicas.networks(id)).networks, serving);
+        for (const net of missing) await replicas.attach(id, net, serving[net]!);
+        notes.push(
+          missing.length
+            ? `${short(id)} joined ${missing.map((net) => `${net} as ${serving[net]!.join(", ") || "(no alias)"}`).join("; ")}`
+            : `${short(id)} already serves`,
+        );
+      }
+      log(ctx, `start-first: ${notes.join("; ")}`);
+      return { ok: true, detail: notes.join("; ") };
+    });
+    // Without its DNS name the new version serves nobody: keep the old one rather than remove it.
+    if (!joined.ok)
+      return `the new container(s) could not join the service's DNS name, the old one(s) keep serving: ${joined.detail}`;
+  }
   if (plan.preStop || plan.drainMs > 0) {
     await runStep(ctx, "drain-old", async () => {
       const notes: string[] = [];
       for (const id of plan.preStop ? remaining : []) {
         const result = await composeCommand(ctx, "drain-old", preStopArgv(id, plan.preStop!), "restart.log");
         notes.push(`pre-stop in ${short(id)} exited ${result.exitCode}`);
+        log(ctx, `pre-stop in ${short(id)} exited ${result.exitCode}`);
       }
       if (plan.drainMs > 0) await sleep(plan.drainMs);
       notes.push(`drained ${plan.drainMs} ms`);
@@ -159,11 +235,14 @@ async function completeSwitch(
     });
   }
   const removed = await runStep(ctx, "remove-old", async () => {
-    for (const id of remaining) {
-      await replicas.stop(id, plan.stopGraceS);
-      await replicas.remove(id);
-      log(ctx, `old container ${short(id)} stopped (grace ${plan.stopGraceS} s) and removed`);
-    }
+    // All at once: each may take its whole stop grace period.
+    await Promise.all(
+      remaining.map(async (id) => {
+        await replicas.stop(id, plan.stopGraceS);
+        await replicas.remove(id);
+        log(ctx, `old container ${short(id)} stopped (grace ${plan.stopGraceS} s) and removed`);
+      }),
+    );
     return {
       ok: true,
       detail: `old container(s) ${oldContainers.map(short).join(", ")} stopped and removed`,
@@ -195,7 +274,7 @@ async function abortSwitch(
       oldContainers,
       await replicas.list(ctx.compose.project, ctx.start.composeService),
     );
-    for (const r of fresh) await replicas.remove(r.id);
+    await Promise.all(fresh.map((r) => replicas.remove(r.id)));
     // The build moved the service's image tag; a later `up` must not start the image that failed.
     if (point && ctx.serviceImage) await ctx.docker.tagImage(point.imageId, ctx.serviceImage);
     const evidence = await oldEvidence(ctx, oldContainers);
@@ -251,17 +330,23 @@ export async function settleSwitch(
 ): Promise<ResultFields> {
   const state = view.switch!;
   if (!state.newRemoved && state.verified && state.newContainer) {
-    const current = await ctx.docker.inspectContainer(state.newContainer).catch(() => null);
-    if (current?.running) {
+    const fresh = newReplicas(
+      state.oldContainers,
+      await replicas.list(ctx.compose.project, ctx.start.composeService),
+    );
+    const stopped = fresh.filter((r) => !r.running);
+    if (fresh.length > 0 && stopped.length === 0) {
+      const ids = fresh.map((r) => r.id);
       const removed = state.oldRemoved
         ? "old container(s) already removed"
-        : await completeSwitch(ctx, state.oldContainers, state.plan, replicas);
+        : await completeSwitch(ctx, state.oldContainers, ids, state.plan, replicas);
       return {
         status: "success",
-        reason: `${why}; the new container ${short(state.newContainer)} had verified and still runs: switch finished, ${removed}`,
+        reason: `${why}; the new container(s) ${ids.map(short).join(", ")} had verified and still run: switch finished, ${removed}`,
         workspaceSha: ctx.targetSha,
       };
     }
+    const current = await ctx.docker.inspectContainer(stopped[0]?.id ?? state.newContainer).catch(() => null);
     return abortSwitch(
       ctx,
       state.oldContainers,

@@ -39,3 +39,38 @@ export function pickAddress(
   }
   return null;
 }
+
+/**
+ * The aliases of a container's network endpoint that name the service rather than this one
+ * container (Compose adds the service name, plus the short id (v1) or the container name (v2)).
+ */
+export function serviceAliases(
+  aliases: string[] | null | undefined,
+  own: { id: string; name: string },
+): string[] {
+  const mine = new Set([own.id, own.id.slice(0, 12), own.name]);
+  return [...new Set((aliases ?? []).filter((a) => !mine.has(a)))];
+}
+
+/**
+ * What a new container must be attached with to serve like the old ones: per network of the old
+ * container, the service's aliases there. Empty when there is no old container to copy.
+ */
+export function servingNetworks(
+  old: { id: string; name: string; networks: Record<string, string[]> } | null,
+): Record<string, string[]> {
+  if (!old) return {};
+  return Object.fromEntries(
+    Object.entries(old.networks).map(([net, aliases]) => [net, serviceAliases(aliases, old)]),
+  );
+}
+
+/** The networks on which `current` lacks one of the aliases in `wanted` (or is not attached at all). */
+export function missingAliases(
+  current: Record<string, string[]>,
+  wanted: Record<string, string[]>,
+): string[] {
+  return Object.entries(wanted)
+    .filter(([net, aliases]) => !current[net] || aliases.some((a) => !current[net]!.includes(a)))
+    .map(([net]) => net);
+}

@@ -54,7 +54,7 @@ export const serviceDeploySchema = z
     drain: duration
       .optional()
       .describe(
-        "start-first: how long the old container keeps serving after the new one verified, before it is stopped. Default 0.",
+        "start-first: how long the old container keeps serving after the verified new one joined the service's DNS name, before it is stopped. Default 2s (0 for recreate).",
       ),
     pre_stop: z
       .array(z.string().min(1))

@@ -1,7 +1,8 @@
 /**
  * The start-first switch through the real runner CLI, SIGKILLed at its own journal events
  * (ORCHESTRATOR_FAILPOINT) and restarted with `reconcile`: after "new verified" the restart finishes
- * the switch (old container removed); before it, the restart removes the new container.
+ * the switch (old container removed); before it, the restart removes the new container. The rollback
+ * path (a health check that fails) is swept at the switch's own events only.
  */
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -124,4 +125,24 @@ describeDocker("start-first through the runner CLI, killed and reconciled", () =
     expect(renderOutcomes(outcomes.filter((o) => o.problems.length > 0))).toBe("");
     expect(await stack.webContainers()).toHaveLength(1);
   }, 1_800_000);
+
+  it("recovers from a SIGKILL after each switch event of a start-first rollback (health check fails)", async () => {
+    const spec = { stack, attempt: () => next("bad"), cleanStatus: "rolled_back" as const };
+    const reference = await cleanDeploy(spec, next("bad"));
+    expect(reference.exit.code, reference.exit.output).toBe(3);
+    // Only the switch's own events: the steps around them are the same as on the success path's sweep.
+    const points = killPointsOf(reference.events).filter((p) =>
+      (SWITCH_EVENT_TYPES as readonly string[]).includes(p.type),
+    );
+    expect(points.map((p) => p.type)).toEqual(["switch-plan", "new-container", "new-removed"]);
+    const resolved = reference.events.find((e) => e.type === "resolved");
+    const serviceImage = resolved?.type === "resolved" ? resolved.serviceImage : null;
+    const outcomes = [];
+    for (const point of points)
+      outcomes.push(await exerciseKillPoint(spec, point, next("bad"), serviceImage));
+    console.log(`start-first rollback path:\n${renderOutcomes(outcomes)}`);
+    expect(renderOutcomes(outcomes.filter((o) => o.problems.length > 0))).toBe("");
+    expect(outcomes.map((o) => o.status)).toEqual(["rolled_back", "rolled_back", "rolled_back"]);
+    expect(await stack.webContainers()).toHaveLength(1);
+  }, 600_000);
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "./load-loop.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gapBeyondBaseline, startLoad, summarize } from "./load-loop.js";
 
 describe("summarize (load loop)", () => {
   it("counts failures and finds the longest stretch without a successful answer, including the edges", () => {
@@ -23,5 +25,56 @@ describe("summarize (load loop)", () => {
       longestGapMs: 990,
       longestGapEndAt: 2000,
     });
+  });
+});
+
+describe("startLoad (a child process)", () => {
+  it("records every answer of a real server, failures included, and stops on request", async () => {
+    let n = 0;
+    const server = createServer((_req, res) => {
+      n += 1;
+      res.statusCode = n === 3 ? 503 : 200;
+      res.end(n === 3 ? "down" : `v${n > 3 ? 2 : 1}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const load = startLoad(`http://127.0.0.1:${port}/`, { pauseMs: 5 });
+      await load.ready;
+      const deadline = Date.now() + 20_000;
+      while (load.samples().length < 6 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const report = await load.stop();
+      // Every answer but the uncounted warm-up request.
+      expect(report.requests).toBe(n - 1);
+      expect(report.requests).toBeGreaterThanOrEqual(6);
+      expect(report.failures).toEqual([expect.objectContaining({ ok: false, body: "HTTP 503" })]);
+      expect(report.versions).toEqual(["v1", "v2"]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("gapBeyondBaseline", () => {
+  const ok = (at: number) => ({ at, ok: true, body: "x" });
+  it("subtracts a stall the baseline saw at the same time, and keeps a gap only the service had", () => {
+    // The service: a 300 ms gap (1100..1400) while the baseline stalled 250 ms (1120..1370), then a
+    // 120 ms gap of its own (1500..1620) while the baseline answered every 20 ms.
+    const service = [ok(1100), ok(1400), ok(1500), ok(1620), ok(1700)];
+    const baseline = [
+      ok(1100),
+      ok(1120),
+      ok(1370),
+      ...[1400, 1420, 1500, 1520, 1540, 1560, 1580, 1600, 1620, 1640, 1700].map(ok),
+    ];
+    expect(gapBeyondBaseline(service, baseline, 1000, 1700)).toEqual({
+      excessMs: 100,
+      gapMs: 120,
+      endAt: 1620,
+    });
+    // Without the baseline's stall, the 300 ms gap is all the service's.
+    const steady = Array.from({ length: 36 }, (_, i) => ok(1000 + i * 20));
+    expect(gapBeyondBaseline(service, steady, 1000, 1700).gapMs).toBe(300);
   });
 });

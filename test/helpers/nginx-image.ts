@@ -9,10 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export const DEBIAN_BASE_IMAGE = "zdt-debian:bookworm";
-export const NGINX_IMAGE = "zdt-nginx:bookworm";
+/**
+ * Prefix of the Docker names the zero-downtime tests and bench create (images here, compose projects in
+ * test/runner/strategy/proxy-stack.ts): `ZDT_DOCKER_PREFIX`, else `zdt`.
+ */
+export const ZDT_PREFIX = process.env.ZDT_DOCKER_PREFIX?.trim() || "zdt";
+export const DEBIAN_BASE_IMAGE = `${ZDT_PREFIX}-debian:bookworm`;
+export const NGINX_IMAGE = `${ZDT_PREFIX}-nginx:bookworm`;
 
-const LOCK = join(tmpdir(), "zdt-nginx-image.lock");
+const LOCK = join(tmpdir(), `${ZDT_PREFIX}-nginx-image.lock`);
 /** A lock older than this belongs to a build that died; the next caller takes it over. */
 const STALE_LOCK_MS = 20 * 60_000;
 

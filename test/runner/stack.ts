@@ -47,11 +47,38 @@ export interface Stack {
   cleanup(): Promise<void>;
 }
 
+/** A free host port: from `TEST_PORTS` ("lo-hi", e.g. 16400-16499) when set, else one the OS picks. */
 export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.TEST_PORTS?.trim() ?? "");
+  if (process.env.TEST_PORTS?.trim() && !range)
+    throw new Error(`TEST_PORTS must look like 16400-16499, got '${process.env.TEST_PORTS}'`);
+  if (range) {
+    // Start at a pid-dependent offset so parallel test files rarely probe the same port first.
+    const [lo, hi] = [Number(range[1]), Number(range[2])];
+    const start = process.pid + nextOffset++;
+    for (let i = 0; i <= hi - lo; i++) {
+      const port = lo + ((start + i) % (hi - lo + 1));
+      if (await canBind(port)) return port;
+    }
+    throw new Error(`no free port in TEST_PORTS ${lo}-${hi}`);
+  }
+  return bindAny(0);
+}
+
+let nextOffset = 0;
+
+async function canBind(port: number): Promise<boolean> {
+  return bindAny(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+function bindAny(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
       server.close(() =>
         typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
@@ -76,7 +103,7 @@ export async function createStack(name: string): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), `orch-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `orchtest${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const project = `${process.env.TEST_PROJECT_PREFIX?.trim() || "orchtest"}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
   const port = await freePort();
   cpSync(FIXTURE, workspace, { recursive: true });
   template(workspace, project, port);

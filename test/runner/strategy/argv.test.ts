@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { preStopArgv, scaleUpArgv } from "../../../runner/strategy/argv.js";
 
 describe("scaleUpArgv", () => {
-  it("starts one more container without recreating, building or touching dependencies", () => {
+  it("creates the new containers without starting, recreating, building or touching dependencies", () => {
     expect(scaleUpArgv({ flavor: "v1", project: "shop", files: ["a.yml", "b.yml"] }, "web", 2)).toEqual([
       "docker-compose",
       "-p",
@@ -12,7 +12,7 @@ describe("scaleUpArgv", () => {
       "-f",
       "b.yml",
       "up",
-      "-d",
+      "--no-start",
       "--no-deps",
       "--no-recreate",
       "--no-build",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serviceSchema } from "../../../src/config/schema.js";
-import { planStrategy, startFirstRefusal } from "../../../runner/strategy/plan.js";
+import { DEFAULT_DRAIN_MS, planStrategy, startFirstRefusal } from "../../../runner/strategy/plan.js";
 import { readServiceShape } from "../../../runner/strategy/service-shape.js";
 
 const config = (deploy?: Record<string, unknown>) =>
@@ -32,6 +32,20 @@ describe("planStrategy", () => {
         stopGraceS: 90,
       },
     });
+  });
+
+  it("drains 2 s by default for start-first (proxies caching DNS see the new container first), 0 for recreate", () => {
+    const sf = planStrategy(config({ strategy: "start-first" }), shape("    build: .\n"), "web");
+    expect(sf.ok && sf.plan.drainMs).toBe(DEFAULT_DRAIN_MS);
+    expect(DEFAULT_DRAIN_MS).toBe(2000);
+    const zero = planStrategy(
+      config({ strategy: "start-first", drain: "0s" }),
+      shape("    build: .\n"),
+      "web",
+    );
+    expect(zero.ok && zero.plan.drainMs).toBe(0);
+    const rc = planStrategy(config({ strategy: "recreate" }), shape("    build: .\n"), "web");
+    expect(rc.ok && rc.plan.drainMs).toBe(0);
   });
 
   it("honours the compose file's update_config order and monitor when orchestrator.yml says nothing", () => {

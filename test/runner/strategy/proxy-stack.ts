@@ -11,7 +11,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { parseConfigText } from "../../../src/config/parse.js";
 import type { runDeploy } from "../../../runner/pipeline/deploy.js";
-import { ensureNginxImage } from "../../helpers/nginx-image.js";
+import { ensureNginxImage, ZDT_PREFIX } from "../../helpers/nginx-image.js";
 import { freePort } from "../stack.js";
 
 type DeployRequest = Parameters<typeof runDeploy>[0];
@@ -19,10 +19,17 @@ type DeployRequest = Parameters<typeof runDeploy>[0];
 const WEB = new URL("../../fixtures/stacks/httpd/services/web/", import.meta.url).pathname;
 const BUSYBOX = "/usr/bin/busybox";
 
-/** The proxy's site: re-resolve `web` every second, retry the next address on a refused/dead one. */
+/**
+ * The proxy's site: re-resolve `web` every second, retry the next address on a refused/dead one.
+ * `/loop-baseline` is answered by nginx itself: the same client through the same proxy, without the
+ * service, so a benchmark can tell the machine's own stalls from the deploy's gaps.
+ */
 export const NGINX_SITE = `server {
     listen 80;
     resolver 127.0.0.11 valid=1s ipv6=off;
+    location = /loop-baseline {
+        return 200 "baseline\\n";
+    }
     set $web http://web:8080;
     location / {
         proxy_pass $web;
@@ -46,6 +53,8 @@ export interface ProxyStack {
   /** Brings up web (at HEAD) and the proxy with plain compose, and waits until the proxy serves. */
   upInitial(): Promise<void>;
   get(path: string): Promise<string | null>;
+  /** Scales web to `n` containers with plain compose (existing ones untouched) and waits until each is healthy. */
+  scale(n: number): Promise<void>;
   /** Ids of the web service's containers. */
   webContainers(): Promise<Array<{ id: string; state: string; image: string }>>;
   cleanup(): Promise<void>;
@@ -72,7 +81,7 @@ export async function createProxyStack(name: string, config?: string): Promise<P
   const root = mkdtempSync(join(tmpdir(), `zdt-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `zdt${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const project = `${ZDT_PREFIX}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
   const port = await freePort();
   mkdirSync(join(workspace, "services"), { recursive: true });
   cpSync(WEB, join(workspace, "services/web"), { recursive: true });
@@ -164,6 +173,23 @@ export async function createProxyStack(name: string, config?: string): Promise<P
       const until = Date.now() + 60_000;
       while ((await stack.get("/version")) === null) {
         if (Date.now() > until) throw new Error(`the proxy at ${url} did not serve /version within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    async scale(n) {
+      execFileSync(
+        "docker-compose",
+        ["-p", project, "up", "-d", "--no-deps", "--no-recreate", "--no-build", "--scale", `web=${n}`, "web"],
+        { cwd: workspace, stdio: "ignore", env },
+      );
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const ids = (await stack.webContainers()).map((c) => c.id);
+        const healthy = await Promise.all(
+          ids.map(async (id) => (await docker.getContainer(id).inspect()).State.Health?.Status === "healthy"),
+        );
+        if (ids.length === n && healthy.every(Boolean)) return;
+        if (Date.now() > until) throw new Error(`web did not reach ${n} healthy containers within 60 s`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },
