@@ -83,12 +83,20 @@ function diagnosisLines(story: FixStory): string {
     `- provided by: ${userCode(finding.package)} from ${finding.ecosystem}${alternatives}`,
     registryLine(story.packageCheck),
     `- diagnoser: ${inlineCode(finding.diagnoser)}; ${userCode(story.diagnosis.reason)}`,
+    finding.confidence === undefined ? "" : `- confidence: ${confidenceText(finding.confidence)}`,
     story.diagnosis.truncated
       ? `- note: the log was only read in part (${story.diagnosis.bytesRead} bytes)`
       : "",
   ]
     .filter(Boolean)
     .join("\n");
+}
+
+/** 0.9 -> "90% (high)": a reviewer reads at a glance how much was assumed. */
+export function confidenceText(confidence: number): string {
+  const percent = Math.round(Math.min(1, Math.max(0, confidence)) * 100);
+  const level = percent >= 85 ? "high" : percent >= 60 ? "medium" : "low: check the evidence";
+  return `${percent}% (${level})`;
 }
 
 function mergeEffect(story: FixStory): string {

@@ -82,6 +82,7 @@ function story(): FixStory {
     ecosystem: "pypi",
     evidence: [HOSTILE_STEP_LINE, "ModuleNotFoundError: No module named 'yaml'"],
     diagnoser: "python-module",
+    confidence: 0.93,
   };
   const diagnosis: Diagnosis = {
     finding,
@@ -170,6 +171,7 @@ describe("a fork's names cannot inject markdown into what the bot writes", () =>
     const body = renderPrBody(story(), { key: testSigningKey(), repo: TEST_FULL_REPO });
     expect(body).toContain("](https://github.com/acme/stack/actions/runs/1/job/2)");
     expect(body).toContain("[PyPI](https://pypi.org/project/PyYAML/), first published 2006-05-12");
+    expect(body).toContain("- confidence: 93% (high)");
   });
 });
 
