@@ -2,8 +2,6 @@ import { createRedactor, useProcessRedactor } from "../../src/redact/redactor.js
 import { dispatch, type CliProgram } from "../../src/cli/dispatch.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { RunnerUsageError } from "./args.js";
-import { deployCommand } from "./deploy-command.js";
-import { reconcileCommand, runsCommand, statusCommand } from "./journal-commands.js";
 import { COMMAND_USAGE, RUNNER_USAGE } from "./usage.js";
 
 export const PROGRAM: CliProgram = {
@@ -11,12 +9,14 @@ export const PROGRAM: CliProgram = {
   usage: RUNNER_USAGE,
   commandUsage: COMMAND_USAGE,
   commands: {
-    deploy: deployCommand,
-    status: statusCommand,
-    runs: runsCommand,
-    reconcile: reconcileCommand,
+    // Every command is loaded when it runs, so that one never loads what only another needs: the
+    // monitor neither dockerode nor git nor the deploy pipeline, local commands never probot.
+    deploy: (argv, io, env) => import("./deploy-command.js").then((m) => m.deployCommand(argv, io, env)),
+    status: (argv, io, env) => import("./journal-commands.js").then((m) => m.statusCommand(argv, io, env)),
+    runs: (argv, io, env) => import("./journal-commands.js").then((m) => m.runsCommand(argv, io, env)),
+    reconcile: (argv, io, env) =>
+      import("./journal-commands.js").then((m) => m.reconcileCommand(argv, io, env)),
     monitor: (argv, io, env) => import("./monitor-command.js").then((m) => m.monitorCommand(argv, io, env)),
-    // Loaded lazily so that local commands never load probot.
     start: (argv, io, env) => import("./start-command.js").then((m) => m.startCommand(argv, io, env)),
   },
   isUsageError: (error) => error instanceof RunnerUsageError,

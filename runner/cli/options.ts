@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
-import { CONFIG_PATH } from "../workspace/default-branch-config.js";
+import { CONFIG_PATH } from "../workspace/config-path.js";
 import { RunnerUsageError } from "./args.js";
 
 export { CONFIG_PATH };

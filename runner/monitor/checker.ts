@@ -1,20 +1,26 @@
 /**
  * One health check of one service, against the real engine: the service's container (running, not
- * restarting, Docker health) through dockerode, then its HTTP health URL (health-probe.ts). The whole check
+ * restarting, Docker health) through the monitor's engine client (monitor-docker.ts), then its HTTP health URL (health-probe.ts). The whole check
  * has one deadline; the HTTP probe gets what is left of it.
  */
-import type { DockerOps } from "../docker/docker-ops.js";
+import type { ContainerState } from "../docker/state.js";
 import { DeadlineError, withDeadline } from "../verify/deadline.js";
 import { checkOutcome, failedCheck, type CheckOutcome } from "./check-outcome.js";
 import { probeHealthUrl } from "./health-probe.js";
 import type { MonitoredService } from "./monitor-settings.js";
 
-export type MonitorDocker = Pick<DockerOps, "findServiceContainer" | "logsTail" | "ping"> & {
+/** What the monitor asks the engine (monitor-docker.ts on the real one; tests may swap in a fake). */
+export interface MonitorDocker {
+  /** Throws, naming the endpoint, when the daemon does not answer. */
+  ping(): Promise<void>;
+  /** The service's container by Compose labels (not one-off `run` containers), or null. */
+  findServiceContainer(project: string, service: string): Promise<ContainerState | null>;
+  logsTail(containerId: string, lines: number): Promise<string>;
   /** Restarts a container (only with `monitor.restart_on_failure`). */
   restartContainer?(id: string): Promise<void>;
   /** Releases what the engine client holds open (an events stream). */
   close?(): void;
-};
+}
 
 export interface CheckResult {
   outcome: CheckOutcome;

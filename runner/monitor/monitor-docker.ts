@@ -1,6 +1,7 @@
 /**
- * The engine as the monitor uses it: the runner's DockerOps, plus a container restart for
- * `restart_on_failure`. Built to cost little at 20 services a second:
+ * The engine as the monitor uses it, through its own thin Engine API client (engine-api.ts, not
+ * dockerode: see there why), plus a container restart for `restart_on_failure`. Built to cost little at
+ * 20 services a second:
  * - a round's checks share one container list of the project (they ask within milliseconds of each
  *   other) instead of one list each;
  * - a container's inspect is reused while Docker's events stream for the project is open and has said
@@ -8,20 +9,19 @@
  *   while the fresh list still agrees with it (state and health). Without a live stream every check
  *   inspects, as before.
  */
-import Docker from "dockerode";
-import { createDockerOps, dockerOptionsFromEnv, DOCKER_CALL_TIMEOUT_MS } from "../docker/docker-ops.js";
+import type { IncomingMessage } from "node:http";
 import { parseEventLines } from "../docker/events.js";
-import type { ContainerState } from "../docker/state.js";
-import { withDeadline } from "../verify/deadline.js";
+import { toContainerState, type ContainerState } from "../docker/state.js";
 import type { MonitorDocker } from "./checker.js";
+import { createEngineApi, type ListedContainer } from "./engine-api.js";
 
 /** How long one project list serves the checks that ask for it (well under any check interval). */
 export const SHARED_LIST_MS = 250;
 /** After the events stream failed to open or ended, how long before a check tries it again. */
 const EVENTS_RETRY_MS = 5_000;
 
-type Listed = Docker.ContainerInfo[];
-type EventStream = NodeJS.ReadableStream & { destroy(): void; socket?: { unref?(): void } };
+type Listed = ListedContainer[];
+type EventStream = IncomingMessage;
 
 interface EventsFeed {
   project: string;
@@ -33,8 +33,7 @@ export function createMonitorDocker(
   env: NodeJS.ProcessEnv = process.env,
   options: { now?: () => number } = {},
 ): MonitorDocker & { endpoint: string } {
-  const ops = createDockerOps(env);
-  const docker = new Docker(dockerOptionsFromEnv(env));
+  const api = createEngineApi(env);
   const now = options.now ?? (() => performance.now());
   let shared: { project: string; at: number; list: Promise<Listed> } | null = null;
   let feed: EventsFeed | null = null;
@@ -59,21 +58,15 @@ export function createMonitorDocker(
     if (now() < feedRetryAt) return;
     const entry: EventsFeed = { project, live: false, stream: null };
     feed = entry;
-    // An engine that never answers the subscription: give up on it for now, try again later.
-    setTimeout(() => {
-      if (!entry.live) dropFeed(entry);
-    }, DOCKER_CALL_TIMEOUT_MS).unref();
-    const opening = docker.getEvents({
-      filters: { type: ["container"], label: [`com.docker.compose.project=${project}`] },
-    }) as Promise<EventStream>;
+    // An engine that never answers the subscription fails the call at its deadline: tried again later.
+    const opening = api.events([`com.docker.compose.project=${project}`]);
     opening.then(
       (stream) => {
         entry.stream = stream;
         if (feed !== entry) return stream.destroy();
-        // The stream only makes inspects reusable: it must never keep the process alive.
-        stream.socket?.unref?.();
+        // The stream only makes inspects reusable: it never keeps the process alive (engine-api.ts).
         let pending = "";
-        stream.setEncoding?.("utf8");
+        stream.setEncoding("utf8");
         stream.on("data", (chunk: string | Buffer) => {
           const parsed = parseEventLines(pending + chunk.toString());
           pending = parsed.rest.slice(-64 * 1024);
@@ -94,12 +87,13 @@ export function createMonitorDocker(
     );
   }
 
-  async function inspect(id: string, listedAs: Docker.ContainerInfo): Promise<ContainerState | null> {
+  async function inspect(id: string, listedAs: ListedContainer): Promise<ContainerState | null> {
     const reusable = feed?.live ? inspected.get(id) : undefined;
     if (reusable && agrees(reusable, listedAs)) return reusable;
     const before = seq;
     const live = feed;
-    const state = await ops.inspectContainer(id);
+    const found = await api.inspectContainer(id);
+    const state = found ? toContainerState(found) : null;
     // Kept only when the stream was live throughout and said nothing about the container meanwhile.
     if (state && live?.live && feed === live && (lastEvent.get(id) ?? 0) <= before) {
       if (inspected.size > 1000) inspected.clear();
@@ -110,16 +104,10 @@ export function createMonitorDocker(
 
   function projectList(project: string): Promise<Listed> {
     if (shared && shared.project === project && now() - shared.at < SHARED_LIST_MS) return shared.list;
-    const list = withDeadline(`container list at ${ops.endpoint}`, DOCKER_CALL_TIMEOUT_MS, (abortSignal) =>
-      docker.listContainers({
-        all: true,
-        filters: { label: [`com.docker.compose.project=${project}`] },
-        abortSignal,
-      }),
-    );
+    const list = api.listContainers([`com.docker.compose.project=${project}`]);
     const entry = { project, at: now(), list };
     shared = entry;
-    // A failed list is not shared: the next check asks again (through DockerOps, for its error).
+    // A failed list is not shared: the next check asks again.
     list.catch(() => {
       if (shared === entry) shared = null;
     });
@@ -127,31 +115,25 @@ export function createMonitorDocker(
   }
 
   async function findServiceContainer(project: string, service: string): Promise<ContainerState | null> {
-    let listed: Listed;
-    try {
-      listed = await projectList(project);
-    } catch {
-      // DockerOps words an unreachable or stuck engine the way the rest of the runner does.
-      return ops.findServiceContainer(project, service);
-    }
+    // An unreachable or stuck engine rejects with the endpoint named (engine-api.ts).
+    const listed = await projectList(project);
     watchEvents(project);
     const chosen = chooseServiceContainer(listed, service);
     return chosen ? inspect(chosen.Id, chosen) : null;
   }
 
   return {
-    endpoint: ops.endpoint,
-    ping: () => ops.ping(),
+    endpoint: api.endpoint,
+    ping: () => api.ping(),
     findServiceContainer,
-    logsTail: (id, lines) => ops.logsTail(id, lines),
+    logsTail: (id, lines) => api.logsTail(id, lines),
     async restartContainer(id) {
-      await withDeadline(`restart of container ${id}`, DOCKER_CALL_TIMEOUT_MS * 2, () =>
-        docker.getContainer(id).restart({ t: 5 }),
-      );
+      await api.restartContainer(id, 5);
     },
     close() {
       closed = true;
       if (feed) dropFeed(feed);
+      api.close();
     },
   };
 }
@@ -163,14 +145,14 @@ function listedHealth(status: string | undefined): ContainerState["health"] {
 }
 
 /** A kept inspect still describes the listed container (its state word and health match). */
-export function agrees(state: ContainerState, listed: Docker.ContainerInfo): boolean {
+export function agrees(state: ContainerState, listed: ListedContainer): boolean {
   return (
     state.id === listed.Id && state.status === listed.State && state.health === listedHealth(listed.Status)
   );
 }
 
 /** The service's container in a project list: not a one-off (`run`), a running one first, then the newest. */
-export function chooseServiceContainer(listed: Listed, service: string): Docker.ContainerInfo | null {
+export function chooseServiceContainer(listed: Listed, service: string): ListedContainer | null {
   return (
     listed
       .filter(

@@ -4,7 +4,9 @@ import { formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { openWorkspace, resolveCommit, showFile } from "./git-workspace.js";
 
-export const CONFIG_PATH = ".github/orchestrator.yml";
+import { CONFIG_PATH } from "./config-path.js";
+
+export { CONFIG_PATH };
 
 /** The config could not be read from the default branch; the message says what to fix. */
 export class ConfigSourceError extends Error {
