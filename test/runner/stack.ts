@@ -20,10 +20,26 @@ import Docker from "dockerode";
 import { parseConfigText } from "../../src/config/parse.js";
 import type { ServiceConfig } from "../../src/config/schema.js";
 import type { runDeploy } from "../../runner/pipeline/deploy.js";
+import { defaultImageName, type ComposeFlavor } from "../../runner/compose/argv.js";
 
 type DeployRequest = Parameters<typeof runDeploy>[0];
 
 const FIXTURE = new URL("../fixtures/stacks/httpd/", import.meta.url).pathname;
+
+/**
+ * The Compose CLI a test's own setup and cleanup use: the one the runner is forced to
+ * (`RUNNER_COMPOSE`, set by the vitest configs: v1 for the main pass, v2 for the Compose v2 pass).
+ */
+export function testComposeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return testFlavor(env) === "v2" ? ["docker", "compose"] : ["docker-compose"];
+}
+
+export function testFlavor(env: NodeJS.ProcessEnv = process.env): ComposeFlavor {
+  return env.RUNNER_COMPOSE === "v2" ? "v2" : "v1";
+}
+
+/** For suite titles: which Compose the suite runs on. */
+export const COMPOSE_LABEL = `compose ${testFlavor()}`;
 const BUSYBOX = "/usr/bin/busybox";
 
 export interface Stack {
@@ -33,6 +49,9 @@ export interface Stack {
   project: string;
   port: number;
   url: string;
+  /** The Compose flavor this stack is deployed with, and the image name that flavor builds for `web`. */
+  flavor: ComposeFlavor;
+  image: string;
   env: NodeJS.ProcessEnv;
   git(...args: string[]): string;
   /** Commits edits on a new branch from `from` (default main) and returns its SHA; HEAD is put back. */
@@ -110,6 +129,8 @@ export async function createStack(name: string): Promise<Stack> {
     project,
     port,
     url: `http://127.0.0.1:${port}`,
+    flavor: testFlavor(env),
+    image: defaultImageName(testFlavor(env), project, "web"),
     env,
     git,
     variant(branch, edits, from = "main") {
@@ -134,7 +155,8 @@ export async function createStack(name: string): Promise<Stack> {
       return { service: "web", serviceConfig: this.serviceConfig(), ref, workspace, stateDir, env };
     },
     upInitial() {
-      execFileSync("docker-compose", ["-p", project, "up", "-d", "--build", "web"], {
+      const [cli, ...head] = testComposeArgv(env);
+      execFileSync(cli!, [...head, "-p", project, "up", "-d", "--build", "web"], {
         cwd: workspace,
         stdio: "ignore",
         env,
@@ -150,9 +172,10 @@ export async function createStack(name: string): Promise<Stack> {
     },
     async cleanup() {
       try {
+        const [cli, ...head] = testComposeArgv(env);
         execFileSync(
-          "docker-compose",
-          ["-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"],
+          cli!,
+          [...head, "-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"],
           { cwd: workspace, stdio: "ignore", env },
         );
       } catch {
