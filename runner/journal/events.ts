@@ -4,6 +4,8 @@ export type StepName =
   | "prepare"
   | "checkout"
   | "build"
+  /** swarm: the built image is pushed to the configured registry. */
+  | "push"
   | "up"
   | "verify"
   | "rollback-tag"
@@ -85,6 +87,8 @@ export interface RunStart {
   project: string;
   composeFiles: string[];
   flavor: "v1" | "v2";
+  /** How the service runs: `compose` (absent in older journals) or `swarm` (runner/engine). */
+  engine?: "compose" | "swarm";
   healthUrl: string | null;
   timeoutMs: number;
   watchMs: number;
@@ -143,5 +147,15 @@ export type JournalEvent =
   | { type: "new-verified"; at: string; containerId: string }
   | { type: "old-removed"; at: string; containerIds: string[] }
   | { type: "new-removed"; at: string; containerIds: string[] }
+  /** swarm: journaled before `up`; the service, the image it ran and the one this run deploys. */
+  | {
+      type: "swarm-target";
+      at: string;
+      swarmService: string;
+      previousImage: string | null;
+      image: string;
+      /** `stack-deploy` (the stack file changed, or a first deploy) or `service-update`. */
+      method: "stack-deploy" | "service-update";
+    }
   | { type: "result"; at: string; result: DeployResult }
   | { type: "reported"; at: string; via: string };
