@@ -91,13 +91,22 @@ function template(dir: string, project: string, port: number): void {
   }
 }
 
-export async function createStack(name: string): Promise<Stack> {
+export interface StackOptions {
+  /** A fixture laid over the httpd one (its files replace the httpd ones), e.g. the swarm stack file. */
+  overlay?: string;
+  /** Name prefix of the project (default `orchtest`). */
+  prefix?: string;
+  port?: number;
+}
+
+export async function createStack(name: string, options: StackOptions = {}): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), `orch-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `orchtest${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
-  const port = await freePort();
+  const project = `${options.prefix ?? "orchtest"}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const port = options.port ?? (await freePort());
   cpSync(FIXTURE, workspace, { recursive: true });
+  if (options.overlay) cpSync(options.overlay, workspace, { recursive: true });
   template(workspace, project, port);
   copyFileSync(BUSYBOX, join(workspace, "services/web/busybox"));
   const env: NodeJS.ProcessEnv = {

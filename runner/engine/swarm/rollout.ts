@@ -2,8 +2,11 @@ import type { SwarmApi, SwarmServiceState, SwarmTask } from "./swarm-api.js";
 
 /** Task states from which a task never runs again. */
 const ENDED = new Set(["complete", "failed", "shutdown", "rejected", "orphaned", "remove"]);
-/** Swarm gave up on the update itself (failure_action pause / rollback). */
-const GAVE_UP = new Set(["paused", "rollback_started", "rollback_paused", "rollback_completed"]);
+/**
+ * Swarm stopped the rollout towards the spec's image (failure_action pause). A rollback swarm did by
+ * itself (failure_action rollback) shows as a spec image other than the one expected.
+ */
+const GAVE_UP = new Set(["paused", "rollback_paused"]);
 
 export interface RolloutView {
   /** Every task swarm wants running runs `image`, and there are as many as the service wants. */
