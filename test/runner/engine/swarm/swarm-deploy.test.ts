@@ -60,7 +60,11 @@ describeDocker("swarm engine on a single-node swarm", () => {
     async () => {
       const before = stack.serviceImage()!;
       const good = stack.git("rev-parse", "HEAD");
-      stack.variant("broken", { "services/web/www/health": null, "services/web/www/version": "broken\n" }, good);
+      stack.variant(
+        "broken",
+        { "services/web/www/health": null, "services/web/www/version": "broken\n" },
+        good,
+      );
       const result = await runDeploy(stack.deployRequest("broken"));
       expect(result.status, result.reason).toBe("rolled_back");
       expect(result.reason).toMatch(/verification failed/);

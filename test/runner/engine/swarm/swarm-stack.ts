@@ -48,7 +48,9 @@ export async function createSwarmStack(name: string, options: StackOptions = {})
       const tasks = (await docker.listTasks({
         filters: { service: [service], "desired-state": ["running"] },
       })) as Array<{ Spec?: { ContainerSpec?: { Image?: string } }; Status?: { State?: string } }>;
-      return tasks.filter((t) => t.Status?.State === "running").map((t) => t.Spec?.ContainerSpec?.Image ?? "");
+      return tasks
+        .filter((t) => t.Status?.State === "running")
+        .map((t) => t.Spec?.ContainerSpec?.Image ?? "");
     },
     async cleanup() {
       spawnSync("docker", ["stack", "rm", stack.project], { stdio: "ignore" });
