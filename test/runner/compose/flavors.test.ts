@@ -3,7 +3,7 @@
  * each case: container and image naming, project name normalisation, `COMPOSE_FILE` lists, profiles,
  * `--wait` and `ps --format json`. One tiny stack (scratch + static busybox), both flavors.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
