@@ -83,6 +83,6 @@ export async function waitForRollout(
     if (view.converged) return { ok: true, running: view.running };
     if (Date.now() >= options.deadline)
       return { ok: false, reason: `not every task runs ${options.image} in time: ${view.summary}` };
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }
