@@ -19,12 +19,23 @@ export interface SwarmStack extends Stack {
   runningTaskImages(): Promise<string[]>;
 }
 
-export function ensureSwarm(): void {
-  const state = execFileSync("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"], {
+function swarmState(): string {
+  return execFileSync("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"], {
     encoding: "utf8",
   }).trim();
-  if (state === "active") return;
-  execFileSync("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1"], { stdio: "ignore" });
+}
+
+/** Test files run in parallel: another one may be initialising the swarm at the same moment. */
+export function ensureSwarm(): void {
+  if (swarmState() === "active") return;
+  const init = spawnSync("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1"], { encoding: "utf8" });
+  if (init.status === 0) return;
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (swarmState() === "active") return;
+    spawnSync("sleep", ["0.2"]);
+  }
+  throw new Error(`docker swarm init failed and the engine is not in a swarm: ${init.stderr.trim()}`);
 }
 
 export async function createSwarmStack(name: string, options: StackOptions = {}): Promise<SwarmStack> {
