@@ -115,6 +115,9 @@ export const SWITCH_EVENT_TYPES = [
   "new-removed",
 ] as const;
 
+/** Journal events only the swarm engine writes (a compose deploy never does). */
+export const SWARM_EVENT_TYPES = ["swarm-target"] as const;
+
 export type JournalEvent =
   | RunStart
   | {
