@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ISOLATED,
     environment: "node",
+    env: { RUNNER_COMPOSE: "v1" },
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -10,6 +10,7 @@ import { benchRedact } from "./redact.js";
 import { benchGitHubBudget } from "./github-budget.js";
 import { benchZeroDowntime } from "./zero-downtime.js";
 import { benchMonitor } from "./monitor.js";
+import { benchSwarm } from "./swarm.js";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   diagnose: benchDiagnose,
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   "github-budget": benchGitHubBudget,
   "zero-downtime": () => benchZeroDowntime(),
   monitor: benchMonitor,
+  swarm: () => benchSwarm(),
 };
 
 const wanted = process.argv.slice(2);

@@ -7,6 +7,8 @@ const COMMON_ENV = `environment:
   COMPOSE_FILE          compose files, separated by COMPOSE_PATH_SEPARATOR (default ':')
   DOCKER_HOST           the Docker engine (default: /var/run/docker.sock)
   RUNNER_COMPOSE        v1 (docker-compose) or v2 (docker compose); default: probe for the v2 plugin
+  RUNNER_ENGINE         compose or swarm, for services without their own engine: (default: compose)
+  RUNNER_SWARM_REGISTRY registry swarm images are pushed to, when a service names none (default: none)
 `;
 
 export const RUNNER_USAGE = `usage: orchestrator-runner <command> [options]

@@ -4,6 +4,8 @@ export type StepName =
   | "prepare"
   | "checkout"
   | "build"
+  /** swarm: the built image is pushed to the configured registry. */
+  | "push"
   | "up"
   | "verify"
   | "rollback-tag"
@@ -87,6 +89,8 @@ export interface RunStart {
   project: string;
   composeFiles: string[];
   flavor: "v1" | "v2";
+  /** How the service runs: `compose` (absent in older journals) or `swarm` (runner/engine). */
+  engine?: "compose" | "swarm";
   healthUrl: string | null;
   timeoutMs: number;
   watchMs: number;
@@ -112,6 +116,9 @@ export const SWITCH_EVENT_TYPES = [
   "old-removed",
   "new-removed",
 ] as const;
+
+/** Journal events only the swarm engine writes (a compose deploy never does). */
+export const SWARM_EVENT_TYPES = ["swarm-target"] as const;
 
 export type JournalEvent =
   | RunStart
@@ -145,5 +152,15 @@ export type JournalEvent =
   | { type: "new-verified"; at: string; containerId: string }
   | { type: "old-removed"; at: string; containerIds: string[] }
   | { type: "new-removed"; at: string; containerIds: string[] }
+  /** swarm: journaled before `up`; the service, the image it ran and the one this run deploys. */
+  | {
+      type: "swarm-target";
+      at: string;
+      swarmService: string;
+      previousImage: string | null;
+      image: string;
+      /** `stack-deploy` (the stack file changed, or a first deploy) or `service-update`. */
+      method: "stack-deploy" | "service-update";
+    }
   | { type: "result"; at: string; result: DeployResult }
   | { type: "reported"; at: string; via: string };

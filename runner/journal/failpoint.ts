@@ -21,6 +21,7 @@ const EVENT_TYPES_RECORD: Record<JournalEvent["type"], true> = {
   "new-verified": true,
   "old-removed": true,
   "new-removed": true,
+  "swarm-target": true,
   result: true,
   reported: true,
 };

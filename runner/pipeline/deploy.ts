@@ -11,6 +11,7 @@ import {
 } from "../compose/argv.js";
 import { DEFAULT_COMPOSE_FILES, findComposeService } from "../compose/compose-file.js";
 import { detectComposeFlavor } from "../compose/detect.js";
+import { engineFor, loadEngine } from "../engine/registry.js";
 import { writeArtifact } from "../artifacts/artifacts.js";
 import { createDockerOps, type DockerOps } from "../docker/docker-ops.js";
 import type { RunStart } from "../journal/events.js";
@@ -103,7 +104,9 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
     },
   });
   try {
-    const flavor = deps.flavor ?? (await detectComposeFlavor(env));
+    const engine = engineFor(request.serviceConfig, env);
+    // Swarm deploys through the docker CLI alone; its runs record v2 (the flavor is not used there).
+    const flavor = deps.flavor ?? (engine === "compose" ? await detectComposeFlavor(env) : "v2");
     const project = request.project ?? resolveProjectName(env, workspace);
     const health = request.serviceConfig.health;
     const start: RunStart = {
@@ -117,6 +120,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
       project,
       composeFiles: resolveComposeFiles(env, request.composeFiles),
       flavor,
+      ...(engine === "compose" ? {} : { engine }),
       healthUrl: health?.url ?? null,
       timeoutMs: durationMs(health?.timeout ?? "60s"),
       watchMs: durationMs(health?.watch ?? "10s"),
@@ -148,7 +152,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
     };
     markRunActive(runId);
     try {
-      return await deploySteps(ctx, request);
+      return await (await loadEngine(engine)).deploy(ctx, request);
     } catch (error) {
       // Something outside a step threw: finish the run here rather than leave it for a restart.
       return await finishInterrupted(ctx, error);
@@ -160,7 +164,8 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
   }
 }
 
-async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<DeployResult> {
+/** The compose engine's steps (runner/engine/compose-engine.ts). */
+export async function deploySteps(ctx: RunContext, request: DeployRequest): Promise<DeployResult> {
   // prepare: everything here only reads; a refusal leaves the host exactly as it was.
   let refusal: string | null = null;
   const prepared = await runStep(ctx, "prepare", async () => {
@@ -227,6 +232,19 @@ function describePoint(ctx: RunContext): string {
 
 /** Checks the workspace and the compose file and records the rollback point; returns a refusal or null. */
 async function prepare(ctx: RunContext, request: DeployRequest): Promise<string | null> {
+  const refused = await prepareWorkspace(ctx, request);
+  if (refused) return refused;
+  const read = await readComposeFilesAt(ctx, ctx.targetSha!);
+  if (!read.ok) return read.refusal;
+  return prepareCompose(ctx, request, read.files, ctx.targetSha!);
+}
+
+/**
+ * The checks every engine makes before touching anything: Docker answers, the workspace has nothing
+ * a deploy would lose, the ref resolves (fetched when needed) and may be checked out; sets the
+ * target and previous SHAs. Returns a refusal or null.
+ */
+export async function prepareWorkspace(ctx: RunContext, request: DeployRequest): Promise<string | null> {
   await ctx.docker.ping();
   // The workspace may be anywhere (new commits, another branch); only what a deploy would lose stops it.
   const state = await workspaceHead(ctx.git);
@@ -254,19 +272,38 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
   if (moving) return moving;
   ctx.targetSha = target;
   ctx.previousSha = lastDeployedSha(request.stateDir, ctx.start.service) ?? state.head;
+  return null;
+}
 
-  // The compose file as it is at the target, read from git: the checkout has not moved yet.
+/** The compose files as they are at `sha`, read from git (the checkout has not moved yet). */
+export async function readComposeFilesAt(
+  ctx: RunContext,
+  sha: string,
+): Promise<{ ok: true; files: Array<{ path: string; text: string }> } | { ok: false; refusal: string }> {
+  const target = sha;
   const candidates = ctx.start.composeFiles.length > 0 ? ctx.start.composeFiles : DEFAULT_COMPOSE_FILES;
   const files: Array<{ path: string; text: string }> = [];
   for (const path of candidates) {
     const text = await showFile(ctx.git, target, path);
     if (text === null && ctx.start.composeFiles.length > 0)
-      return `compose file ${path} does not exist at ${target.slice(0, 12)}`;
+      return { ok: false, refusal: `compose file ${path} does not exist at ${target.slice(0, 12)}` };
     if (text !== null) files.push({ path, text });
     if (text !== null && ctx.start.composeFiles.length === 0) break;
   }
   if (files.length === 0)
-    return `no compose file (${DEFAULT_COMPOSE_FILES.join(", ")}) at ${target.slice(0, 12)}`;
+    return {
+      ok: false,
+      refusal: `no compose file (${DEFAULT_COMPOSE_FILES.join(", ")}) at ${target.slice(0, 12)}`,
+    };
+  return { ok: true, files };
+}
+
+async function prepareCompose(
+  ctx: RunContext,
+  request: DeployRequest,
+  files: Array<{ path: string; text: string }>,
+  target: string,
+): Promise<string | null> {
   ctx.compose.files = files.map((f) => f.path);
   const found = findComposeService(files, ctx.start.composeService);
   if (!found.ok) return `${found.error} — nothing was touched`;
@@ -289,8 +326,8 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
     type: "resolved",
     at: new Date().toISOString(),
     targetSha: target,
-    previousSha: ctx.previousSha,
-    workspaceHeadBefore: state.head,
+    previousSha: ctx.previousSha!,
+    workspaceHeadBefore: ctx.workspaceHeadBefore!,
     serviceImage: ctx.serviceImage,
     composeFiles: ctx.compose.files,
   });
@@ -298,7 +335,7 @@ async function prepare(ctx: RunContext, request: DeployRequest): Promise<string 
   writeArtifact(
     ctx.dir,
     "patch.diff",
-    await diffPath(ctx.git, ctx.previousSha, target, request.serviceConfig.path),
+    await diffPath(ctx.git, ctx.previousSha!, target, request.serviceConfig.path),
   );
   return null;
 }

@@ -7,6 +7,7 @@ import type { RunContext } from "./run-context.js";
 import { abandonRun } from "./abandon.js";
 import { settleSwitch } from "../strategy/start-first.js";
 import { finishRun, rollback } from "./steps.js";
+import { engineOfRun, loadEngine } from "../engine/registry.js";
 
 /** Thrown when a run could not be finished after an error; the original error is kept as `cause`. */
 export class UnfinishedRunError extends Error {
@@ -37,6 +38,9 @@ export async function finishInterrupted(ctx: RunContext, error: unknown): Promis
     // The artifact may be what failed; the journal and the result still say why.
   }
   try {
+    const engine = await loadEngine(engineOfRun(ctx.start));
+    if (engine.recover && action !== "none" && action !== "report")
+      return await engine.recover(ctx, view, action, "in-process", why);
     if (action === "abandon") return await abandonRun(ctx, view, why);
     if (action === "switch") return await finishRun(ctx, await settleSwitch(ctx, view, why));
     // `settle` or `rollback`: the service was touched, and this run never verified it to the end.

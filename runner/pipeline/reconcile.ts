@@ -17,6 +17,7 @@ import { abandonRun } from "./abandon.js";
 import { clearStaleLocks } from "./stale-locks.js";
 import { settleSwitch } from "../strategy/start-first.js";
 import { finishRun, reportResult, rollback, summarizeVerify, verifyStep } from "./steps.js";
+import { engineOfRun, loadEngine } from "../engine/registry.js";
 
 export interface ReconcileOptions {
   stateDir: string;
@@ -92,6 +93,15 @@ async function recoverRun(
     `reconcile after restart: action ${action} (last step started: ${view.startedSteps.at(-1) ?? "none"})`,
   );
 
+  const engine = await loadEngine(engineOfRun(start));
+  if (engine.recover)
+    return engine.recover(
+      ctx,
+      view,
+      action,
+      "restart",
+      `the runner stopped during '${view.startedSteps.at(-1) ?? "start"}'`,
+    );
   if (action === "abandon") {
     const where = view.startedSteps.at(-1) ?? "start";
     return abandonRun(ctx, view, `the runner stopped during '${where}', before the restart`);

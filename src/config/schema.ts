@@ -72,6 +72,27 @@ export const serviceDeploySchema = z
   })
   .strict();
 
+export const ENGINES = ["compose", "swarm"] as const;
+
+export const swarmSchema = z
+  .object({
+    stack: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/)
+      .optional()
+      .describe(
+        "Swarm stack name; the service is `<stack>_<compose_service>`. Default: the compose project name.",
+      ),
+    registry: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/, "a registry host[:port][/path], without a scheme")
+      .optional()
+      .describe(
+        "Push images here before deploying (needed with more than one node). Default: RUNNER_SWARM_REGISTRY.",
+      ),
+  })
+  .strict();
+
 export const serviceSchema = z
   .object({
     path: relativePath.describe("Folder of the service in the repository; patches are confined to it."),
@@ -104,6 +125,13 @@ export const serviceSchema = z
     deploy: serviceDeploySchema
       .optional()
       .describe("How the runner replaces the running container (see the README's zero-downtime section)."),
+    engine: z
+      .enum(ENGINES)
+      .optional()
+      .describe(
+        "Where the service runs: `compose` or `swarm` (Docker Swarm). Default: RUNNER_ENGINE, else compose.",
+      ),
+    swarm: swarmSchema.optional().describe("Swarm settings (engine: swarm)."),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SWITCH_EVENT_TYPES } from "../../runner/journal/events.js";
+import { SWARM_EVENT_TYPES, SWITCH_EVENT_TYPES } from "../../runner/journal/events.js";
 import { JOURNAL_EVENT_TYPES } from "../../runner/journal/failpoint.js";
 import { listRunIds, readEvents, runDir } from "../../runner/journal/journal-file.js";
 import { deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
@@ -221,9 +221,9 @@ export function describeGitHubKillPoints(path: GitHubKillPath): void {
         path.broken ? "rolled_back" : "success",
       );
       const points: KillPoint[] = killPointsOf(referenceRun);
-      // The start-first switch's own events have their suite.
+      // The start-first switch's own events have their suite, and swarm's the swarm suites.
       const recreateTypes = JOURNAL_EVENT_TYPES.filter(
-        (t) => !(SWITCH_EVENT_TYPES as readonly string[]).includes(t),
+        (t) => ![...SWITCH_EVENT_TYPES, ...SWARM_EVENT_TYPES].includes(t as never),
       );
       expect(new Set(points.map((p) => p.type))).toEqual(new Set(recreateTypes));
 

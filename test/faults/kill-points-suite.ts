@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { SWITCH_EVENT_TYPES } from "../../runner/journal/events.js";
+import { SWARM_EVENT_TYPES, SWITCH_EVENT_TYPES } from "../../runner/journal/events.js";
 import { JOURNAL_EVENT_TYPES } from "../../runner/journal/failpoint.js";
 import type { Stack } from "../runner/stack.js";
 import {
@@ -37,9 +37,9 @@ export async function killEveryBoundary(
   expect(reference.exit.code, reference.exit.output).toBe(spec.cleanStatus === "success" ? 0 : 3);
   const points = killPointsOf(reference.events);
   // Every event type a recreate deploy writes is on this path, so every type gets a kill point
-  // (the start-first switch's own events have their suite).
+  // (the start-first switch's own events have their suite, and swarm's the swarm suites).
   const recreateTypes = JOURNAL_EVENT_TYPES.filter(
-    (t) => !(SWITCH_EVENT_TYPES as readonly string[]).includes(t),
+    (t) => ![...SWITCH_EVENT_TYPES, ...SWARM_EVENT_TYPES].includes(t as never),
   );
   expect(new Set(points.map((p) => p.type))).toEqual(new Set(recreateTypes));
   const resolved = reference.events.find((e) => e.type === "resolved");

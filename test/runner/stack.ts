@@ -20,10 +20,26 @@ import Docker from "dockerode";
 import { parseConfigText } from "../../src/config/parse.js";
 import type { ServiceConfig } from "../../src/config/schema.js";
 import type { runDeploy } from "../../runner/pipeline/deploy.js";
+import { defaultImageName, type ComposeFlavor } from "../../runner/compose/argv.js";
 
 type DeployRequest = Parameters<typeof runDeploy>[0];
 
 const FIXTURE = new URL("../fixtures/stacks/httpd/", import.meta.url).pathname;
+
+/**
+ * The Compose CLI a test's own setup and cleanup use: the one the runner is forced to
+ * (`RUNNER_COMPOSE`, set by the vitest configs: v1 for the main pass, v2 for the Compose v2 pass).
+ */
+export function testComposeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return testFlavor(env) === "v2" ? ["docker", "compose"] : ["docker-compose"];
+}
+
+export function testFlavor(env: NodeJS.ProcessEnv = process.env): ComposeFlavor {
+  return env.RUNNER_COMPOSE === "v2" ? "v2" : "v1";
+}
+
+/** For suite titles: which Compose the suite runs on. */
+export const COMPOSE_LABEL = `compose ${testFlavor()}`;
 const BUSYBOX = "/usr/bin/busybox";
 
 export interface Stack {
@@ -33,6 +49,9 @@ export interface Stack {
   project: string;
   port: number;
   url: string;
+  /** The Compose flavor this stack is deployed with, and the image name that flavor builds for `web`. */
+  flavor: ComposeFlavor;
+  image: string;
   env: NodeJS.ProcessEnv;
   git(...args: string[]): string;
   /** Commits edits on a new branch from `from` (default main) and returns its SHA; HEAD is put back. */
@@ -99,13 +118,23 @@ function template(dir: string, project: string, port: number): void {
   }
 }
 
-export async function createStack(name: string): Promise<Stack> {
+export interface StackOptions {
+  /** A fixture laid over the httpd one (its files replace the httpd ones), e.g. the swarm stack file. */
+  overlay?: string;
+  /** Name prefix of the project (default `orchtest`). */
+  prefix?: string;
+  port?: number;
+}
+
+export async function createStack(name: string, options: StackOptions = {}): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), `orch-${name}-`));
   const workspace = join(root, "ws");
   const stateDir = join(root, "state");
-  const project = `${process.env.TEST_PROJECT_PREFIX?.trim() || "orchtest"}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
-  const port = await freePort();
+  const prefix = options.prefix ?? (process.env.TEST_PROJECT_PREFIX?.trim() || "orchtest");
+  const project = `${prefix}${name.replace(/[^a-z0-9]/g, "")}${process.pid}`;
+  const port = options.port ?? (await freePort());
   cpSync(FIXTURE, workspace, { recursive: true });
+  if (options.overlay) cpSync(options.overlay, workspace, { recursive: true });
   template(workspace, project, port);
   copyFileSync(BUSYBOX, join(workspace, "services/web/busybox"));
   const env: NodeJS.ProcessEnv = {
@@ -137,6 +166,8 @@ export async function createStack(name: string): Promise<Stack> {
     project,
     port,
     url: `http://127.0.0.1:${port}`,
+    flavor: testFlavor(env),
+    image: defaultImageName(testFlavor(env), project, "web"),
     env,
     git,
     variant(branch, edits, from = "main") {
@@ -161,7 +192,8 @@ export async function createStack(name: string): Promise<Stack> {
       return { service: "web", serviceConfig: this.serviceConfig(), ref, workspace, stateDir, env };
     },
     upInitial() {
-      execFileSync("docker-compose", ["-p", project, "up", "-d", "--build", "web"], {
+      const [cli, ...head] = testComposeArgv(env);
+      execFileSync(cli!, [...head, "-p", project, "up", "-d", "--build", "web"], {
         cwd: workspace,
         stdio: "ignore",
         env,
@@ -177,9 +209,10 @@ export async function createStack(name: string): Promise<Stack> {
     },
     async cleanup() {
       try {
+        const [cli, ...head] = testComposeArgv(env);
         execFileSync(
-          "docker-compose",
-          ["-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"],
+          cli!,
+          [...head, "-p", project, "down", "--rmi", "all", "-v", "--remove-orphans", "-t", "1"],
           { cwd: workspace, stdio: "ignore", env },
         );
       } catch {

@@ -40,6 +40,7 @@ describe("JOURNAL_EVENT_TYPES", () => {
       "new-verified": true,
       "old-removed": true,
       "new-removed": true,
+      "swarm-target": true,
       result: true,
       reported: true,
     };

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { allRuns } from "../../../runner/journal/history.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { spawnRunnerCli } from "../cli-process.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, type Stack } from "../stack.js";
 
-describeDocker("two runner processes deploying one service at once (compose v1)", () => {
+describeDocker(`two runner processes deploying one service at once (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await createStack("lock");

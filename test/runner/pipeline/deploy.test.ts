@@ -6,7 +6,7 @@ import { readEvents } from "../../../runner/journal/journal-file.js";
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { recordingReporter } from "../recording-reporter.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, testComposeArgv, type Stack } from "../stack.js";
 
 const T = 120_000;
 
@@ -19,7 +19,7 @@ async function containerId(stack: Stack): Promise<string> {
   return list[0]!.Id;
 }
 
-describeDocker("runDeploy on real Docker (compose v1)", () => {
+describeDocker(`runDeploy on real Docker (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await createStack("deploy");
@@ -77,8 +77,8 @@ describeDocker("runDeploy on real Docker (compose v1)", () => {
       const patch = readFileSync(join(dir, "patch.diff"), "utf8");
       expect(patch).toContain("-v1");
       expect(patch).toContain("+v2");
-      expect(readFileSync(join(dir, "build.log"), "utf8")).toMatch(
-        /^\$ docker-compose -p orchtest\S+ -f docker-compose.yml build web$/m,
+      expect(readFileSync(join(dir, "build.log"), "utf8")).toContain(
+        `$ ${testComposeArgv(stack.env).join(" ")} -p ${stack.project} -f docker-compose.yml build web\n`,
       );
       expect(readFileSync(join(dir, "restart.log"), "utf8")).toContain("up -d --no-deps web");
       expect(readFileSync(join(dir, "verify.log"), "utf8")).toContain("verdict: healthy");

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { recordingReporter } from "../recording-reporter.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, type Stack } from "../stack.js";
 
 const T = 120_000;
 
-describeDocker("a failed FIRST deploy on real Docker (compose v1)", () => {
+describeDocker(`a failed FIRST deploy on real Docker (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await createStack("first");

@@ -4,7 +4,7 @@ import { readEvents } from "../../../runner/journal/journal-file.js";
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { recordingReporter } from "../recording-reporter.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, type Stack } from "../stack.js";
 
 const T = 120_000;
 
@@ -25,13 +25,13 @@ vi.mock("../../../runner/artifacts/artifacts.js", async (importOriginal) => {
   };
 });
 
-describeDocker("runDeploy throwing partway, in-process (compose v1)", () => {
+describeDocker(`runDeploy throwing partway, in-process (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   let v1Image: string;
   beforeAll(async () => {
     stack = await createStack("interrupt");
     stack.upInitial();
-    v1Image = (await new Docker().getImage(`${stack.project}_web`).inspect()).Id;
+    v1Image = (await new Docker().getImage(stack.image).inspect()).Id;
   });
   afterAll(async () => {
     await stack?.cleanup();
@@ -63,7 +63,7 @@ describeDocker("runDeploy throwing partway, in-process (compose v1)", () => {
         "restore-workspace",
       ]);
       expect(await stack.get("/version")).toBe("v1");
-      expect((await new Docker().getImage(`${stack.project}_web`).inspect()).Id).toBe(v1Image);
+      expect((await new Docker().getImage(stack.image).inspect()).Id).toBe(v1Image);
       expect(stack.git("rev-parse", "HEAD")).toBe(before);
       expect(reporter.finished.map((r) => r.runId)).toEqual([result.runId]);
       const events = readEvents(result.artifactsDir);

@@ -6,7 +6,7 @@ import { main } from "../../../runner/cli/main.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { spawnRunnerCli } from "../cli-process.js";
 import { recordingReporter } from "../recording-reporter.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, type Stack } from "../stack.js";
 
 const T = 150_000;
 
@@ -24,7 +24,7 @@ async function waitForStepStart(stack: Stack, step: string, timeoutMs: number): 
   throw new Error(`no run reached step '${step}' within ${timeoutMs} ms`);
 }
 
-describeDocker("a runner killed mid-deploy is reconciled on restart (compose v1)", () => {
+describeDocker(`a runner killed mid-deploy is reconciled on restart (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await createStack("reconcile");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
 import { describeDocker } from "../../helpers/docker.js";
 import { recordingReporter } from "../recording-reporter.js";
-import { createStack, type Stack } from "../stack.js";
+import { COMPOSE_LABEL, createStack, type Stack } from "../stack.js";
 
 const T = 120_000;
 
@@ -13,13 +13,13 @@ async function taggedImageId(reference: string): Promise<string> {
   return (await new Docker().getImage(reference).inspect()).Id;
 }
 
-describeDocker("rollback on real Docker (compose v1)", () => {
+describeDocker(`rollback on real Docker (${COMPOSE_LABEL})`, () => {
   let stack: Stack;
   let v1Image: string;
   beforeAll(async () => {
     stack = await createStack("rollback");
     stack.upInitial();
-    v1Image = await taggedImageId(`${stack.project}_web`);
+    v1Image = await taggedImageId(stack.image);
   });
   afterAll(async () => {
     await stack?.cleanup();
@@ -36,7 +36,7 @@ describeDocker("rollback on real Docker (compose v1)", () => {
 
       expect(result.status, result.reason).toBe("rolled_back");
       expect(await stack.get("/version")).toBe("v1");
-      expect(await taggedImageId(`${stack.project}_web`)).toBe(v1Image);
+      expect(await taggedImageId(stack.image)).toBe(v1Image);
       expect(stack.git("rev-parse", "HEAD")).toBe(before);
       expect(result.steps.map((s) => s.step)).toEqual([
         "prepare",
@@ -64,7 +64,7 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       expect(summary.status).toBe("rolled_back");
       expect(summary.verify.probes.some((p) => !p.ok && p.detail.includes("404"))).toBe(true);
       expect(readFileSync(join(result.artifactsDir, "rollback.log"), "utf8")).toContain(
-        `tagged ${v1Image} as ${stack.project}_web`,
+        `tagged ${v1Image} as ${stack.image}`,
       );
       expect(reporter.finished.map((r) => r.status)).toEqual(["rolled_back"]);
     },
@@ -98,7 +98,7 @@ describeDocker("rollback on real Docker (compose v1)", () => {
       );
       expect(result.verify?.probes.some((p) => p.kind === "http" && p.ok)).toBe(true);
       expect(await stack.get("/version")).toBe("v1");
-      expect(await taggedImageId(`${stack.project}_web`)).toBe(v1Image);
+      expect(await taggedImageId(stack.image)).toBe(v1Image);
     },
     T,
   );
