@@ -29,5 +29,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: "forks",
+    // As in the main pass: these suites mostly wait on Docker.
+    maxWorkers: 3,
   },
 });
