@@ -1,6 +1,6 @@
 /** Sends a `repository_dispatch` event to the runner's repository. Thin I/O; the payload comes from runtime-failure.ts. */
 import type { GitHubRepo } from "./deployments.js";
-import type { RuntimeFailurePayload } from "./runtime-failure.js";
+import type { RuntimeFailurePayload } from "../../contract/runtime-failure.js";
 
 export async function sendRepositoryDispatch(
   gh: GitHubRepo,

@@ -22,7 +22,8 @@ import {
   stepRows,
   type DeployCommentModel,
 } from "./render-deploy.js";
-import { decideDispatch, RUNTIME_FAILURE_EVENT } from "./runtime-failure.js";
+import { decideDispatch } from "./runtime-failure.js";
+import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
 import { upsertDeployCheck, upsertDeployComment } from "./surfaces.js";
 
 export interface GitHubReporterOptions {

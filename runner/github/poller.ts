@@ -2,7 +2,7 @@ import {
   deploymentPayloadSchema,
   serviceFromTask,
   type DeploymentPayload,
-} from "../../src/deploy/contract.js";
+} from "../../contract/deployment.js";
 import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
 import { isAppBot, type AppIdentity } from "../../src/deploy/app-identity.js";
 import { deploymentTrustProblem } from "../../src/deploy/deployment-trust.js";

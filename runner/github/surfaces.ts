@@ -2,7 +2,8 @@
  * The two things a deploy updates in place on GitHub: the PR comment (found by its hidden marker) and
  * the check run on the deployed SHA. Thin I/O; the text comes from render-deploy.ts.
  */
-import { deployCheckName, findDeployCommentMarker } from "../../src/deploy/contract.js";
+import { deployCheckName } from "../../contract/checks.js";
+import { findDeployCommentMarker } from "../../contract/markers.js";
 import type { DeployStatus } from "../journal/events.js";
 import type { GitHubRepo } from "./deployments.js";
 import { checkActions, checkConclusion } from "./render-deploy.js";

@@ -1,7 +1,7 @@
 /** Sends a monitor incident to the app as the `orchestrator.runtime_failure` dispatch (thin I/O). */
 import type { GitHubRepo } from "../github/deployments.js";
 import { sendRepositoryDispatch } from "../github/dispatch.js";
-import { RUNTIME_FAILURE_EVENT } from "../github/runtime-failure.js";
+import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
 import { incidentPayload } from "./incident-payload.js";
 import type { IncidentReport } from "./monitor.js";
 import type { Incident } from "./service-record.js";

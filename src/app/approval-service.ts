@@ -5,8 +5,8 @@ import { messageOf, type RepoClient } from "../github/types.js";
 import { whoMustApprove } from "../render/fix-story.js";
 import { pullMeta } from "../deploy/pull-meta.js";
 import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
-import { FIX_BRANCH_PREFIX } from "./fingerprint.js";
-import { APPROVAL_CHECK } from "./fix-service.js";
+import { FIX_BRANCH_PREFIX } from "../../contract/branches.js";
+import { APPROVAL_CHECK } from "../../contract/checks.js";
 
 export interface PullLike {
   number: number;

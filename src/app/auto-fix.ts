@@ -6,7 +6,8 @@ import { loadConfig } from "./load-config.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { codeBlock, details, neutralise, userCode } from "../render/text.js";
 import { ownFailures, type FailureLog } from "./failures.js";
-import { diagnoseAll, FIX_CHECK, loadBase, proposeFix, type FixEnv } from "./fix-service.js";
+import { diagnoseAll, loadBase, proposeFix, type FixEnv } from "./fix-service.js";
+import { FIX_CHECK } from "../../contract/checks.js";
 import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
 

@@ -12,12 +12,11 @@ import { prTitle, renderFixCheck, renderPrBody, whoMustApprove, type FixStory } 
 import { outbound } from "../render/text.js";
 import type { AppDeps } from "./deps.js";
 import type { FailureLog } from "./failures.js";
-import { fixBranch, fixFingerprint } from "./fingerprint.js";
+import { fixBranch } from "../../contract/branches.js";
+import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
-
-export const FIX_CHECK = "orchestrator / fix";
-export const APPROVAL_CHECK = "orchestrator / approval";
-export const FIX_LABEL = "orchestrator";
+import { APPROVAL_CHECK, FIX_CHECK } from "../../contract/checks.js";
+import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
 
 export interface FixEnv {
   client: RepoClient;
@@ -243,7 +242,7 @@ async function proposeFixUncounted(
   if (created) {
     // A commit made just now carries no check runs: create them without looking first.
     const fresh = commit.how !== "converged";
-    await addLabel(client, pull.number, FIX_LABEL);
+    await addLabel(client, pull.number, ORCHESTRATOR_LABEL);
     await upsertCheckRun(client, {
       name: FIX_CHECK,
       headSha: commit.commitSha,

@@ -8,6 +8,7 @@ import type { Diagnosis } from "../diagnose/types.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkLogFile } from "./log-file.js";
+import { CONFIG_PATH } from "../../contract/config-path.js";
 
 const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
 
@@ -20,7 +21,6 @@ const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
                DIR/.github/orchestrator.yml apply
   A log above max_log_bytes is read from its end. Binary or compressed logs are refused (exit 2).
 `;
-const CONFIG_PATH = ".github/orchestrator.yml";
 
 /**
  * diagnose never asks a registry (it works offline), so it says that the name is unchecked: the name

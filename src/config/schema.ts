@@ -1,11 +1,10 @@
 import { z } from "zod";
+import { SERVICE_NAME } from "../../contract/service-name.js";
 
 /**
  * The one schema for `.github/orchestrator.yml`. The TypeScript type, the runtime validation and the
  * published JSON Schema (schema/orchestrator.schema.json) all come from here.
  */
-
-export const SERVICE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
 const duration = z
   .union([

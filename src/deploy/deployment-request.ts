@@ -4,7 +4,7 @@ import {
   deploymentPayloadSchema,
   type DeployReason,
   type DeploymentPayload,
-} from "./contract.js";
+} from "../../contract/deployment.js";
 import { deploymentSignedText, sign, type SigningKey } from "./signing.js";
 
 export interface DeployIntent {

@@ -1,5 +1,5 @@
 import { messageOf, statusOf, type RepoClient } from "../github/types.js";
-import { deployTask } from "./contract.js";
+import { deployTask } from "../../contract/deployment.js";
 import type { DeploymentRequest } from "./deployment-request.js";
 import { admitDeployment, botStatuses, type DeploymentRecord } from "./history.js";
 

@@ -1,8 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import type { FixMeta } from "../render/meta-marker.js";
 import { servicesHoldingAll } from "./service-folders.js";
-
-export const ORCHESTRATOR_LABEL = "orchestrator";
+import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
 
 export interface MergedPullFacts {
   labels: string[];

@@ -1,7 +1,7 @@
 import { createGitDataReader } from "../github/repo-reader.js";
 import type { RepoClient } from "../github/types.js";
 import { mergedPullApproval } from "./approval-gate.js";
-import type { DeployReason } from "./contract.js";
+import type { DeployReason } from "../../contract/deployment.js";
 import { serviceDeployments } from "./deployments-api.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";
 import { isOrchestratorPull, mergeTarget } from "./merge-target.js";

@@ -3,7 +3,8 @@ import { branchHead } from "../github/commit-changes.js";
 import { openPull, pullsForBranch } from "../github/pull-requests.js";
 import { statusOf, type RepoClient } from "../github/types.js";
 import { escapeHtml, inlineCode, outbound } from "../render/text.js";
-import { planRevert, revertBranch, type Snapshot } from "./revert-plan.js";
+import { planRevert, type Snapshot } from "./revert-plan.js";
+import { revertBranch } from "../../contract/branches.js";
 import { isInsideFolder, serviceFolder } from "./service-folders.js";
 
 export type RevertOutcome =

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import type { Trust } from "../../deploy/app-identity.js";
-import { CHECK_ACTIONS, serviceFromCheckName } from "../../deploy/contract.js";
+import { CHECK_ACTIONS, serviceFromCheckName } from "../../../contract/checks.js";
 import { serviceDeployments } from "../../deploy/deployments-api.js";
 import { queueDeploy } from "../../deploy/queue-deploy.js";
 import { rollbackService } from "../../deploy/rollback.js";

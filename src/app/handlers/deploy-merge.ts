@@ -6,7 +6,8 @@ import { pullMeta } from "../../deploy/pull-meta.js";
 import { postComment } from "../../github/comments.js";
 import { renderConfigErrors } from "../../render/answers.js";
 import { clientFor } from "../client.js";
-import { CONFIG_PATH, loadConfig } from "../load-config.js";
+import { CONFIG_PATH } from "../../../contract/config-path.js";
+import { loadConfig } from "../load-config.js";
 
 /**
  * A merged PR: deploy its merge commit when it is an orchestrator PR (or, with deploy_on_merge, when

@@ -1,6 +1,8 @@
 import type { Context } from "probot";
 import { isAppBot, type Trust } from "../../deploy/app-identity.js";
-import { ROLLED_BACK_PREFIX, serviceFromTask } from "../../deploy/contract.js";
+import { revertOfferMarker } from "../../../contract/markers.js";
+import { outcomeOfStatus } from "../../../contract/outcome.js";
+import { serviceFromTask } from "../../../contract/deployment.js";
 import { deploymentTrustProblem } from "../../deploy/deployment-trust.js";
 import { parsePayload } from "../../deploy/history.js";
 import { upsertMarkedComment } from "../../deploy/marked-comment.js";
@@ -10,13 +12,8 @@ import { escapeHtml } from "../../render/text.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
 
-export function revertOfferMarker(deploymentId: number): string {
-  return `<!-- orchestrator:revert-offer deployment=${deploymentId} -->`;
-}
-
 /**
- * After the runner rolled a deploy back (final status `failure` whose description starts with
- * ROLLED_BACK_PREFIX), offer the way back to a consistent main on the PR: a revert PR, or why not.
+ * After the runner rolled a deploy back (a final status whose outcome is `rolled_back`), offer the way back to a consistent main on the PR: a revert PR, or why not.
  * Only when the status and the deployment are the app's own: written by its bot (the runner), the
  * deployment's payload signed by the app. Anyone with deployments: write can add a status.
  */
@@ -32,7 +29,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
     log.debug({ task: deployment.task }, "not an orchestrator deployment");
     return;
   }
-  if (status.state !== "failure" || !(status.description ?? "").startsWith(ROLLED_BACK_PREFIX)) {
+  if (outcomeOfStatus(status.state, status.description) !== "rolled_back") {
     log.debug("not a completed rollback: nothing to offer");
     return;
   }

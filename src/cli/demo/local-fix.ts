@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fixBranch, fixFingerprint } from "../../app/fingerprint.js";
+import { fixBranch } from "../../../contract/branches.js";
+import { fixFingerprint } from "../../app/fingerprint.js";
 import { composeServiceName, formatConfigErrors, parseConfigText } from "../../config/parse.js";
 import { diagnoseLog } from "../../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../../diagnose/types.js";
