@@ -10,7 +10,7 @@ import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { redactedLogger } from "../../src/redact/logger.js";
 import { processRedactor } from "../../src/redact/redactor.js";
 import { resolveProjectName } from "../compose/argv.js";
-import { errorMessage } from "../github/log.js";
+import { errorMessage } from "../../github/errors.js";
 import { RunnerConfigError, statusPortFrom } from "../monitor/status-port.js";
 import { startMonitorRuntime } from "../monitor/monitor-runtime.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";

@@ -26,15 +26,16 @@ import {
   listDeployments,
   TERMINAL_STATES,
   type DeploymentInfo,
-  type GitHubRepo,
-} from "./deployments.js";
+} from "../../github/deployments.js";
+import type { RepoClient } from "../../github/repo-client.js";
 import type { GitHubReporter } from "./github-reporter.js";
-import { errorMessage, type RunnerLog } from "./log.js";
+import { errorMessage } from "../../github/errors.js";
+import type { RunnerLog } from "./log.js";
 import { planDeployments, type Candidate } from "./plan.js";
 import { publicEnvironmentUrl } from "./render-deploy.js";
 
 export interface PollerOptions {
-  gh: GitHubRepo & { token(): Promise<string> };
+  gh: RepoClient & { token(): Promise<string> };
   reporter: GitHubReporter;
   stateDir: string;
   workspace: string;

@@ -11,7 +11,7 @@ import { redact } from "../../src/redact/redactor.js";
 import { codeBlock, details, inlineCode, outbound } from "../../src/render/text.js";
 import type { DeployResult, DeployStatus, ProbeSummary, StepName } from "../journal/events.js";
 import type { RunView } from "../journal/run-view.js";
-import type { DeploymentState } from "./deployments.js";
+import type { DeploymentState } from "../../github/deployments.js";
 
 export interface StepRow {
   step: StepName;

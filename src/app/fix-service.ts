@@ -2,11 +2,12 @@ import type { OrchestratorConfig } from "../config/schema.js";
 import { composeServiceName } from "../config/parse.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import { appMetrics } from "../metrics/app-metrics.js";
-import { upsertCheckRun } from "../github/check-runs.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
 import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull-requests.js";
 import { createGitDataReader } from "../github/repo-reader.js";
-import { messageOf, type RepoClient } from "../github/types.js";
+import { errorMessage } from "../../github/errors.js";
+import type { AppClient } from "../github/app-client.js";
 import type { RepoReader } from "../patch/types.js";
 import { prTitle, renderFixCheck, renderPrBody, whoMustApprove, type FixStory } from "../render/fix-story.js";
 import { outbound } from "../render/text.js";
@@ -19,7 +20,7 @@ import { APPROVAL_CHECK, FIX_CHECK } from "../../contract/checks.js";
 import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
 
 export interface FixEnv {
-  client: RepoClient;
+  client: AppClient;
   config: OrchestratorConfig;
   deps: AppDeps;
 }
@@ -49,7 +50,7 @@ export type FixOutcome =
   | { kind: "refused"; service: string; finding: Finding; reason: string; refusals: string[] }
   | { kind: "planned"; story: FixStory };
 
-export async function loadBase(client: RepoClient): Promise<Base> {
+export async function loadBase(client: AppClient): Promise<Base> {
   const head = await branchTip(client, client.defaultBranch);
   const reader = createGitDataReader(client, head.treeSha);
   const files = (await reader.listTree("")).filter((e) => e.type === "blob").map((e) => e.path);
@@ -83,7 +84,7 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
     } catch (error) {
       appMetrics().diagnosis("none", "error");
       env.client.log.warn(
-        { failure: failure.label, err: messageOf(error) },
+        { failure: failure.label, err: errorMessage(error) },
         "could not read or diagnose a failure log",
       );
     }

@@ -1,8 +1,8 @@
 import { createGitDataReader } from "../github/repo-reader.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import { mergedPullApproval } from "./approval-gate.js";
 import type { DeployReason } from "../../contract/deployment.js";
-import { serviceDeployments } from "./deployments-api.js";
+import { serviceDeployments } from "./service-deployments.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";
 import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
 import { pullMeta } from "./pull-meta.js";
@@ -123,7 +123,7 @@ export async function deployMergedPull(
     : { kind: "answer", text: outcome.text };
 }
 
-async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFile[]> {
+async function pullFiles(client: AppClient, pullNumber: number): Promise<PullFile[]> {
   const { octokit, owner, repo } = client;
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner,
@@ -142,7 +142,7 @@ async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFi
 }
 
 /** Git modes of the merge commit's files, so the policy sees symlinks and submodules. */
-async function treeModes(client: RepoClient, sha: string): Promise<Map<string, string>> {
+async function treeModes(client: AppClient, sha: string): Promise<Map<string, string>> {
   const { data: commit } = await client.octokit.rest.git.getCommit({
     owner: client.owner,
     repo: client.repo,

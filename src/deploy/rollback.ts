@@ -1,4 +1,4 @@
-import { serviceDeployments } from "./deployments-api.js";
+import { serviceDeployments } from "./service-deployments.js";
 import { rollbackTarget } from "./history.js";
 import { queueDeploy, type DeployEnv, type QueueOutcome } from "./queue-deploy.js";
 

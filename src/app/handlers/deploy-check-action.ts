@@ -1,15 +1,16 @@
 import type { Context } from "probot";
 import type { Trust } from "../../deploy/app-identity.js";
 import { CHECK_ACTIONS, serviceFromCheckName } from "../../../contract/checks.js";
-import { serviceDeployments } from "../../deploy/deployments-api.js";
+import { serviceDeployments } from "../../deploy/service-deployments.js";
 import { queueDeploy } from "../../deploy/queue-deploy.js";
 import { rollbackService } from "../../deploy/rollback.js";
-import { postComment } from "../../github/comments.js";
+import { postComment } from "../../../github/comments.js";
 import { permissionAtLeast, repoPermission } from "../../github/permissions.js";
-import { messageOf } from "../../github/types.js";
+import { errorMessage } from "../../../github/errors.js";
 import { redact } from "../../redact/redactor.js";
 import { answerUnauthorized } from "../../render/answers.js";
-import { clientFor, isBotUser } from "../client.js";
+import { clientFor } from "../client.js";
+import { isBot } from "../../../github/bot.js";
 import { loadConfig } from "../load-config.js";
 
 /**
@@ -37,7 +38,7 @@ export async function onDeployCheckAction(
     log.warn({ identifier }, "unknown check run action: ignoring it");
     return;
   }
-  if (isBotUser(sender)) {
+  if (isBot(sender)) {
     log.debug("ignoring an action requested by a bot");
     return;
   }
@@ -74,7 +75,7 @@ export async function onDeployCheckAction(
     has = await repoPermission(client, sender.login);
   } catch (error) {
     log.warn(
-      { user: sender.login, err: messageOf(error) },
+      { user: sender.login, err: errorMessage(error) },
       "could not read the requester's permission: refusing",
     );
     await answer(

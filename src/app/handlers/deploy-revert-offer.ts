@@ -5,9 +5,9 @@ import { outcomeOfStatus } from "../../../contract/outcome.js";
 import { serviceFromTask } from "../../../contract/deployment.js";
 import { deploymentTrustProblem } from "../../deploy/deployment-trust.js";
 import { parsePayload } from "../../deploy/history.js";
-import { upsertMarkedComment } from "../../deploy/marked-comment.js";
+import { upsertMarkedComment } from "../../../github/comments.js";
 import { offerRevert, type RevertOutcome } from "../../deploy/revert-pr.js";
-import { messageOf } from "../../github/types.js";
+import { errorMessage } from "../../../github/errors.js";
 import { escapeHtml } from "../../render/text.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
@@ -99,15 +99,14 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
       rolledBack: status.description ?? "",
     });
   } catch (error) {
-    log.error({ err: messageOf(error) }, "could not prepare the revert pull request");
-    outcome = { kind: "declined", reason: `preparing it failed (${messageOf(error)})` };
+    log.error({ err: errorMessage(error) }, "could not prepare the revert pull request");
+    outcome = { kind: "declined", reason: `preparing it failed (${errorMessage(error)})` };
   }
-  await upsertMarkedComment(
-    client,
-    payload.pr,
-    revertOfferMarker(deployment.id),
-    renderRevertOffer(service, outcome),
-  );
+  await upsertMarkedComment(client, {
+    issue: payload.pr,
+    marker: revertOfferMarker(deployment.id),
+    body: renderRevertOffer(service, outcome),
+  });
 }
 
 export function renderRevertOffer(service: string, outcome: RevertOutcome): string {

@@ -1,6 +1,6 @@
 import type { Command } from "../../commands/parse.js";
 import type { CommandHandler } from "../../commands/types.js";
-import { serviceDeployments } from "../deployments-api.js";
+import { serviceDeployments } from "../service-deployments.js";
 import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../render.js";
 
 /** `/orchestrator status [service]`: what runs now and the last deployments, per service, as tables. */
