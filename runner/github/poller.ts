@@ -33,6 +33,7 @@ import { errorMessage } from "../../github/errors.js";
 import type { RunnerLog } from "./log.js";
 import { planDeployments, type Candidate } from "./plan.js";
 import { publicEnvironmentUrl } from "./render-deploy.js";
+import { resolveService } from "../../src/config/service.js";
 
 export interface PollerOptions {
   gh: RepoClient & { token(): Promise<string> };
@@ -338,7 +339,7 @@ export function checkDeployment(
   }
   if (parsed.data.service !== taskService)
     return `payload service '${parsed.data.service}' does not match task deploy:${taskService}`;
-  const serviceConfig = config.services[taskService];
+  const serviceConfig = resolveService(config, taskService)?.config;
   if (!serviceConfig)
     return `unknown service '${taskService}'; configured: ${Object.keys(config.services).join(", ")}`;
   if (serviceConfig.environment !== environment)

@@ -9,6 +9,7 @@ import { pullMeta } from "../deploy/pull-meta.js";
 import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
 import { FIX_BRANCH_PREFIX } from "../../contract/branches.js";
 import { APPROVAL_CHECK } from "../../contract/checks.js";
+import { resolveService } from "../config/service.js";
 
 export interface PullLike {
   number: number;
@@ -39,7 +40,7 @@ export async function refreshApproval(
   pull: PullLike,
   service: string,
 ): Promise<ApprovalVerdict> {
-  const serviceConfig = config.services[service];
+  const serviceConfig = resolveService(config, service)?.config;
   let verdict: ApprovalVerdict;
   if (!serviceConfig) {
     verdict = { approved: false, reason: `service '${service}' is no longer configured` };

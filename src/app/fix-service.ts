@@ -1,5 +1,4 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { composeServiceName } from "../config/parse.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import { appMetrics } from "../metrics/app-metrics.js";
 import { upsertCheckRun } from "../../github/check-runs.js";
@@ -18,6 +17,7 @@ import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
 import { APPROVAL_CHECK, FIX_CHECK } from "../../contract/checks.js";
 import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
+import { requireService } from "../config/service.js";
 
 export interface FixEnv {
   client: AppClient;
@@ -150,8 +150,8 @@ async function proposeFixUncounted(
   const { client, config, deps } = env;
   const { service } = input;
   const finding = input.diagnosed.diagnosis.finding;
-  const serviceConfig = config.services[service];
-  if (!serviceConfig) throw new Error(`service '${service}' is not configured`);
+  const resolved = requireService(config, service);
+  const serviceConfig = resolved.config;
   const fingerprint = fixFingerprint(service, finding);
   const branch = fixBranch(service, fingerprint);
   const log = client.log.child({ service, fingerprint, branch });
@@ -202,7 +202,7 @@ async function proposeFixUncounted(
 
   const story: FixStory = {
     service,
-    composeService: composeServiceName(service, serviceConfig),
+    composeService: resolved.composeService,
     environment: serviceConfig.environment,
     fingerprint,
     branch,

@@ -8,6 +8,7 @@ import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
 import { pullMeta } from "./pull-meta.js";
 import { queueDeploy, type DeployEnv } from "./queue-deploy.js";
 import { renderNotDeployed } from "./render.js";
+import { resolveService } from "../config/service.js";
 
 /** A merged (or not) pull request, as both the merge event and `/orchestrator retry` see it. */
 export interface PullFacts {
@@ -58,7 +59,7 @@ export async function deployMergedPull(
   if (target.kind === "skip") return target;
   if (target.kind === "refuse") return { kind: "answer", text: renderNotDeployed(null, sha, target.why) };
   const { service } = target;
-  const serviceConfig = config.services[service]!;
+  const serviceConfig = resolveService(config, service)!.config;
 
   if (target.origin === "orchestrator") {
     const modes = await treeModes(client, sha);

@@ -6,7 +6,8 @@ import type { AppClient } from "../github/app-client.js";
 import { escapeHtml, inlineCode, outbound } from "../render/text.js";
 import { planRevert, type Snapshot } from "./revert-plan.js";
 import { revertBranch } from "../../contract/branches.js";
-import { isInsideFolder, serviceFolder } from "./service-folders.js";
+import { isInsideFolder } from "./service-folders.js";
+import { serviceFolder } from "../config/service.js";
 
 export type RevertOutcome =
   | { kind: "opened"; number: number; url: string }

@@ -10,6 +10,7 @@ import type { FileChange, RepoReader, TreeEntry } from "./types.js";
 import { renderDiff } from "./unified-diff.js";
 import { packageRegistry, type PackageRegistry } from "./registry-lookup.js";
 import { NO_VERSIONS, type VersionLookup } from "./versions.js";
+import { serviceFolder } from "../config/service.js";
 
 export interface PlanOptions {
   serviceName: string;
@@ -59,7 +60,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   const lookup = options.lookup ?? true;
   const registry = options.registry ?? packageRegistry();
   const versions = lookup ? (options.versions ?? registry) : NO_VERSIONS;
-  const folder = serviceFolder(service);
+  const folder = serviceFolder(service.path);
   // The whole tree, not only the service folder: a symlinked parent folder is an entry above it.
   const fullTree = await repo.listTree("");
   const tree = folder === "" ? fullTree : fullTree.filter((e) => e.path.startsWith(`${folder}/`));
@@ -227,9 +228,4 @@ function lockFileNotes(patcher: string, folder: string, tree: TreeEntry[]): stri
       (lock) =>
         `${lock} is not updated by this fix; regenerate it before merging (a frozen install would reject the change)`,
     );
-}
-
-function serviceFolder(service: ServiceConfig): string {
-  const folder = service.path.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  return folder === "." ? "" : folder;
 }

@@ -3,6 +3,7 @@ import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { FileChange, TreeEntry } from "../patch/types.js";
 import { matchesGlob } from "./glob.js";
 import { linkRefusals } from "./links.js";
+import { serviceFolder } from "../config/service.js";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reasons: string[] };
 
@@ -119,7 +120,7 @@ export function pathRefusals(
     }
   }
 
-  const folder = serviceFolder(service);
+  const folder = serviceFolder(service.path);
   const inside = folder === "" || path.startsWith(`${folder}/`);
   if (!inside) {
     reasons.push(
@@ -162,11 +163,6 @@ function unsafePathReason(path: string): string | null {
   if (segments.some((s) => s === "" || s === "."))
     return "has an empty or '.' segment; use a normalised path";
   return null;
-}
-
-function serviceFolder(service: ServiceConfig): string {
-  const folder = normalise(service.path);
-  return folder === "." ? "" : folder;
 }
 
 function normalise(p: string): string {

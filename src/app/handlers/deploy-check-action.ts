@@ -12,6 +12,7 @@ import { answerUnauthorized } from "../../render/answers.js";
 import { clientFor } from "../client.js";
 import { isBot } from "../../../github/bot.js";
 import { loadConfig } from "../load-config.js";
+import { resolveService } from "../../config/service.js";
 
 /**
  * The "Roll back" and "Retry" buttons of the runner's "orchestrator / deploy <service>" check run. The
@@ -48,7 +49,7 @@ export async function onDeployCheckAction(
     return;
   }
   const config = loaded.config;
-  const serviceConfig = config.services[service];
+  const serviceConfig = resolveService(config, service)?.config;
   if (!serviceConfig) {
     log.warn({ service }, "the check run names a service that is not configured: ignoring it");
     return;

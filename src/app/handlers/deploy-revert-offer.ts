@@ -11,6 +11,7 @@ import { errorMessage } from "../../../github/errors.js";
 import { escapeHtml } from "../../render/text.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
+import { resolveService } from "../../config/service.js";
 
 /**
  * After the runner rolled a deploy back (a final status whose outcome is `rolled_back`), offer the way back to a consistent main on the PR: a revert PR, or why not.
@@ -83,7 +84,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
     log.warn({ config: loaded.status }, "config missing or invalid: no revert offer");
     return;
   }
-  const serviceConfig = loaded.config.services[service];
+  const serviceConfig = resolveService(loaded.config, service)?.config;
   if (!serviceConfig) {
     log.warn({ service }, "service no longer configured: no revert offer");
     return;
