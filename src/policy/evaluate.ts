@@ -4,23 +4,12 @@ import type { FileChange, TreeEntry } from "../patch/types.js";
 import { matchesGlob } from "./glob.js";
 import { linkRefusals } from "./links.js";
 import { serviceFolder } from "../config/service.js";
+import { defaultAllow } from "../patch/registry.js";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reasons: string[] };
 
-/** Files a fix may change inside the service folder without any extra configuration. */
-export const DEFAULT_ALLOW = [
-  "Dockerfile",
-  "Dockerfile.*",
-  "requirements*.txt",
-  // `pip install -r requirements/prod.txt` layouts keep their files in a folder.
-  "requirements/**/*.txt",
-  "pyproject.toml",
-  "poetry.lock",
-  "package.json",
-  "package-lock.json",
-  "pnpm-lock.yaml",
-  "yarn.lock",
-];
+/** Files a fix may change inside the service folder without any extra configuration (from the patchers). */
+export const DEFAULT_ALLOW: readonly string[] = defaultAllow();
 
 const REDIRECT = "package-manager configs can redirect installs to another registry and are never changed";
 
@@ -67,6 +56,8 @@ export function evaluatePolicy(
   service: ServiceConfig,
   config: OrchestratorConfig,
   tree: TreeEntry[] = [],
+  /** The default allow-list: the patchers' files (the planner passes those of the patchers it uses). */
+  defaults: readonly string[] = DEFAULT_ALLOW,
 ): PolicyDecision {
   const reasons: string[] = [];
   if (changes.length === 0) reasons.push(`(change set): empty; a fix must change at least one file`);
@@ -75,7 +66,7 @@ export function evaluatePolicy(
   for (const change of changes) {
     if (seen.has(change.path)) reasons.push(`${change.path}: appears twice in the change set`);
     seen.add(change.path);
-    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service, tree));
+    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service, tree, defaults));
   }
 
   const { max_files, max_changed_lines } = config.policy;
@@ -103,6 +94,7 @@ export function pathRefusals(
   serviceName: string,
   service: ServiceConfig,
   tree: TreeEntry[] = [],
+  defaults: readonly string[] = DEFAULT_ALLOW,
 ): string[] {
   const unsafe = unsafePathReason(path);
   if (unsafe) return [`${JSON.stringify(path)}: ${unsafe}`];
@@ -132,12 +124,11 @@ export function pathRefusals(
 
   const relative = folder === "" ? path : path.slice(folder.length + 1);
   const allowedByDefault =
-    DEFAULT_ALLOW.some((pattern) => matchesGlob(relative, pattern)) ||
-    relative === normalise(service.dockerfile);
+    defaults.some((pattern) => matchesGlob(relative, pattern)) || relative === normalise(service.dockerfile);
   const allowedByConfig = service.allow.some((pattern) => matchesGlob(relative, pattern));
   if (!allowedByDefault && !allowedByConfig) {
     reasons.push(
-      `${path}: not in the allow-list (defaults: ${DEFAULT_ALLOW.join(", ")}; add a glob to services.${serviceName}.allow to permit it)`,
+      `${path}: not in the allow-list (defaults: ${defaults.join(", ")}; add a glob to services.${serviceName}.allow to permit it)`,
     );
   }
   return reasons;
