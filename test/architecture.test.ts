@@ -50,6 +50,16 @@ describe("the import rules", () => {
   });
 });
 
+describe("the runner's imports of src/", () => {
+  it("reach only shared plumbing, never the app's stages", () => {
+    for (const file of sources("runner"))
+      for (const spec of imports(file))
+        expect(spec, `${file} imports ${spec}`).not.toMatch(
+          /\/src\/(app|commands|diagnose|patch|policy|webhook)\//,
+        );
+  });
+});
+
 describe("a service is resolved once", () => {
   it("no code outside src/config/service.ts indexes config.services", () => {
     const offenders = [

@@ -1,6 +1,6 @@
 import { createGitDataReader } from "../github/repo-reader.js";
 import type { AppClient } from "../github/app-client.js";
-import { mergedPullApproval } from "./approval-gate.js";
+import { mergedPullApproval } from "../approval/deploy-gate.js";
 import type { DeployReason } from "../../contract/deployment.js";
 import { serviceDeployments } from "./service-deployments.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";

@@ -5,7 +5,7 @@
  * or copied marker, must not be taken for the app's.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { fixPullService } from "../../src/app/approval-service.js";
+import { fixPullService } from "../../src/approval/fix-check.js";
 import type { Trust } from "../../src/deploy/app-identity.js";
 import type { Finding } from "../../src/diagnose/types.js";
 import type { AppClient } from "../../src/github/app-client.js";

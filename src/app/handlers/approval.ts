@@ -1,6 +1,11 @@
 import type { Context } from "probot";
 import { errorMessage } from "../../../github/errors.js";
-import { writeApprovalCheck, fixPullService, refreshApproval, type PullLike } from "../approval-service.js";
+import {
+  writeApprovalCheck,
+  fixPullService,
+  refreshApproval,
+  type PullLike,
+} from "../../approval/fix-check.js";
 import type { Trust } from "../../deploy/app-identity.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";

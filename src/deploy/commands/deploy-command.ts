@@ -1,6 +1,6 @@
 import { show, type Command } from "../../commands/parse.js";
 import type { CommandHandler } from "../../commands/types.js";
-import { refDeployGate } from "../approval-gate.js";
+import { refDeployGate } from "../../approval/deploy-gate.js";
 import { resolveCommit } from "../../../github/deployments.js";
 import { queueDeploy } from "../queue-deploy.js";
 import { renderNotDeployed } from "../render.js";

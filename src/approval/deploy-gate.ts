@@ -1,5 +1,5 @@
-import { evaluate, isAllowedApprover } from "../app/approval-service.js";
-import type { ApprovalVerdict } from "../app/approval-policy.js";
+import { evaluate, isAllowedApprover } from "./fix-check.js";
+import type { ApprovalVerdict } from "./policy.js";
 import type { ServiceConfig } from "../config/schema.js";
 import { errorMessage } from "../../github/errors.js";
 import type { AppClient } from "../github/app-client.js";

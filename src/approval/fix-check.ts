@@ -6,7 +6,7 @@ import { errorMessage } from "../../github/errors.js";
 import type { AppClient } from "../github/app-client.js";
 import { whoMustApprove } from "../render/fix-story.js";
 import { pullMeta } from "../deploy/pull-meta.js";
-import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
+import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./policy.js";
 import { FIX_BRANCH_PREFIX } from "../../contract/branches.js";
 import { APPROVAL_CHECK } from "../../contract/checks.js";
 import { resolveService } from "../config/service.js";
