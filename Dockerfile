@@ -5,6 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY contract ./contract
+COPY github ./github
 COPY src ./src
 COPY runner ./runner
 RUN npm run build && npm prune --omit=dev

@@ -18,6 +18,7 @@ import { createStatsd, statsdSettingsFrom } from "./metrics/statsd.js";
 import { limitWebhookBodies, MAX_WEBHOOK_BYTES } from "./webhook/body-limit.js";
 import { requireWebhookSecret } from "./webhook/webhook-secret.js";
 import orchestrator from "./index.js";
+import { errorMessage } from "../github/errors.js";
 
 const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -73,7 +74,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     server = await startServer();
   } catch (error) {
-    process.stderr.write(`orchestrator: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(`orchestrator: ${redact(errorMessage(error))}\n`);
     process.exitCode = 1;
   }
   if (server) {

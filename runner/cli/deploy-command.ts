@@ -7,6 +7,7 @@ import { progressReporter } from "../../src/cli/deploy-progress.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
 import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
 import { exitCodeFor, renderResult, renderStep } from "./render.js";
+import { resolveService } from "../../src/config/service.js";
 
 /** Progress on the terminal, through the redactor. */
 export function terminalReporter(io: CliIo): DeployReporter {
@@ -37,7 +38,7 @@ export async function deployCommand(argv: string[], io: CliIo, env: NodeJS.Proce
   if (extra) throw new RunnerUsageError(`unexpected argument '${extra}'`);
   const workspace = workspaceFrom(stringOption(args, "workspace"), env);
   const config = loadWorkspaceConfig(workspace);
-  const serviceConfig = config.services[service];
+  const serviceConfig = resolveService(config, service)?.config;
   if (!serviceConfig) {
     throw new RunnerUsageError(
       `unknown service '${service}'; configured: ${Object.keys(config.services).join(", ")}`,

@@ -10,11 +10,12 @@ import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { redactedLogger } from "../../src/redact/logger.js";
 import { processRedactor } from "../../src/redact/redactor.js";
 import { resolveProjectName } from "../compose/argv.js";
-import { errorMessage } from "../github/log.js";
+import { errorMessage } from "../../github/errors.js";
 import { RunnerConfigError, statusPortFrom } from "../monitor/status-port.js";
 import { startMonitorRuntime } from "../monitor/monitor-runtime.js";
 import { parseArgs, RunnerUsageError, stringOption } from "./args.js";
-import { CONFIG_PATH, loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
+import { CONFIG_PATH } from "../../contract/config-path.js";
+import { loadWorkspaceConfig, stateDirFrom, workspaceFrom } from "./options.js";
 
 export interface MonitorDeps {
   /** Stops the command (tests); default SIGTERM/SIGINT. */

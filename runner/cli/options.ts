@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
-import { CONFIG_PATH } from "../workspace/config-path.js";
+import { CONFIG_PATH } from "../../contract/config-path.js";
 import { RunnerUsageError } from "./args.js";
-
-export { CONFIG_PATH };
 
 /** State dir: `RUNNER_STATE_DIR`, else `.state/` in the current directory. */
 export function stateDirFrom(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {

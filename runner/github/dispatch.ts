@@ -1,13 +1,13 @@
 /** Sends a `repository_dispatch` event to the runner's repository. Thin I/O; the payload comes from runtime-failure.ts. */
-import type { GitHubRepo } from "./deployments.js";
-import type { RuntimeFailurePayload } from "./runtime-failure.js";
+import { octokitOf, type RepoClient } from "../../github/repo-client.js";
+import type { RuntimeFailurePayload } from "../../contract/runtime-failure.js";
 
 export async function sendRepositoryDispatch(
-  gh: GitHubRepo,
+  gh: RepoClient,
   eventType: string,
   clientPayload: RuntimeFailurePayload,
 ): Promise<void> {
-  const octokit = await gh.octokit();
+  const octokit = await octokitOf(gh);
   await octokit.rest.repos.createDispatchEvent({
     owner: gh.owner,
     repo: gh.repo,

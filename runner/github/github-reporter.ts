@@ -12,21 +12,29 @@ import {
   type DeploymentClaim,
   type GitHubRunMeta,
 } from "./claims.js";
-import { createStatus, latestStatus, type GitHubRepo, type StatusInput } from "./deployments.js";
+import { createStatus, latestStatus, type StatusInput } from "../../github/deployments.js";
+import type { RepoClient } from "../../github/repo-client.js";
 import { sendRepositoryDispatch } from "./dispatch.js";
-import { errorMessage, type RunnerLog } from "./log.js";
+import { errorMessage } from "../../github/errors.js";
+import type { RunnerLog } from "./log.js";
 import {
+  checkActions,
+  checkConclusion,
   finalStatus,
   renderCheckOutput,
   renderDeployComment,
   stepRows,
   type DeployCommentModel,
 } from "./render-deploy.js";
-import { decideDispatch, RUNTIME_FAILURE_EVENT } from "./runtime-failure.js";
-import { upsertDeployCheck, upsertDeployComment } from "./surfaces.js";
+import { decideDispatch } from "./runtime-failure.js";
+import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
+import { upsertMarkedComment } from "../../github/comments.js";
+import { deployCheckName } from "../../contract/checks.js";
+import { deployCommentMarker } from "../../contract/markers.js";
 
 export interface GitHubReporterOptions {
-  gh: GitHubRepo;
+  gh: RepoClient;
   stateDir: string;
   log: RunnerLog;
   /** This runner's name in comments (the host name). */
@@ -98,6 +106,16 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     result: null,
   });
 
+  /** The deployment's one PR comment, found again by its marker (the app created it "queued"). */
+  const upsertDeployComment = (pr: number, deploymentId: number, body: string, known: number | null) =>
+    upsertMarkedComment(gh, {
+      issue: pr,
+      marker: deployCommentMarker(deploymentId),
+      body,
+      known,
+      anyAuthor: true,
+    });
+
   /** Writes the comment (when there is a PR) and the check run; returns the comment URL. */
   async function publish(
     claim: DeploymentClaim,
@@ -109,7 +127,6 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     if (claim.pr !== null) {
       try {
         const ref = await upsertDeployComment(
-          gh,
           claim.pr,
           claim.deploymentId,
           renderDeployComment(model),
@@ -123,22 +140,29 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       }
     }
     try {
-      const id = await upsertDeployCheck(
-        gh,
-        claim.checkRunId ?? null,
-        {
-          service: model.service,
-          deploymentId: claim.deploymentId,
-          sha: model.sha,
-          output: renderCheckOutput(model),
-          ...(final ? { status: final } : {}),
-          detailsUrl: commentUrl,
-        },
-        {
+      // The check run carries the deployment id as its external id, so one whose create answer was
+      // lost is found again instead of created twice.
+      const now = new Date().toISOString();
+      const id = await upsertCheckRun(gh, {
+        name: deployCheckName(model.service),
+        headSha: model.sha,
+        output: renderCheckOutput(model),
+        ...(final
+          ? {
+              status: "completed",
+              conclusion: checkConclusion(final),
+              completedAt: now,
+              actions: checkActions(final),
+            }
+          : { status: "in_progress", startedAt: now }),
+        detailsUrl: commentUrl,
+        byId: {
+          known: claim.checkRunId ?? null,
+          externalId: String(claim.deploymentId),
           sentBefore: readClaim(stateDir, claim.deploymentId)?.checkRunCreateSent === true,
           beforeCreate: () => updateClaim(stateDir, claim.deploymentId, { checkRunCreateSent: true }),
         },
-      );
+      });
       if (id !== claim.checkRunId) updateClaim(stateDir, claim.deploymentId, { checkRunId: id });
     } catch (error) {
       problems.push(error);
@@ -332,7 +356,6 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
         const model = { ...baseModel(meta, service), supersededBy: by };
         try {
           await upsertDeployComment(
-            gh,
             meta.pr,
             meta.deploymentId,
             renderDeployComment(model),

@@ -3,6 +3,7 @@ import { redactRequests } from "../../src/redact/octokit-redaction.js";
 import { redactor as processRedactor, type Redactor } from "../../src/redact/redactor.js";
 import { skewTolerantJwt } from "../../src/github/app-jwt.js";
 import type { OctokitLog } from "./octokit-log.js";
+import { errorMessage } from "../../github/errors.js";
 
 /** The Octokit the runner uses: Probot's (retry, throttling, pagination, enterprise compatibility). */
 export type RunnerOctokit = InstanceType<typeof ProbotOctokit>;
@@ -102,7 +103,7 @@ export function createInstallationClient(options: InstallationClientOptions): In
 /** Turns the usual installation lookup failures into what the operator should do. */
 function explainInstallationError(error: unknown, owner: string, repo: string): unknown {
   const status = (error as { status?: unknown } | null)?.status;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   if (status === 404) {
     return Object.assign(
       new Error(

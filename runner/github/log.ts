@@ -5,7 +5,3 @@ export interface RunnerLog {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { redact } from "../../src/redact/redactor.js";
 import { retryDelay, type GitHubBackoff } from "./backoff.js";
-import { errorMessage, type RunnerLog } from "./log.js";
+import { errorMessage } from "../../github/errors.js";
+import type { RunnerLog } from "./log.js";
 import type { Poller } from "./poller.js";
 import type { RunnerHealth } from "./status-api.js";
 

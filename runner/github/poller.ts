@@ -2,7 +2,7 @@ import {
   deploymentPayloadSchema,
   serviceFromTask,
   type DeploymentPayload,
-} from "../../src/deploy/contract.js";
+} from "../../contract/deployment.js";
 import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
 import { isAppBot, type AppIdentity } from "../../src/deploy/app-identity.js";
 import { deploymentTrustProblem } from "../../src/deploy/deployment-trust.js";
@@ -26,15 +26,17 @@ import {
   listDeployments,
   TERMINAL_STATES,
   type DeploymentInfo,
-  type GitHubRepo,
-} from "./deployments.js";
+} from "../../github/deployments.js";
+import type { RepoClient } from "../../github/repo-client.js";
 import type { GitHubReporter } from "./github-reporter.js";
-import { errorMessage, type RunnerLog } from "./log.js";
+import { errorMessage } from "../../github/errors.js";
+import type { RunnerLog } from "./log.js";
 import { planDeployments, type Candidate } from "./plan.js";
 import { publicEnvironmentUrl } from "./render-deploy.js";
+import { resolveService } from "../../src/config/service.js";
 
 export interface PollerOptions {
-  gh: GitHubRepo & { token(): Promise<string> };
+  gh: RepoClient & { token(): Promise<string> };
   reporter: GitHubReporter;
   stateDir: string;
   workspace: string;
@@ -337,7 +339,7 @@ export function checkDeployment(
   }
   if (parsed.data.service !== taskService)
     return `payload service '${parsed.data.service}' does not match task deploy:${taskService}`;
-  const serviceConfig = config.services[taskService];
+  const serviceConfig = resolveService(config, taskService)?.config;
   if (!serviceConfig)
     return `unknown service '${taskService}'; configured: ${Object.keys(config.services).join(", ")}`;
   if (serviceConfig.environment !== environment)

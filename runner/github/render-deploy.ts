@@ -3,13 +3,15 @@
  * its marker), the check run output and buttons, and the deployment status. Everything returned here
  * has been through the redactor and fits GitHub's limits.
  */
-import { CHECK_ACTIONS, ROLLED_BACK_PREFIX, deployCommentMarker } from "../../src/deploy/contract.js";
+import { CHECK_ACTIONS } from "../../contract/checks.js";
+import { outcomeStatus } from "../../contract/outcome.js";
+import { deployCommentMarker } from "../../contract/markers.js";
 import { redactThenCut } from "../../src/redact/cut.js";
 import { redact } from "../../src/redact/redactor.js";
 import { codeBlock, details, inlineCode, outbound } from "../../src/render/text.js";
 import type { DeployResult, DeployStatus, ProbeSummary, StepName } from "../journal/events.js";
 import type { RunView } from "../journal/run-view.js";
-import type { DeploymentState } from "./deployments.js";
+import type { DeploymentState } from "../../github/deployments.js";
 
 export interface StepRow {
   step: StepName;
@@ -141,27 +143,11 @@ function rollbackLine(result: DeployResult): string {
 
 /** Deployment status for a finished run: `error` when it never started, `failure` for every other failure. */
 export function finalStatus(result: DeployResult): { state: DeploymentState; description: string } {
-  switch (result.status) {
-    case "success":
-      return {
-        state: "success",
-        description: `deployed ${short(result.targetSha)} in ${formatDuration(result.durationMs)}`,
-      };
-    case "rolled_back":
-      return { state: "failure", description: `${ROLLED_BACK_PREFIX} ${oneLine(result.reason)}` };
-    case "rollback_failed":
-      return { state: "failure", description: `rollback failed: ${oneLine(result.reason)}` };
-    case "refused":
-      return { state: "error", description: `not started: ${oneLine(result.reason)}` };
-    case "failed": {
-      // Only a successful rollback may start with the prefix the app reacts to.
-      const reason = oneLine(result.reason);
-      return {
-        state: "failure",
-        description: reason.toLowerCase().startsWith(ROLLED_BACK_PREFIX) ? `failed: ${reason}` : reason,
-      };
-    }
-  }
+  const detail =
+    result.status === "success"
+      ? `deployed ${short(result.targetSha)} in ${formatDuration(result.durationMs)}`
+      : oneLine(result.reason);
+  return outcomeStatus(result.status, detail);
 }
 
 export type CheckConclusion = "success" | "failure";

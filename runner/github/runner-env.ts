@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { errorMessage } from "../../github/errors.js";
 
 /** A missing or malformed environment variable; the message names it and says what to set. */
 export class RunnerConfigError extends Error {
@@ -97,9 +98,7 @@ function privateKeyFrom(env: NodeJS.ProcessEnv, readFile: ReadFile): string {
     try {
       key = readFile(path).trim();
     } catch (error) {
-      throw new RunnerConfigError(
-        `PRIVATE_KEY_PATH ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new RunnerConfigError(`PRIVATE_KEY_PATH ${path} cannot be read: ${errorMessage(error)}`);
     }
   }
   if (!key)

@@ -2,24 +2,9 @@
  * Whether a finished deploy ends in a runtime failure worth sending back to the app, and the
  * `repository_dispatch` payload that says so. Pure: the reporter decides with it, dispatch.ts sends.
  */
+import { MAX_CLIENT_PAYLOAD_BYTES, type RuntimeFailurePayload } from "../../contract/runtime-failure.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { DeployResult, ProbeSummary } from "../journal/events.js";
-
-/** The event type the app handles (src/app/handlers/repository-dispatch.ts) as a CI failure of the service. */
-export const RUNTIME_FAILURE_EVENT = "orchestrator.runtime_failure";
-
-/**
- * GitHub's limits for `client_payload` (REST "Create a repository dispatch event", OpenAPI schema of
- * POST /repos/{owner}/{repo}/dispatches): "The maximum number of top-level properties is 10. The total
- * size of the JSON payload must be less than 64KB." We send two keys and keep the serialized payload
- * at 60,000 bytes, well under the cap.
- */
-export const MAX_CLIENT_PAYLOAD_BYTES = 60_000;
-
-export interface RuntimeFailurePayload {
-  service: string;
-  log: string;
-}
 
 export interface RuntimeCrash {
   kind: "crash-loop" | "exited";
@@ -30,27 +15,20 @@ export interface RuntimeCrash {
 export type DispatchDecision =
   { send: true; crash: RuntimeCrash; payload: RuntimeFailurePayload } | { send: false; reason: string };
 
-// The verifier's wording (runner/verify/verdict.ts) for a container that did not stay up: a restart
-// counted in the watch window, or a container seen restarting / stopped.
-const CRASH_LOOP = /crash-loop: restarted \d+ time/;
-const RESTARTING = /container \S+ is restarting \(/;
-const EXITED = /container \S+ is (?:exited|dead) \(exit code -?\d+\)/;
-// Container probes read `<status>, restarts <n>, ...` (start phase and the watch window alike).
-const RESTARTS = /\brestarts (\d+)\b/;
-
 /**
- * The new version's container crashed during verification: it crash-looped or exited. Null for
- * everything else: a deploy that passed, a build or restart failure (no verification ran), and
- * health-only failures where the container kept running (HTTP or Docker health), which are not
- * runtime crashes and whose logs rarely name a missing dependency.
+ * The new version's container crashed during verification: it crash-looped or exited, as the
+ * verifier's structured `cause` and `crashed` say. Null for everything else: a deploy that passed, a
+ * build or restart failure (no verification ran), health-only failures where the container kept
+ * running (HTTP or Docker health), which are not runtime crashes and whose logs rarely name a missing
+ * dependency, and results journaled before verification carried `crashed` (older runners).
  */
 export function runtimeCrash(result: DeployResult): RuntimeCrash | null {
   if (result.status === "success" || result.status === "refused") return null;
   const verify = result.verify;
   if (!verify || verify.ok) return null;
   const reason = verify.reason;
-  if (CRASH_LOOP.test(reason) || RESTARTING.test(reason)) return { kind: "crash-loop", evidence: reason };
-  if (EXITED.test(reason)) return { kind: "exited", evidence: reason };
+  if (verify.crashed && verify.cause === "crash_loop") return { kind: "crash-loop", evidence: reason };
+  if (verify.crashed && verify.cause === "exited") return { kind: "exited", evidence: reason };
   // An HTTP probe can time out while the container restarts between probes; the counts give it away.
   const restarts = restartCounts(verify);
   if (restarts.length > 1 && Math.max(...restarts) > Math.min(...restarts)) {
@@ -63,13 +41,7 @@ export function runtimeCrash(result: DeployResult): RuntimeCrash | null {
 }
 
 function restartCounts(verify: ProbeSummary): number[] {
-  const counts: number[] = [];
-  for (const probe of verify.probes) {
-    if (probe.kind !== "container" && probe.kind !== "watch") continue;
-    const match = RESTARTS.exec(probe.detail);
-    if (match) counts.push(Number(match[1]));
-  }
-  return counts;
+  return verify.probes.flatMap((probe) => (probe.restartCount === undefined ? [] : [probe.restartCount]));
 }
 
 /**

@@ -5,6 +5,7 @@ import { artifactPath, isArtifactName, ARTIFACT_NAMES } from "../artifacts/artif
 import { allRuns } from "../journal/history.js";
 import { listRunIds, readEvents, runDir } from "../journal/journal-file.js";
 import { viewRun, type RunView } from "../journal/run-view.js";
+import { errorMessage } from "../../github/errors.js";
 
 /** What the poll loop keeps up to date for `/health`. */
 export interface RunnerHealth {
@@ -89,7 +90,7 @@ export async function startStatusServer(
     try {
       response = routeStatus(req.method ?? "GET", req.url ?? "/", stateDir, health);
     } catch (error) {
-      response = jsonResponse(500, { error: error instanceof Error ? error.message : String(error) });
+      response = jsonResponse(500, { error: errorMessage(error) });
     }
     res.writeHead(response.status, { "content-type": `${response.type}; charset=utf-8` });
     res.end(response.body);

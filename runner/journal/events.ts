@@ -1,4 +1,6 @@
 /** The journal of one run: append-only JSON lines, written (and fsync'd) before each step starts. */
+import type { DeployOutcome } from "../../contract/outcome.js";
+import type { VerifyCause } from "../../contract/verification.js";
 
 export type StepName =
   | "prepare"
@@ -24,7 +26,8 @@ export type StepName =
   /** start-first: a new container that failed (or was never verified) is removed; the old one serves on. */
   | "remove-new";
 
-export type DeployStatus = "success" | "rolled_back" | "failed" | "refused" | "rollback_failed";
+/** How a run ended; the reporter writes it in the final deployment status (contract/outcome.ts). */
+export type DeployStatus = DeployOutcome;
 
 export interface RollbackPoint {
   containerId: string;
@@ -44,9 +47,11 @@ export interface ProbeSummary {
   ok: boolean;
   phase: string;
   reason: string;
-  /** Why it failed: crash_loop | exited | unhealthy | http | timeout (absent when it passed, and in older journals). */
-  cause?: string;
-  probes: Array<{ at: string; kind: string; ok: boolean; detail: string }>;
+  /** Why it failed (contract/verification.ts; absent when it passed, and in older journals). */
+  cause?: VerifyCause;
+  /** Whether the container itself was seen stopped or restarting (absent when it passed, and in older journals). */
+  crashed?: boolean;
+  probes: Array<{ at: string; kind: string; ok: boolean; detail: string; restartCount?: number }>;
   /** The container's last log lines when verification failed, redacted (absent in older journals). */
   logsTail?: string;
   /** Start phase (until healthy) and watch window durations; absent in older journals. */

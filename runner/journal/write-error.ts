@@ -1,3 +1,4 @@
+import { errorMessage } from "../../github/errors.js";
 /** A write under the state dir that did not reach the disk; names the file and, for a full disk, says so. */
 export class StateWriteError extends Error {
   override readonly name: string = "StateWriteError";
@@ -18,7 +19,7 @@ export function describeWriteFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code ?? "";
   if (DISK_FULL.has(code)) return `the disk is full (${code})`;
   if (code === "EIO") return "the disk reported an I/O error (EIO)";
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Wraps a failed write of `path` (what: "write" or "append to"), with what was left behind. */

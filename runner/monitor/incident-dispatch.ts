@@ -1,13 +1,13 @@
 /** Sends a monitor incident to the app as the `orchestrator.runtime_failure` dispatch (thin I/O). */
-import type { GitHubRepo } from "../github/deployments.js";
+import type { RepoClient } from "../../github/repo-client.js";
 import { sendRepositoryDispatch } from "../github/dispatch.js";
-import { RUNTIME_FAILURE_EVENT } from "../github/runtime-failure.js";
+import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
 import { incidentPayload } from "./incident-payload.js";
 import type { IncidentReport } from "./monitor.js";
 import type { Incident } from "./service-record.js";
 
 export function incidentDispatcher(
-  gh: GitHubRepo,
+  gh: RepoClient,
   enabled: boolean,
 ): (service: string, incident: Incident, logsTail: string) => Promise<IncidentReport> {
   return async (service, incident, logsTail) => {

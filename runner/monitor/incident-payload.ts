@@ -3,7 +3,8 @@
  * same `{service, log}` the deploy side sends (redacted, cut to fit), plus a structured `cause` the app
  * can read without matching words. Pure.
  */
-import { MAX_CLIENT_PAYLOAD_BYTES, runtimeFailurePayload } from "../github/runtime-failure.js";
+import { MAX_CLIENT_PAYLOAD_BYTES } from "../../contract/runtime-failure.js";
+import { runtimeFailurePayload } from "../github/runtime-failure.js";
 import type { Incident } from "./service-record.js";
 
 export interface IncidentCause {

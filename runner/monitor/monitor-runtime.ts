@@ -9,7 +9,7 @@ import type { RunnerHealth } from "../github/status-api.js";
 import { createRunnerMetrics, type RunnerMetrics } from "../metrics/runner-metrics.js";
 import { dockerCheck, githubCheck, workspaceCheck } from "../status/readiness.js";
 import { serveRunnerStatus, type RunningStatusServer } from "../status/status-server.js";
-import { CONFIG_PATH } from "../workspace/config-path.js";
+import { CONFIG_PATH } from "../../contract/config-path.js";
 import { createMonitor, type Monitor, type MonitorOptions } from "./monitor.js";
 import { createMonitorDocker } from "./monitor-docker.js";
 

@@ -6,7 +6,8 @@
  */
 import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { redact } from "../../src/redact/redactor.js";
-import { errorMessage, type RunnerLog } from "../github/log.js";
+import { errorMessage } from "../../github/errors.js";
+import type { RunnerLog } from "../github/log.js";
 import { allowsCheck } from "./circuit-breaker.js";
 import { checkService, type MonitorDocker } from "./checker.js";
 import type { CheckOutcome } from "./check-outcome.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { composeServiceName, durationMs } from "../../src/config/parse.js";
+import { composeServiceName } from "../../src/config/parse.js";
 import type { ServiceConfig } from "../../src/config/schema.js";
 import {
   defaultImageName,
@@ -48,6 +48,7 @@ import {
   verifyStep,
 } from "./steps.js";
 import type { DeployResult } from "../journal/events.js";
+import { serviceHealth } from "../../src/config/service.js";
 
 export interface DeployRequest {
   /** The service's key in `.github/orchestrator.yml`. */
@@ -108,7 +109,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
     // Swarm deploys through the docker CLI alone; its runs record v2 (the flavor is not used there).
     const flavor = deps.flavor ?? (engine === "compose" ? await detectComposeFlavor(env) : "v2");
     const project = request.project ?? resolveProjectName(env, workspace);
-    const health = request.serviceConfig.health;
+    const health = serviceHealth(request.serviceConfig);
     const start: RunStart = {
       type: "run-start",
       at: new Date().toISOString(),
@@ -121,9 +122,9 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps = {}): 
       composeFiles: resolveComposeFiles(env, request.composeFiles),
       flavor,
       ...(engine === "compose" ? {} : { engine }),
-      healthUrl: health?.url ?? null,
-      timeoutMs: durationMs(health?.timeout ?? "60s"),
-      watchMs: durationMs(health?.watch ?? "10s"),
+      healthUrl: health.url,
+      timeoutMs: health.timeoutMs,
+      watchMs: health.watchMs,
       pid: process.pid,
       hostname: hostname(),
       startTime: processIdentity().startTime,

@@ -234,7 +234,7 @@ export function summarizeVerify(verify: VerifyResult | null): ProbeSummary | nul
     ok: verify.ok,
     phase: verify.phase,
     reason: verify.reason,
-    ...(verify.cause ? { cause: verify.cause } : {}),
+    ...(verify.cause ? { cause: verify.cause, crashed: verify.crashed ?? false } : {}),
     probes: verify.probes,
     ...(verify.logsTail.trim() ? { logsTail: redact(verify.logsTail.trimEnd()) } : {}),
     startMs: verify.startMs,

@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessage } from "../github/log.js";
+import { errorMessage } from "../../github/errors.js";
 
 export interface ReadyCheck {
   name: string;

@@ -1,7 +1,7 @@
 /** Serves the status routes on 127.0.0.1 only: the runner host keeps no port open to the outside. */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { errorMessage } from "../github/log.js";
+import { errorMessage } from "../../github/errors.js";
 import { routeRunnerStatus, type StatusContext } from "./status-routes.js";
 
 export interface RunningStatusServer {

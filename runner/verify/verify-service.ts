@@ -1,16 +1,10 @@
+import type { VerifyCause, VerifyFailure } from "../../contract/verification.js";
 import type { DockerOps } from "../docker/docker-ops.js";
 import { idleWatch, type EventWatch } from "../docker/events.js";
 import type { ContainerState } from "../docker/state.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { probeHttp } from "./http-probe.js";
-import {
-  judgeStart,
-  judgeWatch,
-  startProbes,
-  type HttpObservation,
-  type Probe,
-  type VerifyCause,
-} from "./verdict.js";
+import { judgeStart, judgeWatch, startProbes, type HttpObservation, type Probe } from "./verdict.js";
 
 export interface VerifyOptions {
   project: string;
@@ -34,6 +28,8 @@ export interface VerifyResult {
   reason: string;
   /** Why it failed, for machines; absent when it passed. */
   cause?: VerifyCause;
+  /** Whether the container itself was seen stopped or restarting; absent when it passed. */
+  crashed?: boolean;
   probes: Probe[];
   containerId: string | null;
   imageId: string | null;
@@ -99,7 +95,7 @@ async function verifyWith(
     phase: VerifyResult["phase"],
     reason: string,
     container: ContainerState | null,
-    cause?: VerifyCause,
+    failure?: VerifyFailure,
   ): Promise<VerifyResult> => {
     let logsTail = "";
     if (!ok && container) {
@@ -114,7 +110,7 @@ async function verifyWith(
       ok,
       phase,
       reason,
-      ...(ok ? {} : { cause: cause ?? "timeout" }),
+      ...(ok ? {} : { cause: failure?.cause ?? "timeout", crashed: failure?.crashed ?? false }),
       probes,
       containerId: container?.id ?? null,
       imageId: container?.imageId ?? null,
@@ -138,7 +134,7 @@ async function verifyWith(
   const deadline = started + options.timeoutMs;
   let container: ContainerState | null = null;
   let first: { id: string; restartCount: number } | null = null;
-  let last: { reason: string; cause: VerifyCause } = { reason: "no probe ran", cause: "timeout" };
+  let last: { reason: string } & VerifyFailure = { reason: "no probe ran", cause: "timeout", crashed: false };
   let httpProbeMs = FIRST_HTTP_PROBE_MS;
   let restarted = 0;
   for (let attempt = 0; ; attempt++) {
@@ -150,7 +146,7 @@ async function verifyWith(
     container = seen.container;
     if (seen.error) {
       record([{ at: new Date().toISOString(), kind: "container", ok: false, detail: seen.error }]);
-      last = { reason: seen.error, cause: "timeout" };
+      last = { reason: seen.error, cause: "timeout", crashed: false };
     } else {
       if (container && (!first || first.id !== container.id))
         first = { id: container.id, restartCount: container.restartCount };
@@ -169,7 +165,7 @@ async function verifyWith(
         restarts,
       );
       if (verdict.kind === "pass") break;
-      if (verdict.kind === "fail") return finish(false, "start", verdict.reason, container, verdict.cause);
+      if (verdict.kind === "fail") return finish(false, "start", verdict.reason, container, verdict);
       last = verdict;
     }
     const left = deadline - Date.now();
@@ -181,16 +177,13 @@ async function verifyWith(
         "start",
         `crash-loop: restarted ${restarted} time(s) and not healthy within ${options.timeoutMs} ms: ${last.reason}`,
         container,
-        "crash_loop",
+        { cause: "crash_loop", crashed: true },
       );
     if (left <= 0) {
-      return finish(
-        false,
-        "start",
-        `not healthy within ${options.timeoutMs} ms: ${last.reason}`,
-        container,
-        last.cause,
-      );
+      return finish(false, "start", `not healthy within ${options.timeoutMs} ms: ${last.reason}`, container, {
+        cause: last.cause,
+        crashed: last.crashed,
+      });
     }
     await events.next(Math.min(backoffDelay(attempt, options.backoff ?? DEFAULT_BACKOFF), left));
   }
@@ -226,10 +219,10 @@ async function verifyWith(
         kind: "watch",
         ok: verdict.kind === "pass",
         detail: verdict.kind === "fail" ? verdict.reason : detail,
+        ...(verdict.kind === "pass" && current ? { restartCount: current.restartCount } : {}),
       },
     ]);
-    if (verdict.kind === "fail")
-      return finish(false, "watch", verdict.reason, current ?? baseline, verdict.cause);
+    if (verdict.kind === "fail") return finish(false, "watch", verdict.reason, current ?? baseline, verdict);
   }
   if (unanswered)
     return finish(
@@ -237,7 +230,7 @@ async function verifyWith(
       "watch",
       `Docker did not answer at the end of the watch window: ${unanswered}`,
       baseline,
-      "timeout",
+      { cause: "timeout", crashed: false },
     );
   // One last HTTP answer at the end of the window, so a service that stopped serving is caught too.
   if (options.healthUrl) {
@@ -249,7 +242,7 @@ async function verifyWith(
         "watch",
         `HTTP health failed at the end of the watch window: ${http.detail}`,
         baseline,
-        "http",
+        { cause: "http", crashed: false },
       );
   }
   return finish(true, "done", `healthy, and stayed up for the ${options.watchMs} ms watch window`, baseline);

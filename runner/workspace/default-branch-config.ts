@@ -3,10 +3,7 @@ import type { SimpleGit } from "simple-git";
 import { formatConfigErrors, parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { openWorkspace, resolveCommit, showFile } from "./git-workspace.js";
-
-import { CONFIG_PATH } from "./config-path.js";
-
-export { CONFIG_PATH };
+import { CONFIG_PATH } from "../../contract/config-path.js";
 
 /** The config could not be read from the default branch; the message says what to fix. */
 export class ConfigSourceError extends Error {

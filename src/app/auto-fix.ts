@@ -1,12 +1,13 @@
 import type { Context } from "probot";
 import type { OrchestratorConfig } from "../config/schema.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import { reportInvalidConfig } from "./config-check.js";
 import { loadConfig } from "./load-config.js";
-import { upsertCheckRun } from "../github/check-runs.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
 import { codeBlock, details, neutralise, userCode } from "../render/text.js";
 import { ownFailures, type FailureLog } from "./failures.js";
-import { diagnoseAll, FIX_CHECK, loadBase, proposeFix, type FixEnv } from "./fix-service.js";
+import { diagnoseAll, loadBase, proposeFix, type FixEnv } from "./fix-service.js";
+import { FIX_CHECK } from "../../contract/checks.js";
 import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
 
@@ -90,7 +91,7 @@ export async function autoFix(
  */
 export async function autoFixConfig(
   context: Pick<Context, "config">,
-  client: RepoClient,
+  client: AppClient,
   headSha: string,
   repoUrl: string,
 ): Promise<OrchestratorConfig | null> {

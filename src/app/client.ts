@@ -2,14 +2,14 @@ import type { Context } from "probot";
 import type { Trust } from "../deploy/app-identity.js";
 import { withSkewTolerantJwt } from "../github/app-jwt.js";
 import { createWritePacer, type WriteGroup } from "./write-pacing.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 
 type RepoContext = Pick<Context, "octokit" | "log" | "repo"> & {
   payload: { repository?: { default_branch?: string } | null };
 };
 
-/** The RepoClient of the event's repository. */
-export function clientFor(context: RepoContext, trust: Trust, log = context.log): RepoClient {
+/** The AppClient of the event's repository. */
+export function clientFor(context: RepoContext, trust: Trust, log = context.log): AppClient {
   const { owner, repo } = context.repo();
   return {
     octokit: context.octokit,
@@ -19,11 +19,6 @@ export function clientFor(context: RepoContext, trust: Trust, log = context.log)
     defaultBranch: context.payload.repository?.default_branch ?? "main",
     trust,
   };
-}
-
-/** Bots never drive orchestrator: `type: Bot`, or a login ending in `[bot]` (GitHub Apps, this one included). */
-export function isBotUser(user: { login: string; type?: string } | null | undefined): boolean {
-  return !user || user.type === "Bot" || user.login.endsWith("[bot]");
 }
 
 type OctokitOptions = Record<string, unknown>;

@@ -1,14 +1,13 @@
 import type { ConfigError } from "../config/parse.js";
-import { upsertCheckRun } from "../github/check-runs.js";
-import type { RepoClient } from "../github/types.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
+import type { AppClient } from "../github/app-client.js";
 import { renderConfigErrors } from "../render/answers.js";
-import { CONFIG_PATH } from "./load-config.js";
-
-export const CONFIG_CHECK = "orchestrator / config";
+import { CONFIG_PATH } from "../../contract/config-path.js";
+import { CONFIG_CHECK } from "../../contract/checks.js";
 
 /** The one answer to an invalid config on a CI failure: an action_required check on the failing commit. */
 export async function reportInvalidConfig(
-  client: RepoClient,
+  client: AppClient,
   headSha: string,
   errors: ConfigError[],
   repoUrl: string,

@@ -4,13 +4,11 @@ import { diagnoseLog } from "../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import type { CommandHandler } from "../commands/types.js";
 import type { CommandName } from "../commands/parse.js";
-import { planFix } from "../patch/plan.js";
-import type { FileChange, RepoReader } from "../patch/types.js";
+import { planFix, type FixPlan } from "../patch/plan.js";
+import type { RepoReader } from "../patch/types.js";
 import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
 import { registrySettings } from "../patch/registry-settings.js";
 import type { VersionLookup } from "../patch/versions.js";
-import type { PolicyDecision } from "../policy/evaluate.js";
-import type { PackageCheck } from "../policy/package-check.js";
 
 /** A log as the diagnosers read it: a stream (job logs can be hundreds of MB) or a string. */
 export type LogInput = AsyncIterable<Buffer | string> | string;
@@ -20,16 +18,7 @@ export type DiagnoseLogFn = (
   options?: { maps?: OrchestratorConfig["maps"]; projectFiles?: string[]; maxBytes?: number },
 ) => Promise<Diagnosis>;
 
-export type PlanResult =
-  | {
-      ok: true;
-      changes: FileChange[];
-      diff: string;
-      summary: string;
-      policy: PolicyDecision;
-      packageCheck: PackageCheck | null;
-    }
-  | { ok: false; reason: string; refusals?: string[] };
+export type PlanResult = FixPlan;
 
 export type PlanFixFn = (
   finding: Finding,

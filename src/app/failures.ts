@@ -1,6 +1,7 @@
 import { streamJobLog } from "../github/job-logs.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import type { LogInput } from "./deps.js";
+import { errorMessage } from "../../github/errors.js";
 
 /** One failed CI unit whose log can be diagnosed. `open` is lazy: logs are only fetched when read. */
 export interface FailureLog {
@@ -33,7 +34,7 @@ export interface RunRef {
 }
 
 /** Whether a workflow run built a fork's code: its head repository is not the repository it ran in. */
-export function runOrigin(client: Pick<RepoClient, "owner" | "repo">, run: RunRef): FailureLog["origin"] {
+export function runOrigin(client: Pick<AppClient, "owner" | "repo">, run: RunRef): FailureLog["origin"] {
   if (run.head_repository === undefined) return { kind: "unknown" };
   const head = run.head_repository;
   if (head === null) return { kind: "fork", repository: null };
@@ -45,7 +46,7 @@ export function runOrigin(client: Pick<RepoClient, "owner" | "repo">, run: RunRe
 }
 
 /** The failed jobs of one workflow run, each with a streaming log. */
-export async function failedJobsOfRun(client: RepoClient, run: RunRef, max: number): Promise<FailureLog[]> {
+export async function failedJobsOfRun(client: AppClient, run: RunRef, max: number): Promise<FailureLog[]> {
   const { octokit, owner, repo } = client;
   const origin = runOrigin(client, run);
   const { data } = await octokit.rest.actions.listJobsForWorkflowRun({
@@ -97,7 +98,7 @@ export function checkRunFailure(check: CheckRunRef): FailureLog {
  * repository's own only when its commit is the head of one of the repository's branches (only someone
  * who can push put it there); a fork's commits are on no branch here. Each skip is logged, never posted.
  */
-export async function ownFailures(client: RepoClient, failures: FailureLog[]): Promise<FailureLog[]> {
+export async function ownFailures(client: AppClient, failures: FailureLog[]): Promise<FailureLog[]> {
   const onBranch = new Map<string, Promise<boolean>>();
   const headOfBranch = (sha: string) => {
     let answer = onBranch.get(sha);
@@ -108,7 +109,7 @@ export async function ownFailures(client: RepoClient, failures: FailureLog[]): P
           ({ data }) => data.length > 0,
           (error: unknown) => {
             client.log.warn(
-              { sha, err: error instanceof Error ? error.message : String(error) },
+              { sha, err: errorMessage(error) },
               "could not tell which branches point at the failing commit: treating it as a fork's",
             );
             return false;
@@ -142,7 +143,7 @@ export async function ownFailures(client: RepoClient, failures: FailureLog[]): P
  * recent failed workflow run on that commit; when Actions has none, failed check runs from other CI
  * (never orchestrator's own, never GitHub Actions' mirrors of its jobs).
  */
-export async function failuresForCommit(client: RepoClient, sha: string, max: number): Promise<FailureLog[]> {
+export async function failuresForCommit(client: AppClient, sha: string, max: number): Promise<FailureLog[]> {
   const { octokit, owner, repo } = client;
   const { data: runs } = await octokit.rest.actions.listWorkflowRunsForRepo({
     owner,

@@ -11,9 +11,3 @@ export function fixFingerprint(service: string, finding: Pick<Finding, "kind" | 
     .digest("hex")
     .slice(0, 10);
 }
-
-export function fixBranch(service: string, fingerprint: string): string {
-  return `orchestrator/${service}/${fingerprint}`;
-}
-
-export const FIX_BRANCH_PREFIX = "orchestrator/";

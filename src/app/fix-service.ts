@@ -1,26 +1,26 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { composeServiceName } from "../config/parse.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
 import { appMetrics } from "../metrics/app-metrics.js";
-import { upsertCheckRun } from "../github/check-runs.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
 import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull-requests.js";
 import { createGitDataReader } from "../github/repo-reader.js";
-import { messageOf, type RepoClient } from "../github/types.js";
+import { errorMessage } from "../../github/errors.js";
+import type { AppClient } from "../github/app-client.js";
 import type { RepoReader } from "../patch/types.js";
 import { prTitle, renderFixCheck, renderPrBody, whoMustApprove, type FixStory } from "../render/fix-story.js";
 import { outbound } from "../render/text.js";
 import type { AppDeps } from "./deps.js";
 import type { FailureLog } from "./failures.js";
-import { fixBranch, fixFingerprint } from "./fingerprint.js";
+import { fixBranch } from "../../contract/branches.js";
+import { fixFingerprint } from "./fingerprint.js";
 import { mapService } from "./map-service.js";
-
-export const FIX_CHECK = "orchestrator / fix";
-export const APPROVAL_CHECK = "orchestrator / approval";
-export const FIX_LABEL = "orchestrator";
+import { APPROVAL_CHECK, FIX_CHECK } from "../../contract/checks.js";
+import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
+import { requireService } from "../config/service.js";
 
 export interface FixEnv {
-  client: RepoClient;
+  client: AppClient;
   config: OrchestratorConfig;
   deps: AppDeps;
 }
@@ -50,7 +50,7 @@ export type FixOutcome =
   | { kind: "refused"; service: string; finding: Finding; reason: string; refusals: string[] }
   | { kind: "planned"; story: FixStory };
 
-export async function loadBase(client: RepoClient): Promise<Base> {
+export async function loadBase(client: AppClient): Promise<Base> {
   const head = await branchTip(client, client.defaultBranch);
   const reader = createGitDataReader(client, head.treeSha);
   const files = (await reader.listTree("")).filter((e) => e.type === "blob").map((e) => e.path);
@@ -84,7 +84,7 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
     } catch (error) {
       appMetrics().diagnosis("none", "error");
       env.client.log.warn(
-        { failure: failure.label, err: messageOf(error) },
+        { failure: failure.label, err: errorMessage(error) },
         "could not read or diagnose a failure log",
       );
     }
@@ -150,8 +150,8 @@ async function proposeFixUncounted(
   const { client, config, deps } = env;
   const { service } = input;
   const finding = input.diagnosed.diagnosis.finding;
-  const serviceConfig = config.services[service];
-  if (!serviceConfig) throw new Error(`service '${service}' is not configured`);
+  const resolved = requireService(config, service);
+  const serviceConfig = resolved.config;
   const fingerprint = fixFingerprint(service, finding);
   const branch = fixBranch(service, fingerprint);
   const log = client.log.child({ service, fingerprint, branch });
@@ -202,7 +202,7 @@ async function proposeFixUncounted(
 
   const story: FixStory = {
     service,
-    composeService: composeServiceName(service, serviceConfig),
+    composeService: resolved.composeService,
     environment: serviceConfig.environment,
     fingerprint,
     branch,
@@ -243,7 +243,7 @@ async function proposeFixUncounted(
   if (created) {
     // A commit made just now carries no check runs: create them without looking first.
     const fresh = commit.how !== "converged";
-    await addLabel(client, pull.number, FIX_LABEL);
+    await addLabel(client, pull.number, ORCHESTRATOR_LABEL);
     await upsertCheckRun(client, {
       name: FIX_CHECK,
       headSha: commit.commitSha,

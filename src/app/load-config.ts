@@ -1,9 +1,7 @@
 import type { Context } from "probot";
+import { CONFIG_FILE } from "../../contract/config-path.js";
 import { validateConfig, type ConfigError } from "../config/parse.js";
 import type { OrchestratorConfig } from "../config/schema.js";
-
-export const CONFIG_FILE = "orchestrator.yml";
-export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
 export type LoadedConfig =
   | { status: "ok"; config: OrchestratorConfig }

@@ -38,10 +38,13 @@ export function mapService(input: MapInput): ServiceMatch {
   const fromHints = unique((input.hints ?? []).flatMap((h) => byExactName(config, h)));
 
   const fromPaths = unique(
-    names.filter((name) => {
-      const folder = `${config.services[name]!.path.replace(/\/+$/, "")}/`;
-      return (input.evidence ?? []).some((line) => line.includes(folder));
-    }),
+    Object.entries(config.services)
+      .filter(([, service]) => {
+        // The path as written (a log names `./api/...` or `api/...` as the config does).
+        const folder = `${service.path.replace(/\/+$/, "")}/`;
+        return (input.evidence ?? []).some((line) => line.includes(folder));
+      })
+      .map(([name]) => name),
   );
   if (fromPaths.length === 1) return { ok: true, service: fromPaths[0]!, via: "paths" };
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { appIdentity, cachedIdentity, type Trust } from "../deploy/app-identity.js";
 import { deriveSigningKey, type SigningKey } from "../deploy/signing.js";
+import { errorMessage } from "../../github/errors.js";
 
 type ReadFile = (path: string) => string;
 
@@ -23,7 +24,7 @@ export function signingKeyFromEnv(
       } catch (error) {
         return {
           key: null,
-          keyProblem: `PRIVATE_KEY_PATH ${path} cannot be read (${error instanceof Error ? error.message : String(error)})`,
+          keyProblem: `PRIVATE_KEY_PATH ${path} cannot be read (${errorMessage(error)})`,
         };
       }
     }
@@ -32,7 +33,7 @@ export function signingKeyFromEnv(
       keyProblem: null,
     };
   } catch (error) {
-    return { key: null, keyProblem: error instanceof Error ? error.message : String(error) };
+    return { key: null, keyProblem: errorMessage(error) };
   }
 }
 

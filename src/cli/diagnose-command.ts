@@ -8,6 +8,8 @@ import type { Diagnosis } from "../diagnose/types.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkLogFile } from "./log-file.js";
+import { CONFIG_PATH } from "../../contract/config-path.js";
+import { errorMessage } from "../../github/errors.js";
 
 const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
 
@@ -20,7 +22,6 @@ const USAGE = `usage: orchestrator diagnose --log FILE [--json] [--repo DIR]
                DIR/.github/orchestrator.yml apply
   A log above max_log_bytes is read from its end. Binary or compressed logs are refused (exit 2).
 `;
-const CONFIG_PATH = ".github/orchestrator.yml";
 
 /**
  * diagnose never asks a registry (it works offline), so it says that the name is unchecked: the name
@@ -52,7 +53,7 @@ export async function diagnoseCommand(argv: string[], io: CliIo): Promise<number
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    throw new UsageError(`${errorMessage(error)}\n${USAGE}`);
   }
   if (values.help) {
     io.stdout.write(USAGE);
@@ -166,5 +167,5 @@ function describeFsError(error: unknown): string {
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

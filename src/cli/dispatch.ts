@@ -1,5 +1,6 @@
 import type { CliIo } from "./io.js";
 import { packageInfo } from "./package-info.js";
+import { errorMessage } from "../../github/errors.js";
 
 export type CliCommand = (argv: string[], io: CliIo, env: NodeJS.ProcessEnv) => Promise<number>;
 
@@ -59,7 +60,7 @@ export async function dispatch(
   try {
     return await command(rest, io, env);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr.write(`${program.name} ${name}: ${message}\n`);
     return program.isUsageError(error) ? 2 : 1;
   }

@@ -13,6 +13,7 @@ import { localRepoReader } from "../repo/local-reader.js";
 import { writeInsideRepo } from "../repo/safe-write.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkLogFile } from "./log-file.js";
+import { resolveService } from "../config/service.js";
 
 export const FIX_USAGE = `usage: orchestrator fix --repo DIR --service NAME --log FILE [--write] [--no-lookup]
 
@@ -105,7 +106,7 @@ export async function fixCommand(argv: string[], io: CliIo, deps: FixCommandDeps
     return 2;
   }
   const config = parsed.config;
-  const service = config.services[serviceName];
+  const service = resolveService(config, serviceName)?.config;
   if (!service) {
     throw new UsageError(
       `unknown service '${serviceName}'; services in ${configPath}: ${Object.keys(config.services).join(", ")}`,

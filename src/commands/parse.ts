@@ -1,4 +1,4 @@
-import { SERVICE_NAME } from "../config/schema.js";
+import { SERVICE_NAME } from "../../contract/service-name.js";
 import { redact } from "../redact/redactor.js";
 
 /**

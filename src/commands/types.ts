@@ -1,11 +1,11 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import type { AppDeps } from "../app/deps.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import type { Command, CommandName } from "./parse.js";
 
 /** What a command handler gets: an authorized commenter, a valid config, a service already checked. */
 export interface CommandContext {
-  client: RepoClient;
+  client: AppClient;
   config: OrchestratorConfig;
   deps: AppDeps;
   /** The issue or PR the comment is on. */

@@ -1,11 +1,10 @@
 import { z } from "zod";
+import { SERVICE_NAME } from "../../contract/service-name.js";
 
 /**
  * The one schema for `.github/orchestrator.yml`. The TypeScript type, the runtime validation and the
  * published JSON Schema (schema/orchestrator.schema.json) all come from here.
  */
-
-export const SERVICE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
 const duration = z
   .union([
@@ -22,16 +21,20 @@ const relativePath = z
 
 const repoPermission = z.enum(["read", "triage", "write", "maintain", "admin"]);
 
+/** Health defaults, for a `health` entry and for a service without one (config/service.ts). */
+export const DEFAULT_HEALTH_TIMEOUT = "60s";
+export const DEFAULT_HEALTH_WATCH = "10s";
+
 export const healthSchema = z
   .object({
     url: z
       .url({ protocol: /^https?$/ })
       .describe("HTTP health endpoint as the runner sees it; 2xx/3xx means healthy."),
     timeout: duration
-      .default("60s")
+      .default(DEFAULT_HEALTH_TIMEOUT)
       .describe("How long the HTTP probe may retry with backoff before failing."),
     watch: duration
-      .default("10s")
+      .default(DEFAULT_HEALTH_WATCH)
       .describe("After the first healthy probe, watch this long for restarts or crash-loops."),
     interval: duration
       .optional()

@@ -4,8 +4,9 @@ import {
   deploymentPayloadSchema,
   type DeployReason,
   type DeploymentPayload,
-} from "./contract.js";
+} from "../../contract/deployment.js";
 import { deploymentSignedText, sign, type SigningKey } from "./signing.js";
+import { requireService } from "../config/service.js";
 
 export interface DeployIntent {
   service: string;
@@ -46,8 +47,7 @@ export function buildDeploymentRequest(
   config: OrchestratorConfig,
   seal: Seal,
 ): DeploymentRequest {
-  const service = config.services[intent.service];
-  if (!service) throw new Error(`service '${intent.service}' is not configured`);
+  const service = requireService(config, intent.service).config;
   if (!SHA.test(intent.sha)) throw new Error(`deployments need a full commit SHA, got '${intent.sha}'`);
   const fields = {
     service: intent.service,

@@ -1,5 +1,5 @@
 import { isAppBot, type AppIdentity, type UserLike } from "./app-identity.js";
-import type { DeploymentPayload } from "./contract.js";
+import type { DeploymentPayload } from "../../contract/deployment.js";
 import { deploymentSignatureProblem, type SigningKey } from "./signing.js";
 
 /**

@@ -1,5 +1,5 @@
 import { isAppBot, type AppIdentity, type UserLike } from "./app-identity.js";
-import { deploymentPayloadSchema, type DeploymentPayload } from "./contract.js";
+import { deploymentPayloadSchema, type DeploymentPayload } from "../../contract/deployment.js";
 import { deploymentTrustProblem } from "./deployment-trust.js";
 import type { SigningKey } from "./signing.js";
 

@@ -1,8 +1,8 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import type { FixMeta } from "../render/meta-marker.js";
 import { servicesHoldingAll } from "./service-folders.js";
-
-export const ORCHESTRATOR_LABEL = "orchestrator";
+import { ORCHESTRATOR_LABEL } from "../../contract/labels.js";
+import { resolveService } from "../config/service.js";
 
 export interface MergedPullFacts {
   labels: string[];
@@ -45,7 +45,7 @@ export function mergeTarget(pull: MergedPullFacts, config: OrchestratorConfig): 
             : `the changes are inside several service folders (${holding.join(", ")}); deploy one with \`/orchestrator deploy <service>\``,
       };
     }
-    if (!config.services[service]) {
+    if (!resolveService(config, service)) {
       return {
         kind: "refuse",
         why: `the PR names service \`${service}\`, which is not configured (configured: ${configured.join(", ")})`,

@@ -1,13 +1,14 @@
 import { createGitDataReader } from "../github/repo-reader.js";
-import type { RepoClient } from "../github/types.js";
-import { mergedPullApproval } from "./approval-gate.js";
-import type { DeployReason } from "./contract.js";
-import { serviceDeployments } from "./deployments-api.js";
+import type { AppClient } from "../github/app-client.js";
+import { mergedPullApproval } from "../approval/deploy-gate.js";
+import type { DeployReason } from "../../contract/deployment.js";
+import { serviceDeployments } from "./service-deployments.js";
 import { checkMergedDiff, type PullFile } from "./merged-diff.js";
 import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
 import { pullMeta } from "./pull-meta.js";
 import { queueDeploy, type DeployEnv } from "./queue-deploy.js";
 import { renderNotDeployed } from "./render.js";
+import { resolveService } from "../config/service.js";
 
 /** A merged (or not) pull request, as both the merge event and `/orchestrator retry` see it. */
 export interface PullFacts {
@@ -58,7 +59,7 @@ export async function deployMergedPull(
   if (target.kind === "skip") return target;
   if (target.kind === "refuse") return { kind: "answer", text: renderNotDeployed(null, sha, target.why) };
   const { service } = target;
-  const serviceConfig = config.services[service]!;
+  const serviceConfig = resolveService(config, service)!.config;
 
   if (target.origin === "orchestrator") {
     const modes = await treeModes(client, sha);
@@ -123,7 +124,7 @@ export async function deployMergedPull(
     : { kind: "answer", text: outcome.text };
 }
 
-async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFile[]> {
+async function pullFiles(client: AppClient, pullNumber: number): Promise<PullFile[]> {
   const { octokit, owner, repo } = client;
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner,
@@ -142,7 +143,7 @@ async function pullFiles(client: RepoClient, pullNumber: number): Promise<PullFi
 }
 
 /** Git modes of the merge commit's files, so the policy sees symlinks and submodules. */
-async function treeModes(client: RepoClient, sha: string): Promise<Map<string, string>> {
+async function treeModes(client: AppClient, sha: string): Promise<Map<string, string>> {
   const { data: commit } = await client.octokit.rest.git.getCommit({
     owner: client.owner,
     repo: client.repo,

@@ -1,4 +1,4 @@
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import { readMetaMarker, type FixMeta } from "../render/meta-marker.js";
 
 /**
@@ -7,7 +7,7 @@ import { readMetaMarker, type FixMeta } from "../render/meta-marker.js";
  * saying why.
  */
 export function pullMeta(
-  client: Pick<RepoClient, "owner" | "repo" | "trust" | "log">,
+  client: Pick<AppClient, "owner" | "repo" | "trust" | "log">,
   pull: { number: number; body: string | null; head: { ref: string } },
 ): FixMeta | null {
   const read = readMetaMarker(pull.body, client.trust.key, {

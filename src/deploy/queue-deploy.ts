@@ -1,11 +1,11 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import type { RepoClient } from "../github/types.js";
+import type { AppClient } from "../github/app-client.js";
 import { buildDeploymentRequest, type DeployIntent } from "./deployment-request.js";
-import { createDeployment } from "./deployments-api.js";
+import { createDeployment } from "../../github/deployments.js";
 import { renderQueued, renderRejected } from "./render.js";
 
 export interface DeployEnv {
-  client: RepoClient;
+  client: AppClient;
   config: OrchestratorConfig;
 }
 

@@ -24,13 +24,6 @@ export type RevertPlan =
   | { kind: "refuse"; reason: string }
   | { kind: "nothing"; reason: string };
 
-export const REVERT_BRANCH_PREFIX = "orchestrator/revert/";
-
-/** Deterministic, so a repeated event lands on the same branch and PR. */
-export function revertBranch(mergeSha: string): string {
-  return `${REVERT_BRANCH_PREFIX}${mergeSha.slice(0, 7)}`;
-}
-
 export function planRevert(input: {
   paths: string[];
   parent: Snapshot;

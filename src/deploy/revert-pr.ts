@@ -1,10 +1,13 @@
 import type { ServiceConfig } from "../config/schema.js";
 import { branchHead } from "../github/commit-changes.js";
 import { openPull, pullsForBranch } from "../github/pull-requests.js";
-import { statusOf, type RepoClient } from "../github/types.js";
+import { statusOf } from "../../github/errors.js";
+import type { AppClient } from "../github/app-client.js";
 import { escapeHtml, inlineCode, outbound } from "../render/text.js";
-import { planRevert, revertBranch, type Snapshot } from "./revert-plan.js";
-import { isInsideFolder, serviceFolder } from "./service-folders.js";
+import { planRevert, type Snapshot } from "./revert-plan.js";
+import { revertBranch } from "../../contract/branches.js";
+import { isInsideFolder } from "./service-folders.js";
+import { serviceFolder } from "../config/service.js";
 
 export type RevertOutcome =
   | { kind: "opened"; number: number; url: string }
@@ -26,7 +29,7 @@ export interface RevertRequest {
  * merged PR changed to their content at the merge's first parent. Declines, with the reason, when the PR
  * is not merged or the default branch has moved those files since.
  */
-export async function offerRevert(client: RepoClient, request: RevertRequest): Promise<RevertOutcome> {
+export async function offerRevert(client: AppClient, request: RevertRequest): Promise<RevertOutcome> {
   const { octokit, owner, repo, log } = client;
   const { data: pull } = await octokit.rest.pulls.get({ owner, repo, pull_number: request.pr });
   const mergeSha = pull.merge_commit_sha;
@@ -119,7 +122,7 @@ export async function offerRevert(client: RepoClient, request: RevertRequest): P
 }
 
 /** The service's files of one tree (recursive), or null when GitHub truncated the listing. */
-async function folderSnapshot(client: RepoClient, treeSha: string): Promise<Snapshot | null> {
+async function folderSnapshot(client: AppClient, treeSha: string): Promise<Snapshot | null> {
   const { data } = await client.octokit.rest.git.getTree({
     owner: client.owner,
     repo: client.repo,

@@ -1,6 +1,7 @@
-import { serviceDeployments } from "./deployments-api.js";
+import { serviceDeployments } from "./service-deployments.js";
 import { rollbackTarget } from "./history.js";
 import { queueDeploy, type DeployEnv, type QueueOutcome } from "./queue-deploy.js";
+import { requireService } from "../config/service.js";
 
 /** How far back `rollback` looks for the version to return to. */
 export const ROLLBACK_HISTORY = 30;
@@ -21,8 +22,7 @@ export async function rollbackService(
     expectCurrent?: string;
   },
 ): Promise<RollbackOutcome> {
-  const serviceConfig = env.config.services[input.service];
-  if (!serviceConfig) throw new Error(`service '${input.service}' is not configured`);
+  const serviceConfig = requireService(env.config, input.service).config;
   const records = await serviceDeployments(env.client, {
     service: input.service,
     environment: serviceConfig.environment,

@@ -1,10 +1,5 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-
-/** The folder of a service, normalised ("" for the repository root). */
-export function serviceFolder(path: string): string {
-  const folder = path.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  return folder === "." ? "" : folder;
-}
+import { allServices } from "../config/service.js";
 
 export function isInsideFolder(file: string, folder: string): boolean {
   return folder === "" || file.startsWith(`${folder}/`);
@@ -16,7 +11,7 @@ export function isInsideFolder(file: string, folder: string): boolean {
  */
 export function servicesHoldingAll(files: string[], config: OrchestratorConfig): string[] {
   if (files.length === 0) return [];
-  return Object.entries(config.services)
-    .filter(([, service]) => files.every((file) => isInsideFolder(file, serviceFolder(service.path))))
-    .map(([name]) => name);
+  return allServices(config)
+    .filter((service) => files.every((file) => isInsideFolder(file, service.folder)))
+    .map((service) => service.name);
 }

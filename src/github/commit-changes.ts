@@ -1,5 +1,6 @@
 import type { FileChange } from "../patch/types.js";
-import { statusOf, type RepoClient } from "./types.js";
+import { statusOf } from "../../github/errors.js";
+import type { AppClient } from "./app-client.js";
 
 export interface BranchHead {
   sha: string;
@@ -14,14 +15,14 @@ export interface CommitResult {
 }
 
 /** The head commit and tree of a branch, in one request (the branches endpoint carries both). */
-export async function branchTip(client: RepoClient, branch: string): Promise<BranchHead> {
+export async function branchTip(client: AppClient, branch: string): Promise<BranchHead> {
   const { octokit, owner, repo } = client;
   const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
   return { sha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
 }
 
 /** The head commit and tree of a branch. */
-export async function branchHead(client: RepoClient, branch: string): Promise<BranchHead> {
+export async function branchHead(client: AppClient, branch: string): Promise<BranchHead> {
   const { octokit, owner, repo } = client;
   const { data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
   const { data: commit } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: ref.object.sha });
@@ -35,7 +36,7 @@ export async function branchHead(client: RepoClient, branch: string): Promise<Br
  * with another tree is a stale leftover (closed PR, older base) and is moved to the new commit.
  */
 export async function commitChanges(
-  client: RepoClient,
+  client: AppClient,
   input: { base: BranchHead; branch: string; changes: FileChange[]; message: string },
 ): Promise<CommitResult> {
   const { octokit, owner, repo, log } = client;

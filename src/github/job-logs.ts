@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { TailRead, TailReadable } from "../diagnose/tail-source.js";
-import type { RepoClient } from "./types.js";
+import type { AppClient } from "./app-client.js";
 
 /** A job's log: iterate it for the whole log, or ask for its last bytes only (`readTail`). */
 export type JobLog = AsyncIterable<Buffer> & TailReadable;
@@ -13,7 +13,7 @@ export type JobLog = AsyncIterable<Buffer> & TailReadable;
  * says whether the window starts on a line); a store that ignores the range has the head of its body
  * skipped unread (by its Content-Length) instead.
  */
-export async function streamJobLog(client: RepoClient, jobId: number): Promise<JobLog> {
+export async function streamJobLog(client: AppClient, jobId: number): Promise<JobLog> {
   const { octokit, owner, repo, log } = client;
   const response = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
     owner,

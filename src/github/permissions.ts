@@ -1,5 +1,5 @@
 import type { RepoPermission } from "../config/schema.js";
-import type { RepoClient } from "./types.js";
+import type { AppClient } from "./app-client.js";
 
 const RANK: Record<RepoPermission | "none", number> = {
   none: 0,
@@ -19,7 +19,7 @@ export function permissionAtLeast(actual: RepoPermission | "none", minimum: Repo
  * The commenter's repository permission, asked fresh every time. `role_name` carries triage and
  * maintain, which the legacy `permission` field folds into read and write.
  */
-export async function repoPermission(client: RepoClient, username: string): Promise<RepoPermission | "none"> {
+export async function repoPermission(client: AppClient, username: string): Promise<RepoPermission | "none"> {
   const { octokit, owner, repo } = client;
   const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
   const role = (data as { role_name?: string }).role_name;
@@ -29,7 +29,7 @@ export async function repoPermission(client: RepoClient, username: string): Prom
 
 /** Is `username` an active member of `org/team`? 404 means no. */
 export async function isTeamMember(
-  client: RepoClient,
+  client: AppClient,
   org: string,
   team: string,
   username: string,

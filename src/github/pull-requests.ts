@@ -1,4 +1,5 @@
-import { statusOf, type RepoClient } from "./types.js";
+import { statusOf } from "../../github/errors.js";
+import type { AppClient } from "./app-client.js";
 
 export interface PullRef {
   number: number;
@@ -9,7 +10,7 @@ export interface PullRef {
 }
 
 /** Pull requests whose head is `branch` in this repository, newest first (any state). */
-export async function pullsForBranch(client: RepoClient, branch: string): Promise<PullRef[]> {
+export async function pullsForBranch(client: AppClient, branch: string): Promise<PullRef[]> {
   const { octokit, owner, repo } = client;
   const { data } = await octokit.rest.pulls.list({
     owner,
@@ -32,7 +33,7 @@ export async function pullsForBranch(client: RepoClient, branch: string): Promis
  * twin won the race).
  */
 export async function openPull(
-  client: RepoClient,
+  client: AppClient,
   input: { branch: string; title: string; body: string },
 ): Promise<{ pull: PullRef; created: boolean }> {
   const { octokit, owner, repo, defaultBranch, log } = client;
@@ -61,7 +62,7 @@ export async function openPull(
   }
 }
 
-export async function addLabel(client: RepoClient, issueNumber: number, label: string): Promise<void> {
+export async function addLabel(client: AppClient, issueNumber: number, label: string): Promise<void> {
   const { octokit, owner, repo } = client;
   await octokit.rest.issues.addLabels({ owner, repo, issue_number: issueNumber, labels: [label] });
 }

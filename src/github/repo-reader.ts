@@ -1,11 +1,11 @@
 import type { RepoReader, TreeEntry } from "../patch/types.js";
-import type { RepoClient } from "./types.js";
+import type { AppClient } from "./app-client.js";
 
 /**
  * A RepoReader over the Git Data API at one commit: one recursive tree request (with git modes, so
  * the policy can see symlinks), then blobs on demand. Only regular files (100644/100755) are readable.
  */
-export function createGitDataReader(client: RepoClient, treeSha: string): RepoReader {
+export function createGitDataReader(client: AppClient, treeSha: string): RepoReader {
   const { octokit, owner, repo, log } = client;
   let tree: Promise<TreeEntry[]> | null = null;
   let truncated = false;

@@ -1,4 +1,4 @@
-import type { SystemFamily } from "../diagnose/types.js";
+import type { FindingKind, SystemFamily } from "../diagnose/types.js";
 import type { VersionLookup } from "./versions.js";
 
 /** What a patcher is asked to add. */
@@ -22,10 +22,48 @@ export type PatchOutcome =
   /** The file cannot be patched safely (hash-pinned requirements, no package manager, ...). */
   | { status: "unsupported"; reason: string };
 
-/** One file format. Patchers edit text surgically and prove the edit by parsing the result again. */
+/** What a patcher may look at to propose the file it would edit for a service. */
+export interface TargetContext {
+  /** The service folder ("" for the repository root). */
+  folder: string;
+  /** The service's Dockerfile, as a repository path. */
+  dockerfile: string;
+  /** A path relative to the service folder, as a repository path. */
+  inFolder(path: string): string;
+  /** Whether the tree has this file. */
+  has(path: string): boolean;
+  read(path: string): Promise<string | null>;
+}
+
+/** A file a patcher would edit for a finding. */
+export interface Candidate {
+  path: string;
+  /** False when the file does not exist yet and the Dockerfile copies and installs it. */
+  exists: boolean;
+  /** For the fix summary: why this file. */
+  why: string;
+  /** Candidates of every patcher that handles the kind are tried by rank, lowest first. */
+  rank: number;
+}
+
+/**
+ * One file format. Patchers edit text surgically and prove the edit by parsing the result again.
+ * What the planner and the policy need to know of a format is declared here, as data: a new format is
+ * one patcher file and one line in registry.ts.
+ */
 export interface Patcher {
   name: string;
   description: string;
+  /** The finding kinds it can fix. */
+  kinds: readonly FindingKind[];
+  /** The files it would edit for a finding in this service, best first. */
+  candidates(context: TargetContext): Promise<Candidate[]>;
+  /** Why no file was found, when it is the first patcher of the kind to say (its kind's own words). */
+  noCandidate?(context: TargetContext): string;
+  /** Lock files next to its files that orchestrator cannot regenerate offline (the reviewer has to). */
+  lockFiles: readonly string[];
+  /** Globs (relative to the service folder) a fix may change by default: its files. */
+  allow: readonly string[];
   /** Whether this patcher owns a file, by its repository path. */
   matches(path: string): boolean;
   /** Dependency names the file declares, as a parser sees them (the re-parse proof uses the same code). */

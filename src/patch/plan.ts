@@ -3,13 +3,13 @@ import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { Finding } from "../diagnose/types.js";
 import { evaluatePolicy, pathRefusals, type PolicyDecision } from "../policy/evaluate.js";
 import { checkPackage, type PackageCheck } from "../policy/package-check.js";
-import { pipRequirementFiles } from "./dockerfile-pip.js";
-import type { DependencyRequest, Patcher } from "./patcher.js";
-import { getPatcher } from "./registry.js";
+import type { DependencyRequest, Patcher, TargetContext } from "./patcher.js";
+import { defaultAllow, PATCHERS, patchersFor } from "./registry.js";
 import type { FileChange, RepoReader, TreeEntry } from "./types.js";
 import { renderDiff } from "./unified-diff.js";
 import { packageRegistry, type PackageRegistry } from "./registry-lookup.js";
 import { NO_VERSIONS, type VersionLookup } from "./versions.js";
+import { serviceFolder } from "../config/service.js";
 
 export interface PlanOptions {
   serviceName: string;
@@ -28,6 +28,8 @@ export interface PlanOptions {
    * checked nor pinned: it is added without a version, and the summary says it was not checked.
    */
   lookup?: boolean;
+  /** The patchers to choose from, in order. Default: the registry (registry.ts). */
+  patchers?: readonly Patcher[];
 }
 
 export type FixPlan =
@@ -59,12 +61,13 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   const lookup = options.lookup ?? true;
   const registry = options.registry ?? packageRegistry();
   const versions = lookup ? (options.versions ?? registry) : NO_VERSIONS;
-  const folder = serviceFolder(service);
+  const folder = serviceFolder(service.path);
   // The whole tree, not only the service folder: a symlinked parent folder is an entry above it.
   const fullTree = await repo.listTree("");
   const tree = folder === "" ? fullTree : fullTree.filter((e) => e.path.startsWith(`${folder}/`));
 
-  const chosen = await chooseTarget(finding, folder, service, tree, repo);
+  const from = options.patchers ?? PATCHERS;
+  const chosen = await chooseTarget(finding, folder, service, tree, repo, from);
   if ("reason" in chosen) return { ok: false, reason: chosen.reason };
   const { path, patcher } = chosen;
 
@@ -72,7 +75,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   const along = (await repo.entriesAlong?.(path)) ?? [];
   const checked = along.length > 0 ? [...fullTree, ...along] : fullTree;
   const mode = checked.findLast((e) => e.path === path)?.mode ?? "100644";
-  const early = pathRefusals(path, mode, serviceName, service, checked);
+  const early = pathRefusals(path, mode, serviceName, service, checked, defaultAllow(from));
   if (early.length > 0)
     return { ok: false, reason: `refused by policy: ${early.join("; ")}`, refusals: early };
 
@@ -102,7 +105,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
     return { ok: false, reason: `cannot fix automatically: ${outcome.reason}` };
 
   const changes: FileChange[] = [{ path, before, after: outcome.text, mode }];
-  const policy = evaluatePolicy(changes, serviceName, service, config, checked);
+  const policy = evaluatePolicy(changes, serviceName, service, config, checked, defaultAllow(from));
   if (!policy.allowed) {
     return { ok: false, reason: `refused by policy: ${policy.reasons.join("; ")}`, refusals: policy.reasons };
   }
@@ -113,7 +116,7 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
     notes.push(
       `not checked on ${finding.ecosystem === "pypi" ? "PyPI" : "the npm registry"} and added without a version (no registry lookup): the name comes from the log, so check that '${finding.package}' is the package you mean, and pin it, before merging`,
     );
-  notes.push(...lockFileNotes(patcher.name, folder, tree));
+  notes.push(...lockFileNotes(patcher, folder, tree));
   const verb = before === null ? "Create" : "Add";
   const summary =
     `${verb} ${outcome.added} ${before === null ? "as" : "to"} ${path} for missing ${describe(finding)}.\n` +
@@ -121,78 +124,35 @@ export async function planFix(finding: Finding, options: PlanOptions): Promise<F
   return { ok: true, changes, diff: renderDiff(changes), summary, policy, packageCheck };
 }
 
+/** The best candidate file of the patchers that handle the finding's kind, tried by rank. */
 async function chooseTarget(
   finding: Finding,
   folder: string,
   service: ServiceConfig,
   tree: TreeEntry[],
   repo: RepoReader,
+  from: readonly Patcher[],
 ): Promise<Target | { reason: string }> {
   const inFolder = (p: string) => (folder === "" ? posix.normalize(p) : posix.join(folder, p));
   const has = (p: string) => tree.some((e) => e.path === p && e.type !== "tree");
-  const dockerfile = inFolder(service.dockerfile);
-
-  switch (finding.kind) {
-    case "system_package":
-      if (!has(dockerfile)) return { reason: `the service's Dockerfile ${dockerfile} does not exist` };
-      return {
-        path: dockerfile,
-        patcher: getPatcher("dockerfile"),
-        exists: true,
-        why: `${dockerfile} builds the image`,
-      };
-
-    case "node_module": {
-      const manifest = inFolder("package.json");
-      if (!has(manifest))
-        return { reason: `${manifest} does not exist; orchestrator does not create package manifests` };
-      return {
-        path: manifest,
-        patcher: getPatcher("package-json"),
-        exists: true,
-        why: `${manifest} is the service's manifest`,
-      };
-    }
-
-    case "python_module": {
-      const text = has(dockerfile) ? await repo.readFile(dockerfile) : null;
-      const installed = text === null ? [] : pipRequirementFiles(text);
-      for (const file of installed) {
-        const path = inFolder(file.path);
-        if (has(path)) {
-          const why = `${dockerfile} installs it with pip install -r ${file.path}`;
-          return { path, patcher: getPatcher("requirements"), exists: true, why };
-        }
-      }
-      const copied = installed.find((f) => f.copied);
-      if (copied) {
-        const why = `${dockerfile} copies and installs ${copied.path}, which does not exist yet`;
-        return { path: inFolder(copied.path), patcher: getPatcher("requirements"), exists: false, why };
-      }
-      const pyproject = inFolder("pyproject.toml");
-      if (has(pyproject))
-        return {
-          path: pyproject,
-          patcher: getPatcher("pyproject"),
-          exists: true,
-          why: `${pyproject} declares the dependencies`,
-        };
-      const requirements = inFolder("requirements.txt");
-      if (has(requirements)) {
-        return {
-          path: requirements,
-          patcher: getPatcher("requirements"),
-          exists: true,
-          why: `${requirements} lists the dependencies`,
-        };
-      }
-      return {
-        reason: `no requirements file the Dockerfile installs, no pyproject.toml and no requirements.txt in ${folder || "(repository root)"}; orchestrator does not invent a dependency file`,
-      };
-    }
-    default:
-      return { reason: `no patcher handles findings of kind '${String((finding as Finding).kind)}'` };
-  }
+  const context: TargetContext = {
+    folder,
+    dockerfile: inFolder(service.dockerfile),
+    inFolder,
+    has,
+    read: (p) => repo.readFile(p),
+  };
+  const handlers = patchersFor(finding.kind, from);
+  if (handlers.length === 0)
+    return { reason: `no patcher handles findings of kind '${String((finding as Finding).kind)}'` };
+  const candidates: Array<Target & { rank: number }> = [];
+  for (const patcher of handlers)
+    for (const candidate of await patcher.candidates(context)) candidates.push({ ...candidate, patcher });
+  // Stable: equal ranks keep the registry's order and each patcher's own.
+  const best = candidates.sort((a, b) => a.rank - b.rank)[0];
+  if (best) return best;
+  const why = handlers.find((p) => p.noCandidate)?.noCandidate?.(context);
+  return { reason: why ?? `no file for a ${finding.kind} fix in ${folder || "(repository root)"}` };
 }
 
 function dependencyOf(finding: Finding): DependencyRequest {
@@ -213,23 +173,12 @@ function describe(finding: Finding): string {
 }
 
 /** Lock files orchestrator cannot regenerate offline; the reviewer has to. */
-function lockFileNotes(patcher: string, folder: string, tree: TreeEntry[]): string[] {
-  const locks =
-    patcher === "package-json"
-      ? ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"]
-      : patcher === "pyproject"
-        ? ["poetry.lock"]
-        : [];
-  return locks
+function lockFileNotes(patcher: Patcher, folder: string, tree: TreeEntry[]): string[] {
+  return patcher.lockFiles
     .map((lock) => (folder === "" ? lock : `${folder}/${lock}`))
     .filter((lock) => tree.some((e) => e.path === lock))
     .map(
       (lock) =>
         `${lock} is not updated by this fix; regenerate it before merging (a frozen install would reject the change)`,
     );
-}
-
-function serviceFolder(service: ServiceConfig): string {
-  const folder = service.path.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  return folder === "." ? "" : folder;
 }

@@ -3,23 +3,13 @@ import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { FileChange, TreeEntry } from "../patch/types.js";
 import { matchesGlob } from "./glob.js";
 import { linkRefusals } from "./links.js";
+import { serviceFolder } from "../config/service.js";
+import { defaultAllow } from "../patch/registry.js";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reasons: string[] };
 
-/** Files a fix may change inside the service folder without any extra configuration. */
-export const DEFAULT_ALLOW = [
-  "Dockerfile",
-  "Dockerfile.*",
-  "requirements*.txt",
-  // `pip install -r requirements/prod.txt` layouts keep their files in a folder.
-  "requirements/**/*.txt",
-  "pyproject.toml",
-  "poetry.lock",
-  "package.json",
-  "package-lock.json",
-  "pnpm-lock.yaml",
-  "yarn.lock",
-];
+/** Files a fix may change inside the service folder without any extra configuration (from the patchers). */
+export const DEFAULT_ALLOW: readonly string[] = defaultAllow();
 
 const REDIRECT = "package-manager configs can redirect installs to another registry and are never changed";
 
@@ -66,6 +56,8 @@ export function evaluatePolicy(
   service: ServiceConfig,
   config: OrchestratorConfig,
   tree: TreeEntry[] = [],
+  /** The default allow-list: the patchers' files (the planner passes those of the patchers it uses). */
+  defaults: readonly string[] = DEFAULT_ALLOW,
 ): PolicyDecision {
   const reasons: string[] = [];
   if (changes.length === 0) reasons.push(`(change set): empty; a fix must change at least one file`);
@@ -74,7 +66,7 @@ export function evaluatePolicy(
   for (const change of changes) {
     if (seen.has(change.path)) reasons.push(`${change.path}: appears twice in the change set`);
     seen.add(change.path);
-    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service, tree));
+    reasons.push(...pathRefusals(change.path, change.mode, serviceName, service, tree, defaults));
   }
 
   const { max_files, max_changed_lines } = config.policy;
@@ -102,6 +94,7 @@ export function pathRefusals(
   serviceName: string,
   service: ServiceConfig,
   tree: TreeEntry[] = [],
+  defaults: readonly string[] = DEFAULT_ALLOW,
 ): string[] {
   const unsafe = unsafePathReason(path);
   if (unsafe) return [`${JSON.stringify(path)}: ${unsafe}`];
@@ -119,7 +112,7 @@ export function pathRefusals(
     }
   }
 
-  const folder = serviceFolder(service);
+  const folder = serviceFolder(service.path);
   const inside = folder === "" || path.startsWith(`${folder}/`);
   if (!inside) {
     reasons.push(
@@ -131,12 +124,11 @@ export function pathRefusals(
 
   const relative = folder === "" ? path : path.slice(folder.length + 1);
   const allowedByDefault =
-    DEFAULT_ALLOW.some((pattern) => matchesGlob(relative, pattern)) ||
-    relative === normalise(service.dockerfile);
+    defaults.some((pattern) => matchesGlob(relative, pattern)) || relative === normalise(service.dockerfile);
   const allowedByConfig = service.allow.some((pattern) => matchesGlob(relative, pattern));
   if (!allowedByDefault && !allowedByConfig) {
     reasons.push(
-      `${path}: not in the allow-list (defaults: ${DEFAULT_ALLOW.join(", ")}; add a glob to services.${serviceName}.allow to permit it)`,
+      `${path}: not in the allow-list (defaults: ${defaults.join(", ")}; add a glob to services.${serviceName}.allow to permit it)`,
     );
   }
   return reasons;
@@ -162,11 +154,6 @@ function unsafePathReason(path: string): string | null {
   if (segments.some((s) => s === "" || s === "."))
     return "has an empty or '.' segment; use a normalised path";
   return null;
-}
-
-function serviceFolder(service: ServiceConfig): string {
-  const folder = normalise(service.path);
-  return folder === "." ? "" : folder;
 }
 
 function normalise(p: string): string {

@@ -5,6 +5,7 @@
  * attack). System packages come only from the built-in map and are not looked up.
  */
 import { REGISTRY_NAME, type PackageEcosystem, type PackageRegistry } from "../patch/registry-lookup.js";
+import { errorMessage } from "../../github/errors.js";
 
 /** What the PR body says about the package: where it was checked and when it was first published. */
 export interface PackageCheck {
@@ -41,7 +42,7 @@ export async function checkPackage(
   try {
     facts = await registry.facts(ecosystem, name);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     return {
       ok: false,
       reason: `could not check '${name}' on ${where} (${why}); orchestrator never proposes a package it could not check`,

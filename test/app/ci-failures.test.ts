@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { defaultDeps } from "../../src/app/deps.js";
-import { fixBranch, fixFingerprint } from "../../src/app/fingerprint.js";
+import { fixBranch } from "../../contract/branches.js";
+import { fixFingerprint } from "../../src/app/fingerprint.js";
 import { registerHandlers } from "../../src/app/register.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { BOT_USER, mockAppIdentity } from "../helpers/signing.js";

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { CHECK_ACTIONS, deployCheckName, findDeployCommentMarker } from "../../src/deploy/contract.js";
+import { CHECK_ACTIONS, deployCheckName } from "../../contract/checks.js";
+import { findDeployCommentMarker } from "../../contract/markers.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { mockConfig, mockPermission } from "../helpers/fix-world.js";
 import {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { findDeployCommentMarker } from "../../src/deploy/contract.js";
+import { findDeployCommentMarker } from "../../contract/markers.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { mockAnswer, mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
 import {

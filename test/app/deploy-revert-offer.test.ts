@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { revertOfferMarker } from "../../src/app/handlers/deploy-revert-offer.js";
-import { ROLLED_BACK_PREFIX } from "../../src/deploy/contract.js";
+import { revertOfferMarker } from "../../contract/markers.js";
+import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { mockConfig, mockPullsForBranch } from "../helpers/fix-world.js";
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fixBranch, fixFingerprint } from "../../src/app/fingerprint.js";
+import { fixBranch } from "../../contract/branches.js";
+import { fixFingerprint } from "../../src/app/fingerprint.js";
 
 describe("fixFingerprint", () => {
   it("is a stable short hash of service + kind + package", () => {

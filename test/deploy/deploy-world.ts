@@ -3,7 +3,7 @@
  * one function per GitHub conversation, so app tests read as a story.
  */
 import type { ApplicationFunction } from "probot";
-import type { DeploymentPayload } from "../../src/deploy/contract.js";
+import type { DeploymentPayload } from "../../contract/deployment.js";
 import orchestrator from "../../src/index.js";
 import { deploymentSignatureProblem } from "../../src/deploy/signing.js";
 import type { GitHubHarness } from "../helpers/github.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deploymentPayloadSchema } from "../../src/deploy/contract.js";
+import { deploymentPayloadSchema } from "../../contract/deployment.js";
 import { buildDeploymentRequest, describeIntent } from "../../src/deploy/deployment-request.js";
 import { deploymentSignedText, verify } from "../../src/deploy/signing.js";
 import { signPayload, testSigningKey } from "../helpers/signing.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findDeployCommentMarker } from "../../src/deploy/contract.js";
+import { findDeployCommentMarker } from "../../contract/markers.js";
 import type { DeploymentRecord } from "../../src/deploy/history.js";
 import { renderNotDeployed, renderQueued, renderRejected, renderStatus } from "../../src/deploy/render.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planRevert, revertBranch, type Snapshot } from "../../src/deploy/revert-plan.js";
+import { planRevert, type Snapshot } from "../../src/deploy/revert-plan.js";
+import { revertBranch } from "../../contract/branches.js";
 
 const blob = (sha: string, mode = "100644") => ({ sha: sha.repeat(40).slice(0, 40), mode });
 const snap = (entries: Record<string, ReturnType<typeof blob>>): Snapshot => new Map(Object.entries(entries));

@@ -5,8 +5,10 @@
  * delivered signed over HTTP; Docker, git and compose are real. Nothing is injected.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { revertOfferMarker } from "../../src/app/handlers/deploy-revert-offer.js";
-import { ROLLED_BACK_PREFIX, deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
+import { revertOfferMarker } from "../../contract/markers.js";
+import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
+import { deployCheckName } from "../../contract/checks.js";
+import { deployCommentMarker } from "../../contract/markers.js";
 import { describeDocker } from "../helpers/docker.js";
 import { APPROVER, ENVIRONMENT, failingCiRun } from "./loop-world.js";
 import { buildDist } from "./processes.js";

@@ -8,8 +8,10 @@
  * merge commit, which is what gets deployed, carries both.
  */
 import { expect, it } from "vitest";
-import { revertOfferMarker } from "../../src/app/handlers/deploy-revert-offer.js";
-import { ROLLED_BACK_PREFIX, deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
+import { revertOfferMarker } from "../../contract/markers.js";
+import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
+import { deployCheckName } from "../../contract/checks.js";
+import { deployCommentMarker } from "../../contract/markers.js";
 import { describeDocker } from "../helpers/docker.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { createFakeGitHub } from "./fake-github.js";

@@ -4,7 +4,8 @@
  * between stages for real, every request OpenAPI-validated); Docker, git and compose are real.
  */
 import { expect, it } from "vitest";
-import { deployCheckName, deployCommentMarker } from "../../src/deploy/contract.js";
+import { deployCheckName } from "../../contract/checks.js";
+import { deployCommentMarker } from "../../contract/markers.js";
 import { describeDocker } from "../helpers/docker.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { createFakeGitHub } from "./fake-github.js";

@@ -3,19 +3,19 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
 import { streamJobLog } from "../../src/github/job-logs.js";
-import type { RepoClient } from "../../src/github/types.js";
+import type { AppClient } from "../../src/github/app-client.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { BLOB_HOST, R } from "../helpers/fix-world.js";
 import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
 import { testTrust } from "../helpers/signing.js";
 
-function client(): RepoClient {
+function client(): AppClient {
   return {
-    octokit: new Octokit({ request: { retries: 0 } }) as unknown as RepoClient["octokit"],
+    octokit: new Octokit({ request: { retries: 0 } }) as unknown as AppClient["octokit"],
     owner: TEST_OWNER,
     repo: TEST_REPO,
     defaultBranch: "main",
-    log: pino({ level: "silent" }) as unknown as RepoClient["log"],
+    log: pino({ level: "silent" }) as unknown as AppClient["log"],
     trust: testTrust(),
   };
 }

@@ -2,7 +2,7 @@ import { Octokit } from "@octokit/rest";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createGitDataReader } from "../../src/github/repo-reader.js";
-import type { RepoClient } from "../../src/github/types.js";
+import type { AppClient } from "../../src/github/app-client.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { R } from "../helpers/fix-world.js";
 import { testTrust } from "../helpers/signing.js";
@@ -10,13 +10,13 @@ import { testTrust } from "../helpers/signing.js";
 const ROOT = "1".repeat(40);
 const SERVICES = "2".repeat(40);
 
-function client(): RepoClient {
+function client(): AppClient {
   return {
-    octokit: new Octokit({ request: { retries: 0 } }) as unknown as RepoClient["octokit"],
+    octokit: new Octokit({ request: { retries: 0 } }) as unknown as AppClient["octokit"],
     owner: "acme",
     repo: "stack",
     defaultBranch: "main",
-    log: pino({ level: "silent" }) as unknown as RepoClient["log"],
+    log: pino({ level: "silent" }) as unknown as AppClient["log"],
     trust: testTrust(),
   };
 }

@@ -3,7 +3,7 @@
  * deployment payloads signed like the app signs them, and the `GET /app` answer that names the bot.
  */
 import type { AppIdentity, Trust } from "../../src/deploy/app-identity.js";
-import type { DeploymentPayload } from "../../src/deploy/contract.js";
+import type { DeploymentPayload } from "../../contract/deployment.js";
 import { deploymentSignedText, deriveSigningKey, sign, type SigningKey } from "../../src/deploy/signing.js";
 import { renderMetaMarker, type FixMeta } from "../../src/render/meta-marker.js";
 import { TEST_APP_ID, TEST_APP_SLUG, testPrivateKey, type GitHubHarness } from "./github.js";

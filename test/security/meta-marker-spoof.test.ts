@@ -5,10 +5,10 @@
  * or copied marker, must not be taken for the app's.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { fixPullService } from "../../src/app/approval-service.js";
+import { fixPullService } from "../../src/approval/fix-check.js";
 import type { Trust } from "../../src/deploy/app-identity.js";
 import type { Finding } from "../../src/diagnose/types.js";
-import type { RepoClient } from "../../src/github/types.js";
+import type { AppClient } from "../../src/github/app-client.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
 import { readMetaMarker, type FixMeta } from "../../src/render/meta-marker.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
@@ -69,8 +69,8 @@ function story(): FixStory {
 function clientWith(
   logs: string[],
   trust: Trust = testTrust(),
-): Pick<RepoClient, "owner" | "repo" | "trust" | "log"> {
-  const log = { warn: (_obj: object, msg: string) => void logs.push(msg) } as unknown as RepoClient["log"];
+): Pick<AppClient, "owner" | "repo" | "trust" | "log"> {
+  const log = { warn: (_obj: object, msg: string) => void logs.push(msg) } as unknown as AppClient["log"];
   return { owner: "acme", repo: "stack", trust, log };
 }
 

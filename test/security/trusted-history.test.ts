@@ -5,7 +5,8 @@
  * a revert PR. Only the app's bot's own signed deployments and statuses may count.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { CHECK_ACTIONS, deployCheckName, ROLLED_BACK_PREFIX } from "../../src/deploy/contract.js";
+import { CHECK_ACTIONS, deployCheckName } from "../../contract/checks.js";
+import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { mockAnswer, mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
 import { BOT_USER, mockAppIdentity, signPayload } from "../helpers/signing.js";

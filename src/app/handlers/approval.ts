@@ -1,6 +1,11 @@
 import type { Context } from "probot";
-import { messageOf } from "../../github/types.js";
-import { writeApprovalCheck, fixPullService, refreshApproval, type PullLike } from "../approval-service.js";
+import { errorMessage } from "../../../github/errors.js";
+import {
+  writeApprovalCheck,
+  fixPullService,
+  refreshApproval,
+  type PullLike,
+} from "../../approval/fix-check.js";
 import type { Trust } from "../../deploy/app-identity.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
@@ -36,7 +41,7 @@ export async function onApprovalEvent(context: Context<ApprovalEvent>, trust: Tr
       head: { sha: data.head.sha, ref: data.head.ref },
     };
   } catch (error) {
-    log.warn({ err: messageOf(error) }, "could not read the pull request: leaving the approval pending");
+    log.warn({ err: errorMessage(error) }, "could not read the pull request: leaving the approval pending");
     await writeApprovalCheck(
       client,
       payloadPull,

@@ -1,16 +1,18 @@
 import type { Context } from "probot";
 import type { Trust } from "../../deploy/app-identity.js";
-import { CHECK_ACTIONS, serviceFromCheckName } from "../../deploy/contract.js";
-import { serviceDeployments } from "../../deploy/deployments-api.js";
+import { CHECK_ACTIONS, serviceFromCheckName } from "../../../contract/checks.js";
+import { serviceDeployments } from "../../deploy/service-deployments.js";
 import { queueDeploy } from "../../deploy/queue-deploy.js";
 import { rollbackService } from "../../deploy/rollback.js";
-import { postComment } from "../../github/comments.js";
+import { postComment } from "../../../github/comments.js";
 import { permissionAtLeast, repoPermission } from "../../github/permissions.js";
-import { messageOf } from "../../github/types.js";
+import { errorMessage } from "../../../github/errors.js";
 import { redact } from "../../redact/redactor.js";
 import { answerUnauthorized } from "../../render/answers.js";
-import { clientFor, isBotUser } from "../client.js";
+import { clientFor } from "../client.js";
+import { isBot } from "../../../github/bot.js";
 import { loadConfig } from "../load-config.js";
+import { resolveService } from "../../config/service.js";
 
 /**
  * The "Roll back" and "Retry" buttons of the runner's "orchestrator / deploy <service>" check run. The
@@ -37,7 +39,7 @@ export async function onDeployCheckAction(
     log.warn({ identifier }, "unknown check run action: ignoring it");
     return;
   }
-  if (isBotUser(sender)) {
+  if (isBot(sender)) {
     log.debug("ignoring an action requested by a bot");
     return;
   }
@@ -47,7 +49,7 @@ export async function onDeployCheckAction(
     return;
   }
   const config = loaded.config;
-  const serviceConfig = config.services[service];
+  const serviceConfig = resolveService(config, service)?.config;
   if (!serviceConfig) {
     log.warn({ service }, "the check run names a service that is not configured: ignoring it");
     return;
@@ -74,7 +76,7 @@ export async function onDeployCheckAction(
     has = await repoPermission(client, sender.login);
   } catch (error) {
     log.warn(
-      { user: sender.login, err: messageOf(error) },
+      { user: sender.login, err: errorMessage(error) },
       "could not read the requester's permission: refusing",
     );
     await answer(

@@ -3,10 +3,11 @@ import { deployMergedPull, type PullFacts } from "../../deploy/merged-pull.js";
 import type { Trust } from "../../deploy/app-identity.js";
 import { isOrchestratorPull } from "../../deploy/merge-target.js";
 import { pullMeta } from "../../deploy/pull-meta.js";
-import { postComment } from "../../github/comments.js";
+import { postComment } from "../../../github/comments.js";
 import { renderConfigErrors } from "../../render/answers.js";
 import { clientFor } from "../client.js";
-import { CONFIG_PATH, loadConfig } from "../load-config.js";
+import { CONFIG_PATH } from "../../../contract/config-path.js";
+import { loadConfig } from "../load-config.js";
 
 /**
  * A merged PR: deploy its merge commit when it is an orchestrator PR (or, with deploy_on_merge, when

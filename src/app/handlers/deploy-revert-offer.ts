@@ -1,22 +1,20 @@
 import type { Context } from "probot";
 import { isAppBot, type Trust } from "../../deploy/app-identity.js";
-import { ROLLED_BACK_PREFIX, serviceFromTask } from "../../deploy/contract.js";
+import { revertOfferMarker } from "../../../contract/markers.js";
+import { outcomeOfStatus } from "../../../contract/outcome.js";
+import { serviceFromTask } from "../../../contract/deployment.js";
 import { deploymentTrustProblem } from "../../deploy/deployment-trust.js";
 import { parsePayload } from "../../deploy/history.js";
-import { upsertMarkedComment } from "../../deploy/marked-comment.js";
+import { upsertMarkedComment } from "../../../github/comments.js";
 import { offerRevert, type RevertOutcome } from "../../deploy/revert-pr.js";
-import { messageOf } from "../../github/types.js";
+import { errorMessage } from "../../../github/errors.js";
 import { escapeHtml } from "../../render/text.js";
 import { clientFor } from "../client.js";
 import { loadConfig } from "../load-config.js";
-
-export function revertOfferMarker(deploymentId: number): string {
-  return `<!-- orchestrator:revert-offer deployment=${deploymentId} -->`;
-}
+import { resolveService } from "../../config/service.js";
 
 /**
- * After the runner rolled a deploy back (final status `failure` whose description starts with
- * ROLLED_BACK_PREFIX), offer the way back to a consistent main on the PR: a revert PR, or why not.
+ * After the runner rolled a deploy back (a final status whose outcome is `rolled_back`), offer the way back to a consistent main on the PR: a revert PR, or why not.
  * Only when the status and the deployment are the app's own: written by its bot (the runner), the
  * deployment's payload signed by the app. Anyone with deployments: write can add a status.
  */
@@ -32,7 +30,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
     log.debug({ task: deployment.task }, "not an orchestrator deployment");
     return;
   }
-  if (status.state !== "failure" || !(status.description ?? "").startsWith(ROLLED_BACK_PREFIX)) {
+  if (outcomeOfStatus(status.state, status.description) !== "rolled_back") {
     log.debug("not a completed rollback: nothing to offer");
     return;
   }
@@ -86,7 +84,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
     log.warn({ config: loaded.status }, "config missing or invalid: no revert offer");
     return;
   }
-  const serviceConfig = loaded.config.services[service];
+  const serviceConfig = resolveService(loaded.config, service)?.config;
   if (!serviceConfig) {
     log.warn({ service }, "service no longer configured: no revert offer");
     return;
@@ -102,15 +100,14 @@ export async function onDeploymentStatus(context: Context<"deployment_status">, 
       rolledBack: status.description ?? "",
     });
   } catch (error) {
-    log.error({ err: messageOf(error) }, "could not prepare the revert pull request");
-    outcome = { kind: "declined", reason: `preparing it failed (${messageOf(error)})` };
+    log.error({ err: errorMessage(error) }, "could not prepare the revert pull request");
+    outcome = { kind: "declined", reason: `preparing it failed (${errorMessage(error)})` };
   }
-  await upsertMarkedComment(
-    client,
-    payload.pr,
-    revertOfferMarker(deployment.id),
-    renderRevertOffer(service, outcome),
-  );
+  await upsertMarkedComment(client, {
+    issue: payload.pr,
+    marker: revertOfferMarker(deployment.id),
+    body: renderRevertOffer(service, outcome),
+  });
 }
 
 export function renderRevertOffer(service: string, outcome: RevertOutcome): string {

@@ -1,9 +1,10 @@
 import type { Context } from "probot";
 import { parseCommand } from "../../commands/parse.js";
 import type { CommandRegistry } from "../../commands/types.js";
-import { postComment, reactEyes } from "../../github/comments.js";
+import { postComment } from "../../../github/comments.js";
+import { reactEyes } from "../../../github/reactions.js";
 import { permissionAtLeast, repoPermission } from "../../github/permissions.js";
-import { messageOf } from "../../github/types.js";
+import { errorMessage } from "../../../github/errors.js";
 import {
   answerInvalidConfig,
   answerMissingConfig,
@@ -11,7 +12,8 @@ import {
   answerUnauthorized,
   answerUnknownService,
 } from "../../render/answers.js";
-import { clientFor, isBotUser } from "../client.js";
+import { clientFor } from "../client.js";
+import { isBot } from "../../../github/bot.js";
 import type { AppDeps } from "../deps.js";
 import { loadConfig } from "../load-config.js";
 
@@ -27,7 +29,7 @@ export async function onIssueComment(
 ): Promise<void> {
   const { comment, issue, sender } = context.payload;
   const log = context.log.child({ handler: "issue_comment", comment: comment.id, issue: issue.number });
-  if (isBotUser(sender) || isBotUser(comment.user)) {
+  if (isBot(sender) || isBot(comment.user)) {
     log.debug("ignoring a comment by a bot (this app included)");
     return;
   }
@@ -44,7 +46,10 @@ export async function onIssueComment(
   try {
     has = await repoPermission(client, login);
   } catch (error) {
-    log.warn({ user: login, err: messageOf(error) }, "could not read the commenter's permission: refusing");
+    log.warn(
+      { user: login, err: errorMessage(error) },
+      "could not read the commenter's permission: refusing",
+    );
     await postComment(
       client,
       issue.number,
@@ -89,8 +94,8 @@ export async function onIssueComment(
         command,
       );
     } catch (error) {
-      log.error({ err: messageOf(error), command: command.name }, "command failed");
-      return `@${login} \`${command.name}\` failed: ${messageOf(error)}`;
+      log.error({ err: errorMessage(error), command: command.name }, "command failed");
+      return `@${login} \`${command.name}\` failed: ${errorMessage(error)}`;
     }
   })();
   await postComment(client, issue.number, answer);

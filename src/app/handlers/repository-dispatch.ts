@@ -1,18 +1,10 @@
 import type { Context } from "probot";
-import { z } from "zod";
-import { SERVICE_NAME } from "../../config/schema.js";
+import { RUNTIME_FAILURE_EVENT, runtimeFailurePayloadSchema } from "../../../contract/runtime-failure.js";
 import { isAppBot } from "../../deploy/app-identity.js";
 import { autoFix } from "../auto-fix.js";
 import { clientFor } from "../client.js";
 import type { AppDeps } from "../deps.js";
 import { loadConfig } from "../load-config.js";
-
-export const RUNTIME_FAILURE = "orchestrator.runtime_failure";
-
-const runtimeFailure = z.object({
-  service: z.string().regex(SERVICE_NAME),
-  log: z.string().min(1),
-});
 
 /**
  * `repository_dispatch` `orchestrator.runtime_failure` with client_payload {service, log}, sent by the
@@ -25,11 +17,11 @@ export async function onRepositoryDispatch(
 ): Promise<void> {
   const { action, client_payload: payload } = context.payload as { action: string; client_payload: unknown };
   const log = context.log.child({ handler: "repository_dispatch", action });
-  if (action !== RUNTIME_FAILURE) {
+  if (action !== RUNTIME_FAILURE_EVENT) {
     log.debug("not an orchestrator dispatch");
     return;
   }
-  const parsed = runtimeFailure.safeParse(payload);
+  const parsed = runtimeFailurePayloadSchema.safeParse(payload);
   if (!parsed.success) {
     log.warn(
       { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },

@@ -5,6 +5,7 @@ import type { DeployResult, DeployStatus } from "../../../runner/journal/events.
 import { runDeploy } from "../../../runner/pipeline/deploy.js";
 import { progressReporter, type ProgressSink } from "../deploy-progress.js";
 import { SERVICE, type ShopRepo } from "./example-stack.js";
+import { requireService } from "../../config/service.js";
 
 export type Expected = { ok: true; result: DeployResult } | { ok: false; detail: string };
 
@@ -30,7 +31,7 @@ export async function deployAndExpect(
     result = await runDeploy(
       {
         service: SERVICE,
-        serviceConfig: parsed.config.services[SERVICE]!,
+        serviceConfig: requireService(parsed.config, SERVICE).config,
         ref: input.ref,
         workspace: input.repo.workspace,
         stateDir: input.stateDir,

@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fixBranch, fixFingerprint } from "../../app/fingerprint.js";
-import { composeServiceName, formatConfigErrors, parseConfigText } from "../../config/parse.js";
+import { fixBranch } from "../../../contract/branches.js";
+import { fixFingerprint } from "../../app/fingerprint.js";
+import { formatConfigErrors, parseConfigText } from "../../config/parse.js";
 import { diagnoseLog } from "../../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../../diagnose/types.js";
 import { deriveSigningKey, type SigningKey } from "../../deploy/signing.js";
@@ -12,6 +13,7 @@ import { prTitle, renderPrBody, type FixStory } from "../../render/fix-story.js"
 import { localRepoReader } from "../../repo/local-reader.js";
 import { writeInsideRepo } from "../../repo/safe-write.js";
 import type { Git } from "./git.js";
+import { resolveService } from "../../config/service.js";
 
 /**
  * The demo asks no registry. A system-package finding (a missing C header) never needs one; a PyPI or
@@ -66,12 +68,13 @@ export async function commitFix(input: {
 }): Promise<{ ok: true; fix: ProposedFix } | { ok: false; reason: string }> {
   const { workspace, git, service, finding } = input;
   const config = await loadConfig(workspace);
-  const serviceConfig = config.services[service];
-  if (!serviceConfig)
+  const resolved = resolveService(config, service);
+  if (!resolved)
     return {
       ok: false,
       reason: `service '${service}' is not in ${join(workspace, ".github/orchestrator.yml")}`,
     };
+  const serviceConfig = resolved.config;
   const plan = await planFix(finding, {
     serviceName: service,
     service: serviceConfig,
@@ -88,7 +91,7 @@ export async function commitFix(input: {
   const baseSha = await git("rev-parse", input.base);
   const story: FixStory = {
     service,
-    composeService: composeServiceName(service, serviceConfig),
+    composeService: resolved.composeService,
     environment: serviceConfig.environment,
     fingerprint,
     branch,

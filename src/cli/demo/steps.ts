@@ -1,4 +1,5 @@
 import { formatMs } from "../../../runner/cli/render.js";
+import { errorMessage } from "../../../github/errors.js";
 
 export interface DemoStepResult {
   title: string;
@@ -38,7 +39,7 @@ export class DemoSteps {
     try {
       ({ ok, detail } = await body());
     } catch (error) {
-      detail = error instanceof Error ? error.message : String(error);
+      detail = errorMessage(error);
     }
     const durationMs = Date.now() - began;
     this.results.push({ title, outcome: ok ? "ok" : "FAILED", detail, durationMs });

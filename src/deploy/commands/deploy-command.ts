@@ -1,9 +1,10 @@
 import { show, type Command } from "../../commands/parse.js";
 import type { CommandHandler } from "../../commands/types.js";
-import { refDeployGate } from "../approval-gate.js";
-import { resolveCommit } from "../deployments-api.js";
+import { refDeployGate } from "../../approval/deploy-gate.js";
+import { resolveCommit } from "../../../github/deployments.js";
 import { queueDeploy } from "../queue-deploy.js";
 import { renderNotDeployed } from "../render.js";
+import { requireService } from "../../config/service.js";
 
 /**
  * `/orchestrator deploy <service> [ref]`: the ref (default: the default branch) is resolved to a commit
@@ -11,8 +12,7 @@ import { renderNotDeployed } from "../render.js";
  */
 export const deployCommand: CommandHandler<Extract<Command, { name: "deploy" }>> = async (ctx, command) => {
   const { client, config, issue, sender } = ctx;
-  const serviceConfig = config.services[command.service];
-  if (!serviceConfig) throw new Error(`service '${command.service}' is not configured`);
+  const serviceConfig = requireService(config, command.service).config;
   const ref = command.ref ?? client.defaultBranch;
   const sha = await resolveCommit(client, ref);
   if (!sha)

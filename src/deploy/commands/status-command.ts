@@ -1,7 +1,8 @@
 import type { Command } from "../../commands/parse.js";
 import type { CommandHandler } from "../../commands/types.js";
-import { serviceDeployments } from "../deployments-api.js";
+import { serviceDeployments } from "../service-deployments.js";
 import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../render.js";
+import { requireService } from "../../config/service.js";
 
 /** `/orchestrator status [service]`: what runs now and the last deployments, per service, as tables. */
 export const statusCommand: CommandHandler<Extract<Command, { name: "status" }>> = async (ctx, command) => {
@@ -9,8 +10,7 @@ export const statusCommand: CommandHandler<Extract<Command, { name: "status" }>>
   const names = command.service ? [command.service] : Object.keys(config.services);
   const histories: ServiceHistory[] = [];
   for (const service of names) {
-    const serviceConfig = config.services[service];
-    if (!serviceConfig) throw new Error(`service '${service}' is not configured`);
+    const serviceConfig = requireService(config, service).config;
     const records = await serviceDeployments(client, {
       service,
       environment: serviceConfig.environment,

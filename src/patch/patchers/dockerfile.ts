@@ -18,6 +18,15 @@ export const dockerfilePatcher: Patcher = {
   name: "dockerfile",
   description:
     "Dockerfile: installs a system package in the final stage (apt-get, apk or dnf to match the base)",
+  kinds: ["system_package"],
+  async candidates({ dockerfile, has }) {
+    return has(dockerfile)
+      ? [{ path: dockerfile, exists: true, why: `${dockerfile} builds the image`, rank: 0 }]
+      : [];
+  },
+  noCandidate: ({ dockerfile }) => `the service's Dockerfile ${dockerfile} does not exist`,
+  lockFiles: [],
+  allow: ["Dockerfile", "Dockerfile.*"],
   matches: (path) => /(^|\/)(Dockerfile(\.[^/]+)?|[^/]+\.Dockerfile)$/i.test(path),
   dependencies: (text) => installedPackages(parseDockerfile(text)),
   sameName: (a, b) => a === b,

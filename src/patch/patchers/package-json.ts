@@ -23,6 +23,17 @@ export const packageJsonPatcher: Patcher = {
   name: "package-json",
   description:
     "package.json: adds the package to dependencies in the file's range style, indentation and order",
+  kinds: ["node_module"],
+  async candidates({ inFolder, has }) {
+    const manifest = inFolder("package.json");
+    return has(manifest)
+      ? [{ path: manifest, exists: true, why: `${manifest} is the service's manifest`, rank: 0 }]
+      : [];
+  },
+  noCandidate: ({ inFolder }) =>
+    `${inFolder("package.json")} does not exist; orchestrator does not create package manifests`,
+  lockFiles: ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"],
+  allow: ["package.json"],
   matches: (path) => /(^|\/)package\.json$/.test(path),
   dependencies: (text) => {
     const doc = parseJson(text, "package.json");

@@ -21,6 +21,16 @@ type Toml = Record<string, unknown>;
 export const pyprojectPatcher: Patcher = {
   name: "pyproject",
   description: "pyproject.toml: PEP 621 [project] dependencies or Poetry [tool.poetry.dependencies]",
+  kinds: ["python_module"],
+  // After the requirements files the Dockerfile installs, before a lone requirements.txt.
+  async candidates({ inFolder, has }) {
+    const pyproject = inFolder("pyproject.toml");
+    return has(pyproject)
+      ? [{ path: pyproject, exists: true, why: `${pyproject} declares the dependencies`, rank: 2 }]
+      : [];
+  },
+  lockFiles: ["poetry.lock"],
+  allow: ["pyproject.toml"],
   matches: (path) => /(^|\/)pyproject\.toml$/.test(path),
   dependencies: (text) => declared(parse(text, "pyproject.toml")),
   sameName: (a, b) => normalizePythonName(a) === normalizePythonName(b),

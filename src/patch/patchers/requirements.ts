@@ -1,9 +1,11 @@
+import { pipRequirementFiles } from "../dockerfile-pip.js";
 import { pinSpec } from "../versions.js";
 import {
   PatchProofError,
   dominantStyle,
   isSorted,
   normalizePythonName,
+  type Candidate,
   type Patcher,
   type PatchOutcome,
   type PinStyle,
@@ -85,6 +87,42 @@ const OPERATOR: Partial<Record<PinStyle, string>> = { exact: "==", gte: ">=", co
 export const requirementsPatcher: Patcher = {
   name: "requirements",
   description: "pip requirements files: appends the distribution in the file's pinning style and order",
+  kinds: ["python_module"],
+  /** The files the Dockerfile installs with `pip install -r` (rank 0, or 1 for one it copies but that is missing), then requirements.txt (rank 3). */
+  async candidates({ dockerfile, inFolder, has, read }) {
+    const text = has(dockerfile) ? await read(dockerfile) : null;
+    const installed = text === null ? [] : pipRequirementFiles(text);
+    const found: Candidate[] = installed
+      .filter((file) => has(inFolder(file.path)))
+      .map((file) => ({
+        path: inFolder(file.path),
+        exists: true,
+        why: `${dockerfile} installs it with pip install -r ${file.path}`,
+        rank: 0,
+      }));
+    const copied = installed.find((f) => f.copied && !has(inFolder(f.path)));
+    if (copied)
+      found.push({
+        path: inFolder(copied.path),
+        exists: false,
+        why: `${dockerfile} copies and installs ${copied.path}, which does not exist yet`,
+        rank: 1,
+      });
+    const requirements = inFolder("requirements.txt");
+    if (has(requirements))
+      found.push({
+        path: requirements,
+        exists: true,
+        why: `${requirements} lists the dependencies`,
+        rank: 3,
+      });
+    return found;
+  },
+  noCandidate: ({ folder }) =>
+    `no requirements file the Dockerfile installs, no pyproject.toml and no requirements.txt in ${folder || "(repository root)"}; orchestrator does not invent a dependency file`,
+  lockFiles: [],
+  // `pip install -r requirements/prod.txt` layouts keep their files in a folder.
+  allow: ["requirements*.txt", "requirements/**/*.txt"],
   matches: (path) => /(^|\/)([^/]*requirements[^/]*|requirements\/[^/]+)\.(txt|in)$/i.test(path),
   dependencies: (text) =>
     parseRequirements(text)

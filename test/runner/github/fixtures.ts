@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { deployTask, type DeploymentPayload } from "../../../src/deploy/contract.js";
+import { deployTask, type DeploymentPayload } from "../../../contract/deployment.js";
 import { parseConfigText } from "../../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../../src/config/schema.js";
 import { writeArtifact } from "../../../runner/artifacts/artifacts.js";

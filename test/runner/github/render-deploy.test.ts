@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  ROLLED_BACK_PREFIX,
-  deployCommentMarker,
-  findDeployCommentMarker,
-} from "../../../src/deploy/contract.js";
+import { ROLLED_BACK_PREFIX } from "../../../contract/outcome.js";
+import { deployCommentMarker, findDeployCommentMarker } from "../../../contract/markers.js";
 import { redactor } from "../../../src/redact/redactor.js";
 import type { DeployResult, DeployStatus } from "../../../runner/journal/events.js";
-import { shortDescription } from "../../../runner/github/deployments.js";
+import { shortDescription } from "../../../github/deployments.js";
 import {
   checkActions,
   checkConclusion,

@@ -8,7 +8,7 @@ import type { ProbeSummary } from "../../../runner/journal/events.js";
 import { readClaim } from "../../../runner/github/claims.js";
 import { createGitHubReporter } from "../../../runner/github/github-reporter.js";
 import { createPoller } from "../../../runner/github/poller.js";
-import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../runner/github/runtime-failure.js";
+import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../contract/runtime-failure.js";
 import { redactor } from "../../../src/redact/redactor.js";
 import { useGitHubHarness } from "../../helpers/github.js";
 import {

@@ -1,15 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUNTIME_FAILURE } from "../../../src/app/handlers/repository-dispatch.js";
 import type { DeployResult, ProbeSummary } from "../../../runner/journal/events.js";
 import {
   decideDispatch,
-  MAX_CLIENT_PAYLOAD_BYTES,
-  RUNTIME_FAILURE_EVENT,
   runtimeCrash,
   runtimeFailurePayload,
 } from "../../../runner/github/runtime-failure.js";
+import { MAX_CLIENT_PAYLOAD_BYTES, runtimeFailurePayloadSchema } from "../../../contract/runtime-failure.js";
 import { container, verified } from "./verified.js";
 
 // A health endpoint that always answers 500, for failures where only HTTP health is wrong.
@@ -48,8 +46,12 @@ function result(verify: ProbeSummary | null, over: Partial<DeployResult> = {}): 
 
 const LOGS = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'yaml'";
 
-it("uses the event type the app handles", () => {
-  expect(RUNTIME_FAILURE_EVENT).toBe(RUNTIME_FAILURE);
+it("builds a payload the app's schema accepts", () => {
+  expect(runtimeFailurePayloadSchema.parse(runtimeFailurePayload("web", LOGS))).toEqual({
+    service: "web",
+    log: LOGS,
+  });
+  expect(runtimeFailurePayloadSchema.safeParse(runtimeFailurePayload("Web!", LOGS)).success).toBe(false);
 });
 
 describe("runtimeCrash, over what the real verifier reports", () => {

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { deployCheckName, deployCommentMarker } from "../../../src/deploy/contract.js";
+import { deployCheckName } from "../../../contract/checks.js";
+import { deployCommentMarker } from "../../../contract/markers.js";
 import type { DeployResult } from "../../../runner/journal/events.js";
 import { allRuns } from "../../../runner/journal/history.js";
 import { appendEvent, createRunDir } from "../../../runner/journal/journal-file.js";

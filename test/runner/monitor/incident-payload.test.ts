@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../runner/github/runtime-failure.js";
+import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../contract/runtime-failure.js";
 import { incidentPayload } from "../../../runner/monitor/incident-payload.js";
 import type { Incident } from "../../../runner/monitor/service-record.js";
 import { createRedactor, useProcessRedactor } from "../../../src/redact/redactor.js";

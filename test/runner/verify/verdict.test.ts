@@ -72,6 +72,7 @@ describe("judgeStart", () => {
       kind: "fail",
       reason: "the service has no container after `up`",
       cause: "exited",
+      crashed: false,
     });
   });
 
@@ -85,6 +86,7 @@ describe("judgeStart", () => {
       kind: "fail",
       reason: `crash-loop: restarted ${CRASH_LOOP_RESTARTS} time(s) during verification (last exit code 1)`,
       cause: "crash_loop",
+      crashed: true,
     });
     // A container that exited for good says so, whatever its restart count.
     expect(

@@ -1,7 +1,8 @@
-import { evaluate, isAllowedApprover } from "../app/approval-service.js";
-import type { ApprovalVerdict } from "../app/approval-policy.js";
+import { evaluate, isAllowedApprover } from "./fix-check.js";
+import type { ApprovalVerdict } from "./policy.js";
 import type { ServiceConfig } from "../config/schema.js";
-import { messageOf, type RepoClient } from "../github/types.js";
+import { errorMessage } from "../../github/errors.js";
+import type { AppClient } from "../github/app-client.js";
 import { whoMustApprove } from "../render/fix-story.js";
 
 /**
@@ -23,7 +24,7 @@ export interface MergedPullRef {
 }
 
 export async function mergedPullApproval(
-  client: RepoClient,
+  client: AppClient,
   service: ServiceConfig,
   pull: MergedPullRef,
 ): Promise<ApprovalVerdict> {
@@ -31,17 +32,17 @@ export async function mergedPullApproval(
     return await evaluate(client, service, pull);
   } catch (error) {
     client.log.warn(
-      { pr: pull.number, err: messageOf(error) },
+      { pr: pull.number, err: errorMessage(error) },
       "approval could not be evaluated: failing closed",
     );
-    return { approved: false, reason: `the reviews could not be read (${messageOf(error)})` };
+    return { approved: false, reason: `the reviews could not be read (${errorMessage(error)})` };
   }
 }
 
 export type GateResult = { ok: true; why: string } | { ok: false; why: string };
 
 export async function refDeployGate(
-  client: RepoClient,
+  client: AppClient,
   service: ServiceConfig,
   sha: string,
   sender: string,
@@ -52,7 +53,7 @@ export async function refDeployGate(
       return { ok: true, why: `@${sender} is an allowed approver` };
   } catch (error) {
     log.warn(
-      { user: sender, err: messageOf(error) },
+      { user: sender, err: errorMessage(error) },
       "could not check whether the commenter is an allowed approver",
     );
   }
@@ -81,7 +82,7 @@ export async function refDeployGate(
     }
     if (merged.length === 0) pullReasons = [`${sha.slice(0, 7)} is not the merge commit of a pull request`];
   } catch (error) {
-    pullReasons = [`the pull requests of ${sha.slice(0, 7)} could not be read (${messageOf(error)})`];
+    pullReasons = [`the pull requests of ${sha.slice(0, 7)} could not be read (${errorMessage(error)})`];
   }
   return {
     ok: false,

@@ -1,12 +1,15 @@
+import { isBot } from "../../github/bot.js";
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
-import { upsertCheckRun } from "../github/check-runs.js";
+import { upsertCheckRun } from "../../github/check-runs.js";
 import { isTeamMember, permissionAtLeast, repoPermission } from "../github/permissions.js";
-import { messageOf, type RepoClient } from "../github/types.js";
+import { errorMessage } from "../../github/errors.js";
+import type { AppClient } from "../github/app-client.js";
 import { whoMustApprove } from "../render/fix-story.js";
 import { pullMeta } from "../deploy/pull-meta.js";
-import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./approval-policy.js";
-import { FIX_BRANCH_PREFIX } from "./fingerprint.js";
-import { APPROVAL_CHECK } from "./fix-service.js";
+import { approvalVerdict, reviewStates, type ApprovalVerdict } from "./policy.js";
+import { FIX_BRANCH_PREFIX } from "../../contract/branches.js";
+import { APPROVAL_CHECK } from "../../contract/checks.js";
+import { resolveService } from "../config/service.js";
 
 export interface PullLike {
   number: number;
@@ -20,7 +23,7 @@ export interface PullLike {
  * for this repository and branch), or null for any other PR.
  */
 export function fixPullService(
-  client: Pick<RepoClient, "owner" | "repo" | "trust" | "log">,
+  client: Pick<AppClient, "owner" | "repo" | "trust" | "log">,
   pull: PullLike,
 ): string | null {
   if (!pull.head.ref.startsWith(FIX_BRANCH_PREFIX)) return null;
@@ -32,12 +35,12 @@ export function fixPullService(
  * current head. Fails closed: any error while reading reviews or permissions leaves it pending.
  */
 export async function refreshApproval(
-  client: RepoClient,
+  client: AppClient,
   config: OrchestratorConfig,
   pull: PullLike,
   service: string,
 ): Promise<ApprovalVerdict> {
-  const serviceConfig = config.services[service];
+  const serviceConfig = resolveService(config, service)?.config;
   let verdict: ApprovalVerdict;
   if (!serviceConfig) {
     verdict = { approved: false, reason: `service '${service}' is no longer configured` };
@@ -46,10 +49,10 @@ export async function refreshApproval(
       verdict = await evaluate(client, serviceConfig, pull);
     } catch (error) {
       client.log.warn(
-        { pr: pull.number, err: messageOf(error) },
+        { pr: pull.number, err: errorMessage(error) },
         "approval could not be evaluated: failing closed",
       );
-      verdict = { approved: false, reason: `could not read the reviews (${messageOf(error)})` };
+      verdict = { approved: false, reason: `could not read the reviews (${errorMessage(error)})` };
     }
   }
   await writeApprovalCheck(client, pull, verdict, serviceConfig?.approvers ?? null);
@@ -61,7 +64,7 @@ export async function refreshApproval(
 }
 
 export async function writeApprovalCheck(
-  client: RepoClient,
+  client: AppClient,
   pull: Pick<PullLike, "html_url" | "head">,
   verdict: ApprovalVerdict,
   approvers: string[] | null,
@@ -93,7 +96,7 @@ export async function writeApprovalCheck(
 }
 
 export async function evaluate(
-  client: RepoClient,
+  client: AppClient,
   service: ServiceConfig,
   pull: PullLike,
 ): Promise<ApprovalVerdict> {
@@ -118,7 +121,7 @@ export async function evaluate(
     try {
       allowed.set(login, await isAllowedApprover(client, service, login));
     } catch (error) {
-      allowed.set(login, messageOf(error));
+      allowed.set(login, errorMessage(error));
     }
   }
   return approvalVerdict(states, allowed, pull.head.sha);
@@ -126,11 +129,11 @@ export async function evaluate(
 
 /** Configured approvers (logins or @org/team), else anyone with write access. Bots never approve. */
 export async function isAllowedApprover(
-  client: RepoClient,
+  client: AppClient,
   service: ServiceConfig,
   login: string,
 ): Promise<boolean> {
-  if (login.endsWith("[bot]")) return false;
+  if (isBot({ login })) return false;
   if (!service.approvers || service.approvers.length === 0) {
     return permissionAtLeast(await repoPermission(client, login), "write");
   }

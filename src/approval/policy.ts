@@ -3,6 +3,7 @@
  * counts (COMMENTED and PENDING reviews change nothing), and an approval counts only for the commit
  * it was given on: a new push needs a new approval.
  */
+import { isBot } from "../../github/bot.js";
 
 export interface ReviewLike {
   user: { login: string; type?: string } | null;
@@ -19,10 +20,6 @@ export interface ReviewStates {
 }
 
 const DECISIVE = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
-
-export function isBot(user: { login: string; type?: string }): boolean {
-  return user.type === "Bot" || user.login.endsWith("[bot]");
-}
 
 export function reviewStates(reviews: ReviewLike[], headSha: string): ReviewStates {
   const latest = new Map<string, ReviewLike>();

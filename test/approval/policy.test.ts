@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approvalVerdict, reviewStates, type ReviewLike } from "../../src/app/approval-policy.js";
+import { approvalVerdict, reviewStates, type ReviewLike } from "../../src/approval/policy.js";
 
 const HEAD = "h".repeat(40);
 const r = (

@@ -1,0 +1,76 @@
+/** Import and lookup rules of the tree (ARCHITECTURE.md), checked over the source text. */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..");
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(ROOT, path)).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  return [...text.matchAll(/(?:import|export)[^;]*?from "([^"]+)"/gs)].map((m) => m[1]!);
+}
+
+/** The top-level folder an import lands in, or the package name. */
+function target(file: string, spec: string): string {
+  if (!spec.startsWith(".")) return `package:${spec}`;
+  return relative(ROOT, join(ROOT, file, "..", spec)).split("/")[0]!;
+}
+
+describe("the import rules", () => {
+  it("contract/ imports nothing but zod and itself", () => {
+    for (const file of sources("contract"))
+      for (const spec of imports(file))
+        expect(["contract", "package:zod"], `${file} imports ${spec}`).toContain(target(file, spec));
+  });
+
+  it("github/ imports only contract/, the redactor and renderer helpers, and packages", () => {
+    for (const file of sources("github"))
+      for (const spec of imports(file)) {
+        const to = target(file, spec);
+        if (to === "src") expect(spec, `${file} imports ${spec}`).toMatch(/\/src\/(render\/text|redact\/)/);
+        else
+          expect(
+            to.startsWith("package:") || to === "github" || to === "contract",
+            `${file} imports ${spec}`,
+          ).toBe(true);
+      }
+  });
+
+  it("src/ never imports the runner, except the CLI (its demo drives a local runner)", () => {
+    for (const file of sources("src").filter((f) => !f.startsWith("src/cli/")))
+      for (const spec of imports(file))
+        expect(target(file, spec), `${file} imports ${spec}`).not.toBe("runner");
+  });
+});
+
+describe("the runner's imports of src/", () => {
+  it("reach only shared plumbing, never the app's stages", () => {
+    for (const file of sources("runner"))
+      for (const spec of imports(file))
+        expect(spec, `${file} imports ${spec}`).not.toMatch(
+          /\/src\/(app|commands|diagnose|patch|policy|webhook)\//,
+        );
+  });
+});
+
+describe("a service is resolved once", () => {
+  it("no code outside src/config/service.ts indexes config.services", () => {
+    const offenders = [
+      ...sources("src"),
+      ...sources("runner"),
+      ...sources("github"),
+      ...sources("contract"),
+    ].filter(
+      (file) =>
+        file !== "src/config/service.ts" && /\.services\[/.test(readFileSync(join(ROOT, file), "utf8")),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
