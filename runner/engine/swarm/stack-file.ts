@@ -80,10 +80,10 @@ export function renderStackFile(
     for (const [key, value] of Object.entries(doc)) {
       if (key !== "services") merged[key] = value;
     }
-    for (const [name, def] of Object.entries(doc.services ?? {})) {
-      merged.services ??= {};
-      merged.services[name] = { ...(merged.services[name] ?? {}), ...(def ?? {}) };
-    }
+    // A compose file's services, not the orchestrator config's (those are resolved in src/config/service.ts).
+    const composeServices = (merged.services ??= {});
+    for (const [name, def] of Object.entries(doc.services ?? {}))
+      composeServices[name] = { ...(composeServices[name] ?? {}), ...(def ?? {}) };
   }
   for (const [name, def] of Object.entries(merged.services ?? {})) {
     if (!def) continue;
