@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { dockerHostFromEnv } from "./docker-host.js";
 import { DeadlineError, withDeadline } from "../verify/deadline.js";
 import { idleWatch, streamWatch, WATCHED_ACTIONS, type EventWatch } from "./events.js";
 import { demuxDockerLogs } from "./logs.js";
@@ -263,19 +264,8 @@ export function splitReference(reference: string): { repo: string; tag: string }
  * the runner testable and lets one process talk to another engine). Unset: dockerode's default socket.
  */
 export function dockerOptionsFromEnv(env: NodeJS.ProcessEnv): Docker.DockerOptions | undefined {
-  const host = env.DOCKER_HOST?.trim();
-  if (!host) return undefined;
-  if (host.startsWith("unix://"))
-    return { socketPath: host.slice("unix://".length) || "/var/run/docker.sock" };
-  let url: URL;
-  try {
-    url = new URL(host.includes("://") ? host : `tcp://${host}`);
-  } catch {
-    throw new Error(`DOCKER_HOST '${host}' is not a valid address (use unix:///path or tcp://host:port)`);
-  }
-  if (url.protocol !== "tcp:" && url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(`DOCKER_HOST '${host}': the runner supports unix://, tcp://, http:// and https:// only`);
-  }
-  const tls = url.protocol === "https:" || env.DOCKER_TLS_VERIFY === "1" || url.port === "2376";
-  return { host: url.hostname, port: url.port || (tls ? "2376" : "2375"), protocol: tls ? "https" : "http" };
+  if (!env.DOCKER_HOST?.trim()) return undefined;
+  const host = dockerHostFromEnv(env);
+  if (host.kind === "unix") return { socketPath: host.socketPath };
+  return { host: host.host, port: String(host.port), protocol: host.tls ? "https" : "http" };
 }

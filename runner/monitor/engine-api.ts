@@ -12,13 +12,12 @@ import { readFileSync } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
+import { dockerHostFromEnv } from "../docker/docker-host.js";
 import { describeDockerEndpoint, DockerUnreachableError, isConnectionError } from "../docker/errors.js";
 import { DeadlineError, withDeadline } from "../verify/deadline.js";
 
 /** Longest one engine call may take (the same bound as the runner's DockerOps). */
 export const ENGINE_CALL_TIMEOUT_MS = 15_000;
-/** Docker's default socket when `DOCKER_HOST` is unset. */
-const DEFAULT_SOCKET = "/var/run/docker.sock";
 
 /** Where the engine listens: a Unix socket, or a host and port (plain or TLS). */
 export type EngineAddress =
@@ -47,24 +46,10 @@ export class EngineApiError extends Error {
 }
 
 export function engineAddressFromEnv(env: NodeJS.ProcessEnv): EngineAddress {
-  const host = env.DOCKER_HOST?.trim();
-  if (!host) return { socketPath: DEFAULT_SOCKET };
-  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) || DEFAULT_SOCKET };
-  let url: URL;
-  try {
-    url = new URL(host.includes("://") ? host : `tcp://${host}`);
-  } catch {
-    throw new Error(`DOCKER_HOST '${host}' is not a valid address (use unix:///path or tcp://host:port)`);
-  }
-  if (url.protocol !== "tcp:" && url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(`DOCKER_HOST '${host}': the runner supports unix://, tcp://, http:// and https:// only`);
-  }
-  const tls = url.protocol === "https:" || env.DOCKER_TLS_VERIFY === "1" || url.port === "2376";
-  const address: EngineAddress = {
-    host: url.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(url.port || (tls ? 2376 : 2375)),
-    tls,
-  };
+  const parsed = dockerHostFromEnv(env);
+  if (parsed.kind === "unix") return { socketPath: parsed.socketPath };
+  const { host, port, tls } = parsed;
+  const address: EngineAddress = { host, port, tls };
   const certs = env.DOCKER_CERT_PATH?.trim();
   if (tls && certs) {
     const read = (file: string) => {
