@@ -2,7 +2,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { tailNote } from "./collector.js";
 import { checkedMaxBytes, prepare, type DiagnoseOptions } from "./diagnose.js";
 import { assertTextLog } from "./input-check.js";
-import { CONTEXT_LINES, MAX_CONTEXT_LINE_CHARS, scanLines } from "./line-scanner.js";
+import { CONTEXT_LINES, linesAt, MAX_CONTEXT_LINE_CHARS, scanLines } from "./line-scanner.js";
 import type { Diagnosis } from "./types.js";
 
 const SNIFF_BYTES = 8192;
@@ -114,7 +114,7 @@ async function readFromEnd(
       afterContext: newerLines,
       keepTail: index === 0,
     });
-    newerLines = firstLines(bytes, CONTEXT_LINES);
+    newerLines = linesAt(bytes, 0, CONTEXT_LINES);
     if (index === 0) collector.readTail(scanned.tail);
     end = lineStart > start || start === readStart ? lineStart : start;
     if (start === readStart) break;
@@ -126,18 +126,6 @@ async function readFromEnd(
   }
   const truncated = readStart > 0;
   return collector.result(bytesRead, truncated, maxBytes, truncated ? tailNote(readStart, size) : undefined);
-}
-
-function firstLines(bytes: Buffer, count: number): string[] {
-  const lines: string[] = [];
-  let cursor = 0;
-  while (lines.length < count && cursor < bytes.length) {
-    let end = bytes.indexOf(0x0a, cursor);
-    if (end < 0) end = bytes.length;
-    lines.push(bytes.toString("utf8", cursor, Math.min(end, cursor + MAX_CONTEXT_LINE_CHARS)));
-    cursor = end + 1;
-  }
-  return lines;
 }
 
 /** The last CONTEXT_LINES whole lines before `at` (a line start), not reaching before `floor`. */

@@ -219,7 +219,7 @@ class LazyContext implements RawContext {
 }
 
 /** The first `count` lines of `bytes` from `from` (a line start), each cut at MAX_CONTEXT_LINE_CHARS. */
-function linesAt(bytes: Buffer, from: number, count: number): string[] {
+export function linesAt(bytes: Buffer, from: number, count: number): string[] {
   const lines: string[] = [];
   let cursor = from;
   while (lines.length < count && cursor < bytes.length) {
