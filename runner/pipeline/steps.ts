@@ -340,25 +340,24 @@ export async function rollback(
     "rollback.log",
     `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`,
   );
-  await awaitDocker(ctx);
-  const tagged = await runStep(ctx, "rollback-tag", async () => {
-    await ctx.docker.tagImage(point.imageId, ctx.serviceImage!);
-    appendArtifact(ctx.dir, "rollback.log", `tagged ${point.imageId} as ${ctx.serviceImage}`);
-    return { ok: true, detail: `${ctx.serviceImage} -> ${point.imageId.slice(7, 19)}` };
-  });
-  if (!tagged.ok) {
-    return {
-      status: "rollback_failed",
-      reason: `${why}; re-tagging the old image failed: ${tagged.detail}`,
-      verify,
-      workspaceSha: ctx.targetSha,
-    };
+  const began = Date.now();
+  let restored: { ok: true } | { ok: false; reason: string };
+  for (;;) {
+    await awaitDocker(ctx, Math.max(0, ROLLBACK_DOCKER_WAIT_MS - (Date.now() - began)));
+    restored = await restoreOldImage(ctx, point.imageId);
+    // A daemon that was still shutting down answered the wait, then went away under the rollback:
+    // wait for it again and start the rollback over (each of its steps is idempotent), bounded.
+    if (restored.ok || Date.now() - began >= ROLLBACK_DOCKER_WAIT_MS || (await dockerAnswers(ctx))) break;
+    appendArtifact(
+      ctx.dir,
+      "rollback.log",
+      `Docker went away during the rollback (${restored.reason}); retrying`,
+    );
   }
-  const up = await rollbackUpStep(ctx);
-  if (!up.ok)
+  if (!restored.ok)
     return {
       status: "rollback_failed",
-      reason: `${why}; rollback up failed: ${up.detail}`,
+      reason: `${why}; ${restored.reason}`,
       verify,
       workspaceSha: ctx.targetSha,
     };
@@ -380,6 +379,30 @@ export async function rollback(
     rollbackVerify: summarizeVerify(again.verify),
     workspaceSha,
   };
+}
+
+/** Re-tags the old image as the service's and starts it again: the rollback's part that needs Docker. */
+async function restoreOldImage(
+  ctx: RunContext,
+  imageId: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const tagged = await runStep(ctx, "rollback-tag", async () => {
+    await ctx.docker.tagImage(imageId, ctx.serviceImage!);
+    appendArtifact(ctx.dir, "rollback.log", `tagged ${imageId} as ${ctx.serviceImage}`);
+    return { ok: true, detail: `${ctx.serviceImage} -> ${imageId.slice(7, 19)}` };
+  });
+  if (!tagged.ok) return { ok: false, reason: `re-tagging the old image failed: ${tagged.detail}` };
+  const up = await rollbackUpStep(ctx);
+  return up.ok ? { ok: true } : { ok: false, reason: `rollback up failed: ${up.detail}` };
+}
+
+async function dockerAnswers(ctx: RunContext): Promise<boolean> {
+  try {
+    await ctx.docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Records the result (journal + summary.json) and reports it; the `reported` mark comes after the report. */
