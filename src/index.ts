@@ -2,10 +2,9 @@ import type { Probot } from "probot";
 import { defaultDeps } from "./app/deps.js";
 import { registerDeployHandlers } from "./app/handlers/deploy-handlers.js";
 import { registerHandlers } from "./app/register.js";
-import { deployCommands } from "./deploy/commands/deploy-commands.js";
 
 /** The Probot entry point (`probot run ./dist/src/index.js`): it only registers handlers. */
 export default function orchestrator(app: Probot): void {
-  registerHandlers(app, defaultDeps({ commands: deployCommands }));
+  registerHandlers(app, defaultDeps());
   registerDeployHandlers(app);
 }

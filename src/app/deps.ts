@@ -2,8 +2,6 @@ import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
 import type { Trust } from "../deploy/app-identity.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
-import type { CommandHandler } from "../commands/types.js";
-import type { CommandName } from "../commands/parse.js";
 import { planFix, type FixPlan } from "../patch/plan.js";
 import type { RepoReader } from "../patch/types.js";
 import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
@@ -44,8 +42,6 @@ export interface AppDeps {
   /** PyPI / npm existence and first-release lookups (the dependency-confusion check), cached. */
   registry: PackageRegistry;
   clock: { now(): Date };
-  /** Command handlers that replace or add to the built-in ones (the deploy half plugs in here). */
-  commands?: Partial<Record<CommandName, CommandHandler>>;
   /** At most this many failed jobs / check runs are read per failure. */
   maxFailedJobs?: number;
   /** The app's bot and signing key (src/app/trust.ts); registerHandlers fills it in from the Probot app. */

@@ -1,7 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import type { AppDeps } from "../app/deps.js";
 import type { AppClient } from "../github/app-client.js";
-import type { Command, CommandName } from "./parse.js";
+import type { Command } from "./parse.js";
 
 /** What a command handler gets: an authorized commenter, a valid config, a service already checked. */
 export interface CommandContext {
@@ -18,5 +18,3 @@ export type CommandHandler<C extends Command = Command> = (
   ctx: CommandContext,
   command: C,
 ) => Promise<string>;
-
-export type CommandRegistry = Map<CommandName, CommandHandler>;

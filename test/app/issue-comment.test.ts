@@ -24,6 +24,7 @@ import {
   pullJson,
   R,
 } from "../helpers/fix-world.js";
+import { mockDeployments } from "../deploy/deploy-world.js";
 
 const HEAD = "f".repeat(40);
 const BRANCH = fixBranch("api", fixFingerprint("api", { kind: "python_module", package: "PyYAML" }));
@@ -460,20 +461,28 @@ describe("issue_comment safety", () => {
     expect(answer()).toContain("```yaml\nservices:\n  api:\n    path: services/api");
   });
 
-  it.each(["deploy api", "rollback web", "status", "retry"])(
-    "answers `%s` as not available yet",
-    async (cmd) => {
-      gh.mintToken();
-      mockConfig(gh, configText());
-      mockPermission(gh, "alice", "write");
-      mockEyes(gh, 492700400);
-      const answer = mockAnswer(gh, 1);
-      await gh.receive("issue_comment", comment(`/orchestrator ${cmd}`));
-      expect(answer()).toBe(
-        `\`${cmd.split(" ")[0]}\` is not available yet in this installation. Available now: \`fix\`, \`plan\`, \`help\`.`,
-      );
-    },
-  );
+  it("`retry` on an issue is answered by the retry command: it needs a merged pull request", async () => {
+    gh.mintToken();
+    mockConfig(gh, configText());
+    mockPermission(gh, "alice", "write");
+    mockEyes(gh, 492700400);
+    const answer = mockAnswer(gh, 1);
+    await gh.receive("issue_comment", comment("/orchestrator retry"));
+    expect(answer()).toBe(
+      "@alice `retry` redeploys the merge commit of a pull request, so it only works on one. Here, use `/orchestrator deploy <service> [ref]`.",
+    );
+  });
+
+  it("`status web` is answered by the status command from the service's deployments", async () => {
+    gh.mintToken();
+    mockConfig(gh, configText());
+    mockPermission(gh, "alice", "write");
+    mockEyes(gh, 492700400);
+    mockDeployments(gh, { service: "web", environment: "production", perPage: 5, deployments: [] });
+    const answer = mockAnswer(gh, 1);
+    await gh.receive("issue_comment", comment("/orchestrator status web"));
+    expect(answer()).toBe("@alice deploy status:\n\n**`web`** in `production`: no deployments by orchestrator yet.");
+  });
 
   it("answers help with the commands and the configured services", async () => {
     gh.mintToken();

@@ -1,6 +1,6 @@
-import type { Command } from "../../commands/parse.js";
-import type { CommandHandler } from "../../commands/types.js";
-import { deployMergedPull, type PullFacts } from "../merged-pull.js";
+import type { Command } from "./parse.js";
+import type { CommandHandler } from "./types.js";
+import { deployMergedPull, type PullFacts } from "../deploy/merged-pull.js";
 
 /**
  * `/orchestrator retry` on a PR: deploys its merge commit again, with the same checks as on merge

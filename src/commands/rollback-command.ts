@@ -1,6 +1,6 @@
-import type { Command } from "../../commands/parse.js";
-import type { CommandHandler } from "../../commands/types.js";
-import { rollbackService } from "../rollback.js";
+import type { Command } from "./parse.js";
+import type { CommandHandler } from "./types.js";
+import { rollbackService } from "../deploy/rollback.js";
 
 /**
  * `/orchestrator rollback <service>`: redeploys the last successful version before the current one.

@@ -1,10 +1,10 @@
-import { show, type Command } from "../../commands/parse.js";
-import type { CommandHandler } from "../../commands/types.js";
-import { refDeployGate } from "../../approval/deploy-gate.js";
-import { resolveCommit } from "../../../github/deployments.js";
-import { queueDeploy } from "../queue-deploy.js";
-import { renderNotDeployed } from "../render.js";
-import { requireService } from "../../config/service.js";
+import { show, type Command } from "./parse.js";
+import type { CommandHandler } from "./types.js";
+import { refDeployGate } from "../approval/deploy-gate.js";
+import { resolveCommit } from "../../github/deployments.js";
+import { queueDeploy } from "../deploy/queue-deploy.js";
+import { renderNotDeployed } from "../deploy/render.js";
+import { requireService } from "../config/service.js";
 
 /**
  * `/orchestrator deploy <service> [ref]`: the ref (default: the default branch) is resolved to a commit

@@ -1,8 +1,8 @@
-import type { Command } from "../../commands/parse.js";
-import type { CommandHandler } from "../../commands/types.js";
-import { serviceDeployments } from "../service-deployments.js";
-import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../render.js";
-import { requireService } from "../../config/service.js";
+import type { Command } from "./parse.js";
+import type { CommandHandler } from "./types.js";
+import { serviceDeployments } from "../deploy/service-deployments.js";
+import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../deploy/render.js";
+import { requireService } from "../config/service.js";
 
 /** `/orchestrator status [service]`: what runs now and the last deployments, per service, as tables. */
 export const statusCommand: CommandHandler<Extract<Command, { name: "status" }>> = async (ctx, command) => {
