@@ -1,5 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
+import { diagnoseLog } from "../diagnose/diagnose.js";
 import type { Diagnosis, Finding } from "../diagnose/types.js";
+import { planFix } from "../patch/plan.js";
 import { appMetrics } from "../metrics/app-metrics.js";
 import { upsertCheckRun } from "../../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
@@ -62,7 +64,7 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
   const out: Diagnosed[] = [];
   for (const failure of failures) {
     try {
-      const diagnosis = await env.deps.diagnoseLog(await failure.open(), {
+      const diagnosis = await diagnoseLog(await failure.open(), {
         maps: env.config.maps,
         projectFiles: base.files,
         maxBytes: env.config.max_log_bytes,
@@ -173,7 +175,7 @@ async function proposeFixUncounted(
     }
   }
 
-  const plan = await deps.planFix(finding, {
+  const plan = await planFix(finding, {
     serviceName: service,
     service: serviceConfig,
     config,
