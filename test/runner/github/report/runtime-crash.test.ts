@@ -1,14 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeployResult, ProbeSummary } from "../../../runner/journal/events.js";
+import type { DeployResult, ProbeSummary } from "../../../../runner/journal/events.js";
 import {
   decideDispatch,
   runtimeCrash,
   runtimeFailurePayload,
-} from "../../../runner/github/runtime-failure.js";
-import { MAX_CLIENT_PAYLOAD_BYTES, runtimeFailurePayloadSchema } from "../../../contract/runtime-failure.js";
-import { container, verified } from "./verified.js";
+} from "../../../../runner/github/report/runtime-crash.js";
+import { MAX_CLIENT_PAYLOAD_BYTES, runtimeFailurePayloadSchema } from "../../../../contract/runtime-failure.js";
+import { container, verified } from "../verified.js";
 
 // A health endpoint that always answers 500, for failures where only HTTP health is wrong.
 let server: Server;

@@ -20,9 +20,9 @@ import {
   status,
   tempStateDir,
   testClient,
-} from "./fixtures.js";
+} from "../github/fixtures.js";
 import { createGitOrigin, type GitOrigin } from "../git-origin.js";
-import { container, verified } from "./verified.js";
+import { container, verified } from "../github/verified.js";
 
 const gh = useGitHubHarness();
 

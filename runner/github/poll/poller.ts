@@ -2,23 +2,23 @@ import {
   deploymentPayloadSchema,
   serviceFromTask,
   type DeploymentPayload,
-} from "../../contract/deployment.js";
-import type { OrchestratorConfig, ServiceConfig } from "../../src/config/schema.js";
-import { isAppBot, type AppIdentity } from "../../src/deploy/app-identity.js";
-import { deploymentTrustProblem } from "../../src/deploy/deployment-trust.js";
-import type { SigningKey } from "../../src/deploy/signing.js";
-import { redact } from "../../src/redact/redactor.js";
-import { allRuns } from "../journal/history.js";
-import { runDir } from "../journal/journal-file.js";
-import type { RunView } from "../journal/run-view.js";
-import { ownedByOtherLiveProcess } from "../lock/live-owner.js";
-import { runDeploy as realRunDeploy } from "../pipeline/deploy.js";
+} from "../../../contract/deployment.js";
+import type { OrchestratorConfig, ServiceConfig } from "../../../src/config/schema.js";
+import { isAppBot, type AppIdentity } from "../../../src/deploy/app-identity.js";
+import { deploymentTrustProblem } from "../../../src/deploy/deployment-trust.js";
+import type { SigningKey } from "../../../src/deploy/signing.js";
+import { redact } from "../../../src/redact/redactor.js";
+import { allRuns } from "../../journal/history.js";
+import { runDir } from "../../journal/journal-file.js";
+import type { RunView } from "../../journal/run-view.js";
+import { ownedByOtherLiveProcess } from "../../lock/live-owner.js";
+import { runDeploy as realRunDeploy } from "../../pipeline/deploy.js";
 import {
   reconcile as realReconcile,
   recoverInterruptedRun as realRecoverRun,
-} from "../pipeline/reconcile.js";
-import { reportResult } from "../pipeline/steps.js";
-import type { RunnerTrust } from "./app-identity.js";
+} from "../../pipeline/reconcile.js";
+import { reportResult } from "../../pipeline/steps.js";
+import type { RunnerTrust } from "../runner-trust.js";
 import { githubMeta, readClaim, type GitHubRunMeta } from "./claims.js";
 import {
   createStatus,
@@ -26,14 +26,14 @@ import {
   listDeployments,
   TERMINAL_STATES,
   type DeploymentInfo,
-} from "../../github/deployments.js";
-import type { RepoClient } from "../../github/repo-client.js";
-import type { GitHubReporter } from "./github-reporter.js";
-import { errorMessage } from "../../github/errors.js";
-import type { RunnerLog } from "./log.js";
-import { planDeployments, type Candidate } from "./plan.js";
-import { publicEnvironmentUrl } from "./render-deploy.js";
-import { resolveService } from "../../src/config/service.js";
+} from "../../../github/deployments.js";
+import type { RepoClient } from "../../../github/repo-client.js";
+import type { GitHubReporter } from "../report/github-reporter.js";
+import { errorMessage } from "../../../github/errors.js";
+import type { RunnerLog } from "../log.js";
+import { planDeployments, type Candidate } from "./deploy-plan.js";
+import { publicEnvironmentUrl } from "../report/deploy-comment.js";
+import { resolveService } from "../../../src/config/service.js";
 
 export interface PollerOptions {
   gh: RepoClient & { token(): Promise<string> };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { pollLoop } from "../../../runner/github/poll-loop.js";
-import type { PassSummary, Poller } from "../../../runner/github/poller.js";
-import { captureLog } from "./fixtures.js";
+import { pollLoop } from "../../../../runner/github/poll/poll-loop.js";
+import type { PassSummary, Poller } from "../../../../runner/github/poll/poller.js";
+import { captureLog } from "../fixtures.js";
 
 const empty = (): PassSummary => ({
   notModified: ["production"],

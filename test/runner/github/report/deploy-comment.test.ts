@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ROLLED_BACK_PREFIX } from "../../../contract/outcome.js";
-import { deployCommentMarker, findDeployCommentMarker } from "../../../contract/markers.js";
-import { redactor } from "../../../src/redact/redactor.js";
-import type { DeployResult, DeployStatus } from "../../../runner/journal/events.js";
-import { shortDescription } from "../../../github/deployments.js";
+import { ROLLED_BACK_PREFIX } from "../../../../contract/outcome.js";
+import { deployCommentMarker, findDeployCommentMarker } from "../../../../contract/markers.js";
+import { redactor } from "../../../../src/redact/redactor.js";
+import type { DeployResult, DeployStatus } from "../../../../runner/journal/events.js";
+import { shortDescription } from "../../../../github/deployments.js";
 import {
   checkActions,
   checkConclusion,
@@ -14,7 +14,7 @@ import {
   renderDeployComment,
   stepRows,
   type DeployCommentModel,
-} from "../../../runner/github/render-deploy.js";
+} from "../../../../runner/github/report/deploy-comment.js";
 
 function result(status: DeployStatus, reason = "why", extra: Partial<DeployResult> = {}): DeployResult {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planDeployments, type Candidate } from "../../../runner/github/plan.js";
+import { planDeployments, type Candidate } from "../../../../runner/github/poll/deploy-plan.js";
 
 const c = (
   id: number,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTransient, retryDelay } from "../../../runner/github/backoff.js";
+import { isTransient, retryDelay } from "../../../runner/github/github-backoff.js";
 
 describe("retryDelay", () => {
   const backoff = { baseMs: 1000, maxMs: 60_000 };

@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ROLLED_BACK_PREFIX } from "../../../contract/outcome.js";
-import { deployCheckName } from "../../../contract/checks.js";
-import { deployCommentMarker } from "../../../contract/markers.js";
-import { readEvents, runDir } from "../../../runner/journal/journal-file.js";
-import { allRuns } from "../../../runner/journal/history.js";
-import { readClaim } from "../../../runner/github/claims.js";
-import { createGitHubReporter } from "../../../runner/github/github-reporter.js";
-import { createPoller, type Poller } from "../../../runner/github/poller.js";
-import { useGitHubHarness } from "../../helpers/github.js";
+import { ROLLED_BACK_PREFIX } from "../../../../contract/outcome.js";
+import { deployCheckName } from "../../../../contract/checks.js";
+import { deployCommentMarker } from "../../../../contract/markers.js";
+import { readEvents, runDir } from "../../../../runner/journal/journal-file.js";
+import { allRuns } from "../../../../runner/journal/history.js";
+import { readClaim } from "../../../../runner/github/poll/claims.js";
+import { createGitHubReporter } from "../../../../runner/github/report/github-reporter.js";
+import { createPoller, type Poller } from "../../../../runner/github/poll/poller.js";
+import { useGitHubHarness } from "../../../helpers/github.js";
 import {
   captureLog,
   deployment,
@@ -27,7 +27,7 @@ import {
   throwingPipeline,
   type CapturedLog,
   type FakeOutcome,
-} from "./fixtures.js";
+} from "../fixtures.js";
 
 const gh = useGitHubHarness();
 
@@ -285,7 +285,7 @@ describe("a deployment from claim to report", () => {
 
   it("reports a rollback: failure status with the rolled-back prefix, evidence in the comment, Retry button, secrets redacted", async () => {
     const secret = "hunter2-super-secret-value";
-    const { redactor } = await import("../../../src/redact/redactor.js");
+    const { redactor } = await import("../../../../src/redact/redactor.js");
     redactor.add(secret);
     mockAuth(gh);
     listDeployments().reply(200, [deployment(101, "web")]);

@@ -2,9 +2,9 @@
  * Whether a finished deploy ends in a runtime failure worth sending back to the app, and the
  * `repository_dispatch` payload that says so. Pure: the reporter decides with it, dispatch.ts sends.
  */
-import { MAX_CLIENT_PAYLOAD_BYTES, type RuntimeFailurePayload } from "../../contract/runtime-failure.js";
-import { redact } from "../../src/redact/redactor.js";
-import type { DeployResult, ProbeSummary } from "../journal/events.js";
+import { MAX_CLIENT_PAYLOAD_BYTES, type RuntimeFailurePayload } from "../../../contract/runtime-failure.js";
+import { redact } from "../../../src/redact/redactor.js";
+import type { DeployResult, ProbeSummary } from "../../journal/events.js";
 
 export interface RuntimeCrash {
   kind: "crash-loop" | "exited";

@@ -3,15 +3,15 @@
  * its marker), the check run output and buttons, and the deployment status. Everything returned here
  * has been through the redactor and fits GitHub's limits.
  */
-import { CHECK_ACTIONS } from "../../contract/checks.js";
-import { outcomeStatus } from "../../contract/outcome.js";
-import { deployCommentMarker } from "../../contract/markers.js";
-import { redactThenCut } from "../../src/redact/cut.js";
-import { redact } from "../../src/redact/redactor.js";
-import { codeBlock, details, inlineCode, outbound } from "../../src/render/text.js";
-import type { DeployResult, DeployStatus, ProbeSummary, StepName } from "../journal/events.js";
-import type { RunView } from "../journal/run-view.js";
-import type { DeploymentState } from "../../github/deployments.js";
+import { CHECK_ACTIONS } from "../../../contract/checks.js";
+import { outcomeStatus } from "../../../contract/outcome.js";
+import { deployCommentMarker } from "../../../contract/markers.js";
+import { redactThenCut } from "../../../src/redact/cut.js";
+import { redact } from "../../../src/redact/redactor.js";
+import { codeBlock, details, inlineCode, outbound } from "../../../src/render/text.js";
+import type { DeployResult, DeployStatus, ProbeSummary, StepName } from "../../journal/events.js";
+import type { RunView } from "../../journal/run-view.js";
+import type { DeploymentState } from "../../../github/deployments.js";
 
 export interface StepRow {
   step: StepName;

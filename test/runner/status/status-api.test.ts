@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { redactor } from "../../../src/redact/redactor.js";
 import { writeArtifact } from "../../../runner/artifacts/artifacts.js";
 import { appendEvent, createRunDir } from "../../../runner/journal/journal-file.js";
-import { routeStatus, startStatusServer, type RunnerHealth } from "../../../runner/github/status-api.js";
-import { tempStateDir } from "./fixtures.js";
+import { routeStatus, startStatusServer, type RunnerHealth } from "../../../runner/status/status-api.js";
+import { tempStateDir } from "../github/fixtures.js";
 
 const healthy: RunnerHealth = {
   startedAt: "2025-01-01T00:00:00Z",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRunnerTrust } from "../../../runner/github/app-identity.js";
+import { createRunnerTrust } from "../../../runner/github/runner-trust.js";
 import { GITHUB_API, TEST_APP_ID, testPrivateKey, useGitHubHarness } from "../../helpers/github.js";
 import { mockAppIdentity, TEST_IDENTITY, testSigningKey } from "../../helpers/signing.js";
 import { testRunnerTrust } from "./fixtures.js";

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { redact } from "../../src/redact/redactor.js";
-import { retryDelay, type GitHubBackoff } from "./backoff.js";
-import { errorMessage } from "../../github/errors.js";
-import type { RunnerLog } from "./log.js";
+import { redact } from "../../../src/redact/redactor.js";
+import { retryDelay, type GitHubBackoff } from "../github-backoff.js";
+import { errorMessage } from "../../../github/errors.js";
+import type { RunnerLog } from "../log.js";
 import type { Poller } from "./poller.js";
-import type { RunnerHealth } from "./status-api.js";
+import type { RunnerHealth } from "../../status/status-api.js";
 
 export interface PollLoopOptions {
   intervalMs: number;

@@ -3,14 +3,14 @@
  * `orchestrator.runtime_failure` back to the repository, once, with the redacted log tail.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { allRuns } from "../../../runner/journal/history.js";
-import type { ProbeSummary } from "../../../runner/journal/events.js";
-import { readClaim } from "../../../runner/github/claims.js";
-import { createGitHubReporter } from "../../../runner/github/github-reporter.js";
-import { createPoller } from "../../../runner/github/poller.js";
-import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../contract/runtime-failure.js";
-import { redactor } from "../../../src/redact/redactor.js";
-import { useGitHubHarness } from "../../helpers/github.js";
+import { allRuns } from "../../../../runner/journal/history.js";
+import type { ProbeSummary } from "../../../../runner/journal/events.js";
+import { readClaim } from "../../../../runner/github/poll/claims.js";
+import { createGitHubReporter } from "../../../../runner/github/report/github-reporter.js";
+import { createPoller } from "../../../../runner/github/poll/poller.js";
+import { MAX_CLIENT_PAYLOAD_BYTES } from "../../../../contract/runtime-failure.js";
+import { redactor } from "../../../../src/redact/redactor.js";
+import { useGitHubHarness } from "../../../helpers/github.js";
 import {
   captureLog,
   deployment,
@@ -25,8 +25,8 @@ import {
   testRunnerTrust,
   type CapturedLog,
   type FakeOutcome,
-} from "./fixtures.js";
-import { container, verified } from "./verified.js";
+} from "../fixtures.js";
+import { container, verified } from "../verified.js";
 
 const gh = useGitHubHarness();
 

@@ -1,9 +1,9 @@
-import { redact } from "../../src/redact/redactor.js";
-import type { DeployResult, DeployStatus } from "../journal/events.js";
-import { readEvents, runDir } from "../journal/journal-file.js";
-import { viewRun } from "../journal/run-view.js";
-import type { DeployReporter, StepEvent } from "../pipeline/reporter.js";
-import { isTransient } from "./backoff.js";
+import { redact } from "../../../src/redact/redactor.js";
+import type { DeployResult, DeployStatus } from "../../journal/events.js";
+import { readEvents, runDir } from "../../journal/journal-file.js";
+import { viewRun } from "../../journal/run-view.js";
+import type { DeployReporter, StepEvent } from "../../pipeline/reporter.js";
+import { isTransient } from "../github-backoff.js";
 import {
   githubMeta,
   readClaim,
@@ -11,12 +11,12 @@ import {
   writeClaim,
   type DeploymentClaim,
   type GitHubRunMeta,
-} from "./claims.js";
-import { createStatus, latestStatus, type StatusInput } from "../../github/deployments.js";
-import type { RepoClient } from "../../github/repo-client.js";
-import { sendRepositoryDispatch } from "./dispatch.js";
-import { errorMessage } from "../../github/errors.js";
-import type { RunnerLog } from "./log.js";
+} from "../poll/claims.js";
+import { createStatus, latestStatus, type StatusInput } from "../../../github/deployments.js";
+import type { RepoClient } from "../../../github/repo-client.js";
+import { sendRepositoryDispatch } from "./send-dispatch.js";
+import { errorMessage } from "../../../github/errors.js";
+import type { RunnerLog } from "../log.js";
 import {
   checkActions,
   checkConclusion,
@@ -25,13 +25,13 @@ import {
   renderDeployComment,
   stepRows,
   type DeployCommentModel,
-} from "./render-deploy.js";
-import { decideDispatch } from "./runtime-failure.js";
-import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
-import { upsertCheckRun } from "../../github/check-runs.js";
-import { upsertMarkedComment } from "../../github/comments.js";
-import { deployCheckName } from "../../contract/checks.js";
-import { deployCommentMarker } from "../../contract/markers.js";
+} from "./deploy-comment.js";
+import { decideDispatch } from "./runtime-crash.js";
+import { RUNTIME_FAILURE_EVENT } from "../../../contract/runtime-failure.js";
+import { upsertCheckRun } from "../../../github/check-runs.js";
+import { upsertMarkedComment } from "../../../github/comments.js";
+import { deployCheckName } from "../../../contract/checks.js";
+import { deployCommentMarker } from "../../../contract/markers.js";
 
 export interface GitHubReporterOptions {
   gh: RepoClient;

@@ -1,6 +1,6 @@
 /** Sends a `repository_dispatch` event to the runner's repository. Thin I/O; the payload comes from runtime-failure.ts. */
-import { octokitOf, type RepoClient } from "../../github/repo-client.js";
-import type { RuntimeFailurePayload } from "../../contract/runtime-failure.js";
+import { octokitOf, type RepoClient } from "../../../github/repo-client.js";
+import type { RuntimeFailurePayload } from "../../../contract/runtime-failure.js";
 
 export async function sendRepositoryDispatch(
   gh: RepoClient,
