@@ -1,7 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
-import type { Diagnosis, Finding } from "../diagnose/types.js";
-import { planFix } from "../patch/plan.js";
+import type { Diagnosis, Finding } from "../diagnose/finding.js";
+import { planFix } from "../patch/plan-fix.js";
 import { appMetrics } from "../metrics/app-metrics.js";
 import { upsertCheckRun } from "../../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
@@ -9,7 +9,7 @@ import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull
 import { createGitDataReader } from "../github/repo-reader.js";
 import { errorMessage } from "../../github/errors.js";
 import type { AppClient } from "../github/app-client.js";
-import type { RepoReader } from "../patch/types.js";
+import type { RepoReader } from "../patch/repo-files.js";
 import { prTitle, renderFixCheck, renderPrBody, whoMustApprove, type FixStory } from "../render/fix-story.js";
 import { outbound } from "../render/text.js";
 import type { AppDeps } from "./deps.js";

@@ -1,9 +1,9 @@
-import { show, type Command } from "./parse.js";
-import type { CommandHandler } from "./types.js";
+import { show, type Command } from "./parse-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { refDeployGate } from "../approval/deploy-gate.js";
 import { resolveCommit } from "../../github/deployments.js";
 import { queueDeploy } from "../deploy/queue-deploy.js";
-import { renderNotDeployed } from "../deploy/render.js";
+import { renderNotDeployed } from "../deploy/deploy-texts.js";
 import { requireService } from "../config/service.js";
 
 /**

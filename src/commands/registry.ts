@@ -1,5 +1,5 @@
-import type { CommandName } from "./parse.js";
-import type { CommandHandler } from "./types.js";
+import type { CommandName } from "./parse-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { deployCommand } from "./deploy-command.js";
 import { fixCommand, planCommand } from "./fix-command.js";
 import { helpCommand } from "./help-command.js";

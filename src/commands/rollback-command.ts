@@ -1,5 +1,5 @@
-import type { Command } from "./parse.js";
-import type { CommandHandler } from "./types.js";
+import type { Command } from "./parse-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { rollbackService } from "../deploy/rollback.js";
 
 /**

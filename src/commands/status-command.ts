@@ -1,7 +1,7 @@
-import type { Command } from "./parse.js";
-import type { CommandHandler } from "./types.js";
+import type { Command } from "./parse-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { serviceDeployments } from "../deploy/service-deployments.js";
-import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../deploy/render.js";
+import { renderStatus, STATUS_ROWS, type ServiceHistory } from "../deploy/deploy-texts.js";
 import { requireService } from "../config/service.js";
 
 /** `/orchestrator status [service]`: what runs now and the last deployments, per service, as tables. */

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fixPullService } from "../../src/approval/fix-check.js";
 import type { Trust } from "../../src/deploy/app-identity.js";
-import type { Finding } from "../../src/diagnose/types.js";
+import type { Finding } from "../../src/diagnose/finding.js";
 import type { AppClient } from "../../src/github/app-client.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
 import { readMetaMarker, type FixMeta } from "../../src/render/meta-marker.js";

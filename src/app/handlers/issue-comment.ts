@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { parseCommand } from "../../commands/parse.js";
+import { parseCommand } from "../../commands/parse-command.js";
 import { COMMAND_HANDLERS } from "../../commands/registry.js";
 import { postComment } from "../../../github/comments.js";
 import { reactEyes } from "../../../github/reactions.js";

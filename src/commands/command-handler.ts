@@ -1,7 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
 import type { AppDeps } from "../app/deps.js";
 import type { AppClient } from "../github/app-client.js";
-import type { Command } from "./parse.js";
+import type { Command } from "./parse-command.js";
 
 /** What a command handler gets: an authorized commenter, a valid config, a service already checked. */
 export interface CommandContext {

@@ -1,11 +1,11 @@
 import { posix } from "node:path";
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
-import type { Finding } from "../diagnose/types.js";
+import type { Finding } from "../diagnose/finding.js";
 import { evaluatePolicy, pathRefusals, type PolicyDecision } from "../policy/evaluate.js";
 import { checkPackage, type PackageCheck } from "../policy/package-check.js";
 import type { DependencyRequest, Patcher, TargetContext } from "./patcher.js";
 import { defaultAllow, PATCHERS, patchersFor } from "./registry.js";
-import type { FileChange, RepoReader, TreeEntry } from "./types.js";
+import type { FileChange, RepoReader, TreeEntry } from "./repo-files.js";
 import { renderDiff } from "./unified-diff.js";
 import { packageRegistry, type PackageRegistry } from "./registry-lookup.js";
 import { NO_VERSIONS, type VersionLookup } from "./versions.js";

@@ -6,8 +6,8 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
-import type { Finding } from "../../src/diagnose/types.js";
-import { planFix, type FixPlan } from "../../src/patch/plan.js";
+import type { Finding } from "../../src/diagnose/finding.js";
+import { planFix, type FixPlan } from "../../src/patch/plan-fix.js";
 import { localRepoReader } from "../../src/repo/local-reader.js";
 import { nockNpm, nockPyPI } from "../helpers/registry.js";
 

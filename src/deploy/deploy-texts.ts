@@ -2,7 +2,7 @@ import { redactThenCut } from "../redact/cut.js";
 import { escapeHtml, inlineCode } from "../render/text.js";
 import { deployCommentMarker } from "../../contract/markers.js";
 import type { DeploymentPayload } from "../../contract/deployment.js";
-import { currentDeployment, latestState, type DeploymentRecord } from "./history.js";
+import { currentDeployment, latestState, type DeploymentRecord } from "./deployment-history.js";
 
 /** The texts of the deploy half. Pure; callers post them through the redacting exits. */
 

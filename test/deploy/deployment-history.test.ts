@@ -6,7 +6,7 @@ import {
   parsePayload,
   rollbackTarget,
   type DeploymentRecord,
-} from "../../src/deploy/history.js";
+} from "../../src/deploy/deployment-history.js";
 
 const SIGNED = { signed_at: "2026-01-01T00:00:00.000Z", sig: "0".repeat(64) };
 let clock = 0;
