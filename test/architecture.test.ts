@@ -103,6 +103,36 @@ describe("the app's stages", () => {
   });
 });
 
+/**
+ * Names still shared by files of different folders, each for the same role in its folder: entry points
+ * (index, main), a folder's registry, argv builders, a CLI's and a chat command's handler of the same
+ * command, Docker's and the journal's events and errors, the demo's and the pipeline's steps, text helpers.
+ */
+const SHARED_NAMES = [
+  "argv.ts",
+  "deploy-command.ts",
+  "errors.ts",
+  "events.ts",
+  "fix-command.ts",
+  "index.ts",
+  "main.ts",
+  "registry.ts",
+  "steps.ts",
+  "text.ts",
+];
+
+describe("file names", () => {
+  it("no two source files share a name, but the few listed", () => {
+    const byName = new Map<string, string[]>();
+    for (const file of ["src", "runner", "github", "contract"].flatMap(sources)) {
+      const name = file.split("/").pop()!;
+      byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    const clashes = [...byName].filter(([name, files]) => files.length > 1 && !SHARED_NAMES.includes(name));
+    expect(clashes).toEqual([]);
+  });
+});
+
 describe("a service is resolved once", () => {
   it("no code outside src/config/service.ts indexes config.services", () => {
     const offenders = [
