@@ -2,11 +2,10 @@
  * Typed nock builders for the deploy half, on top of the validated harness (test/helpers/github.ts):
  * one function per GitHub conversation, so app tests read as a story.
  */
-import type { ApplicationFunction } from "probot";
 import type { DeploymentPayload } from "../../contract/deployment.js";
-import orchestrator from "../../src/index.js";
 import { deploymentSignatureProblem } from "../../src/deploy/signing.js";
-import type { GitHubHarness } from "../helpers/github.js";
+import { R, sha } from "./app-world.js";
+import type { GitHubHarness } from "./github.js";
 import {
   BOT_USER,
   mockAppIdentity,
@@ -15,20 +14,11 @@ import {
   testSigningKey,
   TEST_FULL_REPO,
   type UnsignedPayload,
-} from "../helpers/signing.js";
-import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
-import { TWO_SERVICES } from "./config.js";
-
-export const R = `/repos/${TEST_OWNER}/${TEST_REPO}`;
+} from "./signing.js";
+import { TWO_SERVICES } from "./deploy-config.js";
 
 /** Two services: `api` protected (approver alice, production), `web` (staging); one required context. */
 export const DEPLOY_CONFIG = TWO_SERVICES;
-
-/** The whole app as production wires it: the fix half's handlers with the deploy commands, plus ours. */
-/** The production entry: the fix half and the deploy half, wired as `npm start` wires them. */
-export const wholeApp: ApplicationFunction = orchestrator;
-
-export const sha = (c: string): string => c.repeat(40).slice(0, 40);
 
 /** A fix PR body as the app writes it: its signed marker first, for the fix branch of `service`. */
 export function fixPrBody(service: string, branch = `orchestrator/${service}/0123456789`): string {
@@ -251,19 +241,4 @@ function assertSigned(body: Record<string, unknown>): void {
     new Date().toISOString(),
   );
   if (problem) throw new Error(`the app created a deployment the runner would refuse: ${problem}`);
-}
-
-/** `POST /issues/<n>/comments`; returns a getter for the body. */
-export function mockComment(gh: GitHubHarness, issue: number): () => string {
-  let body = "";
-  gh.github
-    .post(`${R}/issues/${issue}/comments`, (b: { body: string }) => {
-      body = b.body;
-      return true;
-    })
-    .reply(201, {
-      id: 900 + issue,
-      html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/pull/${issue}#issuecomment-1`,
-    });
-  return () => body;
 }
