@@ -5,7 +5,8 @@
 import type { DeploymentPayload } from "../../contract/deployment.js";
 import { deploymentSignatureProblem } from "../../src/deploy/signing.js";
 import { R, sha } from "./app-world.js";
-import type { GitHubHarness } from "./github.js";
+import { adaptPayload, webhookExample, type GitHubHarness, type WebhookPayload } from "./github.js";
+import { mockConfig, mockEyes, mockPermission } from "./fix-world.js";
 import {
   BOT_USER,
   mockAppIdentity,
@@ -242,3 +243,54 @@ function assertSigned(body: Record<string, unknown>): void {
   );
   if (problem) throw new Error(`the app created a deployment the runner would refuse: ${problem}`);
 }
+
+/** The id of every command comment the command tests deliver. */
+export const COMMAND_COMMENT_ID = 492700400;
+
+/** An `issue_comment.created` by `login` (alice) on PR 1, or on issue 1 with `onPr: false`. */
+export function commandComment(
+  body: string,
+  options: { login?: string; onPr?: boolean } = {},
+): WebhookPayload<"issue_comment"> {
+  const payload = adaptPayload(
+    webhookExample("issue_comment", (p) => p.action === "created"),
+    {
+      sender: { login: options.login ?? "alice" },
+    },
+  );
+  payload.comment.body = body;
+  payload.comment.id = COMMAND_COMMENT_ID;
+  payload.issue.number = 1;
+  if (options.onPr ?? true)
+    (payload.issue as { pull_request?: object }).pull_request = { url: `https://api.github.com${R}/pulls/1` };
+  else delete (payload.issue as { pull_request?: object }).pull_request;
+  return payload;
+}
+
+/** Config, the commenter's permission and the eyes reaction: the dispatcher's part of every command. */
+export function mockCommandStart(
+  gh: GitHubHarness,
+  login = "alice",
+  permission: "write" | "admin" = "write",
+  mint = true,
+): void {
+  // Probot caches the installation token for later deliveries of the same test.
+  if (mint) gh.mintToken();
+  mockConfig(gh, DEPLOY_CONFIG);
+  mockPermission(gh, login, permission);
+  mockEyes(gh, COMMAND_COMMENT_ID);
+}
+
+/** `ref` resolved to a commit SHA (null: GitHub finds no such commit). */
+export function mockResolve(gh: GitHubHarness, ref: string, to: string | null): void {
+  const scope = gh.github.get(`${R}/commits/${encodeURIComponent(ref)}`).query({ per_page: "1" });
+  if (to) scope.reply(200, { sha: to });
+  else scope.reply(422, { message: `No commit found for SHA: ${ref}` });
+}
+
+/** The commits the command tests deploy: the default branch head, an older and the current version. */
+export const MAIN = sha("a");
+export const OLD = sha("b");
+export const CUR = sha("c");
+/** The payload of a merge deploy of `web` for PR `pr`. */
+export const merge = (pr: number) => ({ service: "web", pr, reason: "merge", requested_by: "alice" });
