@@ -12,6 +12,7 @@ import { run, type RunResult } from "../process/run.js";
 import { withDeadline } from "../verify/deadline.js";
 import { verifyService, type VerifyResult } from "../verify/verify-service.js";
 import { returnHead } from "../workspace/git-workspace.js";
+import { attemptWhileDockerReturns, realClock, type DockerWait } from "./docker-wait.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { ResultFields, RunContext } from "./run-context.js";
 
@@ -296,31 +297,16 @@ async function stopFirstDeploy(
 /** How long a rollback waits for a Docker daemon that stopped answering (restarted mid-deploy). */
 export const ROLLBACK_DOCKER_WAIT_MS = 120_000;
 
-/**
- * A daemon that went away during the deploy (restarted, upgraded) is usually back within seconds, and a
- * rollback attempted without it fails for certain and can leave nothing serving: wait for it, bounded.
- * Never throws; when it does not come back, the rollback's own steps fail with the reason.
- */
-async function awaitDocker(ctx: RunContext, limitMs = ROLLBACK_DOCKER_WAIT_MS): Promise<void> {
-  const began = Date.now();
-  let noted = false;
-  for (;;) {
-    try {
-      await ctx.docker.ping();
-      if (noted)
-        appendArtifact(ctx.dir, "rollback.log", `Docker answers again after ${Date.now() - began} ms`);
-      return;
-    } catch (error) {
-      if (!noted) {
-        noted = true;
-        const message = `Docker is not answering (${redact((error as Error).message)}): waiting up to ${limitMs / 1000} s for it before rolling back`;
-        appendArtifact(ctx.dir, "rollback.log", message);
-        await safely(() => ctx.reporter.note(ctx.runId, message));
-      }
-      if (Date.now() - began >= limitMs) return;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+function dockerWait(ctx: RunContext): DockerWait {
+  return {
+    ping: () => ctx.docker.ping(),
+    clock: ctx.clock ?? realClock,
+    note: async (message, away) => {
+      const said = redact(message);
+      appendArtifact(ctx.dir, "rollback.log", said);
+      if (away) await safely(() => ctx.reporter.note(ctx.runId, said));
+    },
+  };
 }
 
 /**
@@ -340,20 +326,13 @@ export async function rollback(
     "rollback.log",
     `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`,
   );
-  const began = Date.now();
-  let restored: { ok: true } | { ok: false; reason: string };
-  for (;;) {
-    await awaitDocker(ctx, Math.max(0, ROLLBACK_DOCKER_WAIT_MS - (Date.now() - began)));
-    restored = await restoreOldImage(ctx, point.imageId);
-    // A daemon that was still shutting down answered the wait, then went away under the rollback:
-    // wait for it again and start the rollback over (each of its steps is idempotent), bounded.
-    if (restored.ok || Date.now() - began >= ROLLBACK_DOCKER_WAIT_MS || (await dockerAnswers(ctx))) break;
-    appendArtifact(
-      ctx.dir,
-      "rollback.log",
-      `Docker went away during the rollback (${restored.reason}); retrying`,
-    );
-  }
+  const restored = await attemptWhileDockerReturns(
+    dockerWait(ctx),
+    ROLLBACK_DOCKER_WAIT_MS,
+    () => restoreOldImage(ctx, point.imageId),
+    (reason) =>
+      appendArtifact(ctx.dir, "rollback.log", `Docker went away during the rollback (${reason}); retrying`),
+  );
   if (!restored.ok)
     return {
       status: "rollback_failed",
@@ -394,15 +373,6 @@ async function restoreOldImage(
   if (!tagged.ok) return { ok: false, reason: `re-tagging the old image failed: ${tagged.detail}` };
   const up = await rollbackUpStep(ctx);
   return up.ok ? { ok: true } : { ok: false, reason: `rollback up failed: ${up.detail}` };
-}
-
-async function dockerAnswers(ctx: RunContext): Promise<boolean> {
-  try {
-    await ctx.docker.ping();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Records the result (journal + summary.json) and reports it; the `reported` mark comes after the report. */
