@@ -88,6 +88,7 @@ export async function composeCommand(
   step: StepName,
   argv: string[],
   artifact: ArtifactName,
+  onSpawned?: () => void,
 ): Promise<RunResult> {
   const limit = step === "build" ? COMPOSE_LIMIT_MS.build : COMPOSE_LIMIT_MS.other;
   const began = Date.now();
@@ -95,7 +96,10 @@ export async function composeCommand(
     cwd: ctx.start.workspace,
     env: ctx.env,
     logFile: artifactPath(ctx.dir, artifact),
-    onSpawn: (pid) => appendEvent(ctx.dir, { type: "process", at: now(), step, pid }),
+    onSpawn: (pid) => {
+      appendEvent(ctx.dir, { type: "process", at: now(), step, pid });
+      onSpawned?.();
+    },
     timeoutMs: limit,
   });
   if (result.exitCode !== 0 && !result.spawnError && Date.now() - began >= limit)
@@ -157,23 +161,40 @@ export async function rollbackUpStep(ctx: RunContext) {
   const snapshot = ctx.rollbackSnapshot;
   if (!snapshot || !ctx.docker.restoreSnapshot) return upStep(ctx, "rollback-up");
   return runStep(ctx, "rollback-up", async () => {
+    const timeline = stepTimeline();
     try {
-      const id = await ctx.docker.restoreSnapshot!(snapshot, ctx.compose.project, ctx.start.composeService);
+      const id = await ctx.docker.restoreSnapshot!(
+        snapshot,
+        ctx.compose.project,
+        ctx.start.composeService,
+        timeline.mark,
+      );
       appendArtifact(
         ctx.dir,
         "rollback.log",
-        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}`,
+        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}\n` +
+          `rollback-up timeline (ms): ${timeline.line()}`,
       );
       return { ok: true, detail: `old container restored from its snapshot (${id.slice(0, 12)})` };
     } catch (error) {
       appendArtifact(
         ctx.dir,
         "rollback.log",
-        `restoring the old container from its snapshot failed (${redact((error as Error).message)}); using compose up`,
+        `restoring the old container from its snapshot failed (${redact((error as Error).message)}) after ${timeline.line()}; using compose up`,
       );
       return composeUp(ctx, "rollback-up");
     }
   });
+}
+
+/** Phases of a step as they end, in ms from its start: `listed +4, killed +150`. */
+function stepTimeline() {
+  const began = Date.now();
+  const marks: string[] = [];
+  return {
+    mark: (phase: string) => void marks.push(`${phase} +${Date.now() - began}`),
+    line: () => (marks.length ? marks.join(", ") : "no phase ended"),
+  };
 }
 
 async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
@@ -185,7 +206,10 @@ async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
     ctx.start.composeService,
     step === "up" ? { build: true } : { build: false, stopTimeoutS: 0 },
   );
-  const result = await composeCommand(ctx, step, argv, artifact);
+  const timeline = stepTimeline();
+  const result = await composeCommand(ctx, step, argv, artifact, () => timeline.mark("spawned"));
+  timeline.mark("exited");
+  appendArtifact(ctx.dir, artifact, `compose up timeline (ms): ${timeline.line()}`);
   return result.exitCode === 0
     ? { ok: true, detail: "container (re)created" }
     : {
