@@ -17,4 +17,3 @@ export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = {
   status: statusCommand as CommandHandler,
   retry: retryCommand as CommandHandler,
 };
-

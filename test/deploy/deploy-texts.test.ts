@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { findDeployCommentMarker } from "../../contract/markers.js";
 import type { DeploymentRecord } from "../../src/deploy/deployment-history.js";
-import { renderNotDeployed, renderQueued, renderRejected, renderStatus } from "../../src/deploy/deploy-texts.js";
+import {
+  renderNotDeployed,
+  renderQueued,
+  renderRejected,
+  renderStatus,
+} from "../../src/deploy/deploy-texts.js";
 
 const SHA = "abcdef0123456789abcdef0123456789abcdef01";
 const SIGNED = { signed_at: "2026-03-01T00:00:00.000Z", sig: "0".repeat(64) };

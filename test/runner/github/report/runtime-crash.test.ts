@@ -7,7 +7,10 @@ import {
   runtimeCrash,
   runtimeFailurePayload,
 } from "../../../../runner/github/report/runtime-crash.js";
-import { MAX_CLIENT_PAYLOAD_BYTES, runtimeFailurePayloadSchema } from "../../../../contract/runtime-failure.js";
+import {
+  MAX_CLIENT_PAYLOAD_BYTES,
+  runtimeFailurePayloadSchema,
+} from "../../../../contract/runtime-failure.js";
 import { container, verified } from "../verified.js";
 
 // A health endpoint that always answers 500, for failures where only HTTP health is wrong.
