@@ -34,9 +34,18 @@ export interface DockerOps {
   /**
    * Boots the snapshot's container again in place of the service's containers (killed at once, not
    * given a grace period: they failed verification), then removes those; returns the new container's id.
+   * `mark` is told each phase as it ends (for the rollback's timeline).
    */
-  restoreSnapshot?(snapshot: ContainerSnapshot, project: string, service: string): Promise<string>;
+  restoreSnapshot?(
+    snapshot: ContainerSnapshot,
+    project: string,
+    service: string,
+    mark?: (phase: RestorePhase) => void,
+  ): Promise<string>;
 }
+
+/** The phases of a snapshot restore, in the order they usually end. */
+export type RestorePhase = "listed" | "renamed" | "created" | "killed" | "started" | "removed";
 
 /**
  * Longest the runner waits for one Docker API answer. An inspect takes milliseconds; a daemon that
@@ -162,7 +171,7 @@ export function createDockerOps(
       );
       return snapshotFromInspect(info as unknown as Parameters<typeof snapshotFromInspect>[0]);
     },
-    async restoreSnapshot(snapshot, project, service) {
+    async restoreSnapshot(snapshot, project, service, mark = () => {}) {
       const [byLabel, byName] = await Promise.all([
         call(
           (abortSignal) =>
@@ -179,6 +188,7 @@ export function createDockerOps(
           "container list",
         ),
       ]);
+      mark("listed");
       // One-off `run` containers are the operator's; several replicas are Compose's to restore.
       const replicas = byLabel.filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True");
       if (replicas.length > 1)
@@ -188,27 +198,11 @@ export function createDockerOps(
       const ignoreGone = (error: unknown) => {
         if (!isNotFound(error)) throw error;
       };
-      // The failed container gives up the name at once (a rename is instant), so the old one can be
-      // created while the failed one is being killed; only the start needs the host ports it holds.
-      // A container between two restarts of a crash loop cannot be renamed (it has no network
-      // sandbox then): that one is removed first. Stopped through the API with no grace period, a
-      // container is not started again by its restart policy.
-      await Promise.all(
-        holdsName.map((c) =>
-          call(
-            (abortSignal) =>
-              docker
-                .getContainer(c.Id)
-                .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
-                // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
-                .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
-            "container rename",
-          ),
-        ),
-      );
-      const [created] = await Promise.all([
-        call(() => docker.createContainer(snapshot.create), "container create"),
-        ...doomed.map((id) =>
+      // The failed containers are killed first thing (stopped through the API with no grace period,
+      // a container is not started again by its restart policy): the old one can only start once
+      // they have let go of the host ports, and that stop is the longest call before the start.
+      const killed = Promise.all(
+        doomed.map((id) =>
           call(
             (abortSignal) =>
               docker
@@ -221,17 +215,45 @@ export function createDockerOps(
             "container stop",
           ),
         ),
-      ]);
+      ).then(() => mark("killed"));
+      // Meanwhile the failed container gives up the name (a rename is instant), so the old one can be
+      // created while it is being killed. A container between two restarts of a crash loop cannot be
+      // renamed (it has no network sandbox then): that one is removed instead.
+      const created = (async () => {
+        await Promise.all(
+          holdsName.map((c) =>
+            call(
+              (abortSignal) =>
+                docker
+                  .getContainer(c.Id)
+                  .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
+                  // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
+                  .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
+              "container rename",
+            ),
+          ),
+        );
+        mark("renamed");
+        const container = await call(() => docker.createContainer(snapshot.create), "container create");
+        mark("created");
+        return container;
+      })();
+      // Both settle before anything is decided, so no call is left running behind a failure.
+      const [kill, create] = await Promise.allSettled([killed, created]);
+      if (create.status === "rejected") throw create.reason;
+      const restored = create.value;
       try {
+        if (kill.status === "rejected") throw kill.reason;
         for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
           await call(
-            () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
+            () => docker.getNetwork(network).connect({ Container: restored.id, EndpointConfig: endpoint }),
             "network connect",
           );
-        await call(() => created.start(), "container start");
+        await call(() => restored.start(), "container start");
+        mark("started");
       } catch (error) {
         // Leave Compose (the caller's fallback) one container to converge, not a half-restored twin.
-        await call(() => created.remove({ force: true }).catch(ignoreGone), "container remove").catch(
+        await call(() => restored.remove({ force: true }).catch(ignoreGone), "container remove").catch(
           () => {},
         );
         throw error;
@@ -242,7 +264,8 @@ export function createDockerOps(
           call(() => docker.getContainer(id).remove({ force: true }).catch(ignoreGone), "container remove"),
         ),
       );
-      return created.id;
+      mark("removed");
+      return restored.id;
     },
     watchService: (project, service) => watchContainers(serviceLabels(project, service)),
     watchContainers,
