@@ -8,6 +8,7 @@ import {
   serviceUpdateArgv,
   stackDeployArgv,
   swarmServiceName,
+  swarmUpdateOrder,
 } from "../../../../runner/engine/swarm/argv.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -82,5 +83,32 @@ describe("swarm argv builders", () => {
       "/w/.stack.yml",
       "shop",
     ]);
+  });
+});
+
+describe("update order from deploy.strategy", () => {
+  it("start-first -> start-first, recreate -> stop-first, unset -> the stack file's (null)", () => {
+    expect(swarmUpdateOrder("start-first")).toBe("start-first");
+    expect(swarmUpdateOrder("recreate")).toBe("stop-first");
+    expect(swarmUpdateOrder(undefined)).toBeNull();
+  });
+
+  it("service update sets --update-order only when an order is given", () => {
+    expect(serviceUpdateArgv("shop_web", "w:1", { registry: false, order: "start-first" })).toEqual([
+      "docker",
+      "service",
+      "update",
+      "--detach",
+      "--with-registry-auth",
+      "--no-resolve-image",
+      "--update-order",
+      "start-first",
+      "--image",
+      "w:1",
+      "shop_web",
+    ]);
+    expect(serviceUpdateArgv("shop_web", "w:1", { registry: false, order: null })).not.toContain(
+      "--update-order",
+    );
   });
 });

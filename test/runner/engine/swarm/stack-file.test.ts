@@ -4,6 +4,7 @@ import {
   findStackService,
   renderStackFile,
   stackServiceNames,
+  stackUpdateOrder,
 } from "../../../../runner/engine/swarm/stack-file.js";
 
 const BASE = {
@@ -69,5 +70,26 @@ describe("stack file", () => {
     expect(out.services.web).toEqual({ image: "shop-web:0123456789ab", deploy: { replicas: 2 } });
     expect(out.services.db).toEqual({ image: "postgres:16@sha256:00" });
     expect(stackServiceNames([BASE, OVERRIDE])).toEqual(["web", "db"]);
+  });
+
+  it("reads the service's update_config.order, and pins one into the rendered file when asked", () => {
+    const ordered = {
+      path: "o.yml",
+      text: "services:\n  web:\n    deploy:\n      replicas: 2\n      update_config:\n        order: stop-first\n        monitor: 1s\n",
+    };
+    expect(stackUpdateOrder([BASE], "web")).toBeNull();
+    expect(stackUpdateOrder([BASE, ordered], "web")).toBe("stop-first");
+    const doc = parse(
+      renderStackFile(
+        [BASE, ordered],
+        { web: "shop-web:0123456789ab" },
+        { service: "web", order: "start-first" },
+      ),
+    ) as { services: Record<string, { deploy?: Record<string, unknown> }> };
+    expect(doc.services.web!.deploy).toEqual({
+      replicas: 2,
+      update_config: { order: "start-first", monitor: "1s" },
+    });
+    expect(doc.services.db!.deploy).toBeUndefined();
   });
 });
