@@ -24,6 +24,7 @@ import { startLoad } from "../test/helpers/load-loop.js";
 import { createProxyStack } from "../test/runner/strategy/proxy-stack.js";
 import { createStack } from "../test/runner/stack.js";
 import { recordHealthy } from "./deploy-events.js";
+import { runsWanted } from "./runs.js";
 import {
   compare,
   formatComparison,
@@ -140,15 +141,6 @@ async function waitFor(read: () => Promise<string | null>, want: string, everyMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for version ${want}`);
     await sleep(everyMs);
   }
-}
-
-/** Runs per side; `BENCH_RUNS` overrides (at least 1). */
-function runsWanted(env: NodeJS.ProcessEnv): number {
-  const raw = env.BENCH_RUNS?.trim();
-  if (!raw) return 3;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 export async function benchDeploy(log: (line: string) => void = console.log): Promise<DeployBench> {

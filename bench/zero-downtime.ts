@@ -1,9 +1,13 @@
 /**
  * Zero-downtime benchmark: one busybox service behind one real nginx (resolving it by its compose DNS
- * name), the same modest load (sequential GETs through the proxy, 2 s timeout), four deploys side by
- * side: a good deploy and a failed one (its health check fails), with `recreate` and `start-first`.
+ * name), the same modest load (LOAD_CLIENTS concurrent clients, each sending sequential GETs through
+ * the proxy on its own kept-alive connection, 2 s timeout; the load process at a raised priority when
+ * it may), four deploys side by side: a good deploy and a failed one (its health check fails), with `recreate` and `start-first`.
  * Prints failed requests and the longest gap without a successful answer for each, the time from the
- * failed verification until only the old version serves, and the deploy wall-time ratio. Two loops
+ * failed verification until only the old version serves, and the deploy wall-time ratio. A gap is a
+ * stretch without a successful answer to any client (one slow request is not downtime; all clients
+ * failing is); the worst single client's gap and the load process's event-loop delay are printed
+ * beside it. Two loops
  * run side by side, each in its own process: one to the service and one to a static answer of the
  * same nginx (the baseline), so a stall of the machine is told apart from a gap of the deploy; the
  * figures are printed for the whole run and for the part after the build (where the strategies differ).
@@ -22,6 +26,9 @@ import {
 } from "../test/helpers/load-loop.js";
 import { createProxyStack, type ProxyStack } from "../test/runner/strategy/proxy-stack.js";
 
+/** Concurrent clients per load loop, and the niceness the load processes ask for (root only). */
+const LOAD = { clients: 4, nice: -10 } as const;
+
 export interface ZeroDowntimeRow {
   strategy: DeployStrategy;
   kind: "deploy" | "rollback";
@@ -30,6 +37,12 @@ export interface ZeroDowntimeRow {
   requests: number;
   failed: number;
   longestGapMs: number;
+  /** The worst gap one client alone saw (what a single sequential client would report). */
+  worstClientGapMs: number;
+  /** The load process's longest event-loop delay (its own stall), ms. */
+  loadStallMs: number | null;
+  /** The load process's niceness (and why it could not raise its priority). */
+  loadNiceness: string;
   /** The step that was running when the longest gap ended. */
   gapStep: string;
   /** The same loop at the same time against nginx's own static answer (no service): the machine's noise. */
@@ -96,8 +109,8 @@ async function measure(
         : config.health,
   };
   const before = await stack.get("/version");
-  const load = startLoad(`${stack.url}/version`);
-  const baseline = startLoad(`${stack.url}/loop-baseline`);
+  const load = startLoad(`${stack.url}/version`, LOAD);
+  const baseline = startLoad(`${stack.url}/loop-baseline`, LOAD);
   await Promise.all([load.ready, baseline.ready]);
   const startedAt = Date.now();
   const result = await runDeploy(request);
@@ -120,6 +133,9 @@ async function measure(
     requests: report!.requests,
     failed: report!.failed,
     longestGapMs: report!.longestGapMs,
+    worstClientGapMs: report!.worstClientGapMs,
+    loadStallMs: load.info().loopDelay?.maxMs ?? null,
+    loadNiceness: `${load.info().niceness}${load.info().niceError ? ` (raising it failed: ${load.info().niceError})` : ""}`,
     gapStep: stepAt(result, report!.longestGapEndAt),
     baselineFailed: noise!.failed,
     baselineGapMs: noise!.longestGapMs,
@@ -164,6 +180,13 @@ export async function benchZeroDowntime(
           98,
         ) +
           `| ${String(r.baselineFailed).padStart(16)}  ${`${r.baselineGapMs} ms`.padStart(11)} | ${`${r.wallMs} ms`.padStart(8)}  ${r.oldOnlyMs === null ? "" : `${r.oldOnlyMs} ms`}`,
+      );
+    log(
+      `load: ${LOAD.clients} concurrent clients per loop (a gap = no successful answer to any of them), load process niceness ${rows[0]!.loadNiceness}`,
+    );
+    for (const r of rows)
+      log(
+        `  ${r.strategy.padEnd(12)} ${r.kind.padEnd(9)} one client alone: worst gap ${r.worstClientGapMs} ms; the load process's own event-loop delay: max ${r.loadStallMs ?? "?"} ms`,
       );
     log("after the build (the part the strategy changes; the build touches no container):");
     for (const r of rows)

@@ -25,6 +25,8 @@ export interface DockerOps {
    * DockerOps without it (or whose stream fails to open) leaves the verifier polling on its backoff.
    */
   watchService?(project: string, service: string): Promise<EventWatch>;
+  /** The same for the containers that carry every one of `labels` (`key=value`), e.g. a swarm service's tasks. */
+  watchContainers?(labels: string[]): Promise<EventWatch>;
   /** A container's create options, for a fast rollback to it (or why that is not possible). */
   snapshotContainer?(
     id: string,
@@ -73,6 +75,31 @@ export function createDockerOps(
         throw new DockerUnreachableError(endpoint, `${name} got no answer within ${callTimeoutMs} ms`);
       }
       throw error;
+    }
+  }
+
+  async function watchContainers(labels: string[]): Promise<EventWatch> {
+    try {
+      // Only the response headers are awaited here; the body streams for as long as the watch lives.
+      // A stream that opens after its deadline is closed at once, so it cannot keep the process alive.
+      const stream = await call((abortSignal) => {
+        const opening = docker.getEvents({
+          filters: { type: ["container"], label: labels, event: WATCHED_ACTIONS },
+          abortSignal,
+        } as Docker.GetEventsOptions) as Promise<Closable>;
+        abortSignal.addEventListener(
+          "abort",
+          () =>
+            void opening.then(
+              (late) => late.destroy?.(),
+              () => {},
+            ),
+        );
+        return opening;
+      }, "events stream");
+      return streamWatch(stream);
+    } catch (error) {
+      return idleWatch(`events stream unavailable: ${(error as Error).message}`);
     }
   }
 
@@ -240,30 +267,8 @@ export function createDockerOps(
       mark("removed");
       return restored.id;
     },
-    async watchService(project, service) {
-      try {
-        // Only the response headers are awaited here; the body streams for as long as the watch lives.
-        // A stream that opens after its deadline is closed at once, so it cannot keep the process alive.
-        const stream = await call((abortSignal) => {
-          const opening = docker.getEvents({
-            filters: { type: ["container"], label: serviceLabels(project, service), event: WATCHED_ACTIONS },
-            abortSignal,
-          } as Docker.GetEventsOptions) as Promise<Closable>;
-          abortSignal.addEventListener(
-            "abort",
-            () =>
-              void opening.then(
-                (late) => late.destroy?.(),
-                () => {},
-              ),
-          );
-          return opening;
-        }, "events stream");
-        return streamWatch(stream);
-      } catch (error) {
-        return idleWatch(`events stream unavailable: ${(error as Error).message}`);
-      }
-    },
+    watchService: (project, service) => watchContainers(serviceLabels(project, service)),
+    watchContainers,
   };
 }
 
