@@ -14,6 +14,8 @@
  * Exported for bench/run.ts; `npx tsx bench/deploy.ts` runs it alone.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readEvents } from "../runner/journal/journal-file.js";
 import { runDeploy } from "../runner/pipeline/deploy.js";
@@ -22,6 +24,7 @@ import { startLoad } from "../test/helpers/load-loop.js";
 import { createProxyStack } from "../test/runner/strategy/proxy-stack.js";
 import { createStack } from "../test/runner/stack.js";
 import { recordHealthy } from "./deploy-events.js";
+import { runsWanted } from "./runs.js";
 import {
   compare,
   formatComparison,
@@ -138,15 +141,6 @@ async function waitFor(read: () => Promise<string | null>, want: string, everyMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for version ${want}`);
     await sleep(everyMs);
   }
-}
-
-/** Runs per side; `BENCH_RUNS` overrides (at least 1). */
-function runsWanted(env: NodeJS.ProcessEnv): number {
-  const raw = env.BENCH_RUNS?.trim();
-  if (!raw) return 3;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 export async function benchDeploy(log: (line: string) => void = console.log): Promise<DeployBench> {
@@ -318,7 +312,14 @@ export async function benchDeploy(log: (line: string) => void = console.log): Pr
       .filter((e) => e.type === "step-start" || e.type === "step-end")
       .filter((e) => e.step.startsWith("rollback-") && e.step !== "rollback-verify")
       .map((e) => `${e.step} ${e.type === "step-start" ? "start" : "end"} +${Date.parse(e.at) - failedAt}`);
-    log(`    rollback timeline (ms): ${[...marks, `serving +${rollbackMs}`].join(", ")}`);
+    const firstPass = (rolled.rollbackVerify?.probes ?? []).find((p) => p.kind === "http" && p.ok);
+    log(
+      `    rollback timeline (ms): ${[...marks, ...(firstPass ? [`runner's first passing HTTP probe +${Date.parse(firstPass.at) - failedAt}`] : []), `serving +${rollbackMs}`].join(", ")}`,
+    );
+    const upTimeline = /^(?:rollback-up|compose up) timeline \(ms\): (.*)$/m.exec(
+      readFileSync(join(rolled.artifactsDir, "rollback.log"), "utf8"),
+    );
+    log(`    rollback-up phases (ms from its start): ${upTimeline?.[1] ?? "not recorded"}`);
     log(
       `    start-first rollback under load through nginx: ${sf.requests} requests, ${sf.failed} failed, ${sf.notOld} answers after the failure not from the old version, longest gap ${sf.longestGapMs} ms; new container removed +${sf.removedMs} ms`,
     );

@@ -10,20 +10,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runDeploy } from "../runner/pipeline/deploy.js";
 import { createSwarmStack } from "../test/runner/engine/swarm/swarm-stack.js";
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-function runsWanted(env: NodeJS.ProcessEnv): number {
-  const raw = env.BENCH_RUNS?.trim();
-  if (!raw) return 3;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a positive integer, got '${raw}'`);
-  return n;
-}
+import { median } from "./deploy-report.js";
+import { phaseTimer, runsWanted } from "./runs.js";
 
 export interface SwarmBench {
   runnerMs: number;
@@ -51,7 +39,7 @@ export async function benchSwarm(log: (line: string) => void = console.log): Pro
     const plain: number[] = [];
     for (let i = 1; i <= runs; i++) {
       stack.variant(`r${i}`, { "services/web/www/version": `r${i}\n` }, deployed);
-      let t = Date.now();
+      const t = Date.now();
       const result = await runDeploy(stack.deployRequest(`r${i}`));
       const took = Date.now() - t;
       if (result.status !== "success") throw new Error(`runner deploy ${i}: ${result.reason}`);
@@ -62,17 +50,13 @@ export async function benchSwarm(log: (line: string) => void = console.log): Pro
       // The plain script.
       const sha = stack.variant(`p${i}`, { "services/web/www/version": `p${i}\n` }, deployed);
       const image = `${stack.project}-web:${sha.slice(0, 12)}`;
-      t = Date.now();
-      const plainPhases: string[] = [];
-      const phase = (name: string, since: number) => plainPhases.push(`${name} ${Date.now() - since}`);
+      const plainRun = phaseTimer();
       stack.git("checkout", "-q", "--detach", sha);
-      let p = Date.now();
+      plainRun.phase("checkout");
       docker("build", "-q", "-t", image, "services/web");
-      phase("build", p);
-      p = Date.now();
+      plainRun.phase("build");
       docker("service", "update", "--detach", "--no-resolve-image", "--image", image, stack.service);
-      phase("update", p);
-      p = Date.now();
+      plainRun.phase("update");
       const deadline = Date.now() + 120_000;
       for (;;) {
         const tasks = docker(
@@ -91,21 +75,21 @@ export async function benchSwarm(log: (line: string) => void = console.log): Pro
           throw new Error(`plain script: tasks never ran ${image}: ${tasks.join("; ")}`);
         await sleep(100);
       }
-      phase("tasks", p);
-      p = Date.now();
+      plainRun.phase("tasks");
       while (
         spawnSync("curl", ["-fsS", "-o", "/dev/null", "--max-time", "1", `${stack.url}/health`]).status !== 0
       ) {
         if (Date.now() > deadline) throw new Error("plain script: the health URL never answered");
         await sleep(100);
       }
-      phase("health", p);
-      plain.push(Date.now() - t);
+      plainRun.phase("health");
+      plain.push(plainRun.totalMs());
+      const plainPhases = Object.entries(plainRun.phases).map(([name, ms]) => `${name} ${ms}`);
       const steps = result.steps.map((step) => `${step.step} ${step.durationMs}`).join(", ");
       // The runner's next deploy starts from the service as the script left it.
       deployed = sha;
       log(
-        `  run ${i}: runner ${took} ms (${steps}; watch ${result.verify?.watchMs ?? 0} ms), plain script ${plain.at(-1)} ms (${plainPhases.join(", ")})`,
+        `  run ${i}: runner ${took} ms (${steps}; of verify: healthy after ${result.verify?.startMs ?? 0} ms of probing, watch ${result.verify?.watchMs ?? 0} ms), plain script ${plain.at(-1)} ms (${plainPhases.join(", ")})`,
       );
     }
     const bench: SwarmBench = {
@@ -115,14 +99,15 @@ export async function benchSwarm(log: (line: string) => void = console.log): Pro
       ratio: median(runner) / median(plain),
       ratioWithoutWatch: median(runnerNoWatch) / median(plain),
     };
+    const watch = stack.serviceConfig().health?.watch;
     log(
-      `swarm deploy (median of ${runs}): runner ${bench.runnerMs} ms, plain service update + wait-until-healthy ${bench.plainMs} ms`,
+      `swarm deploy (median of ${runs} alternating runs): runner ${bench.runnerMs} ms (${bench.runnerWithoutWatchMs} ms without its ${watch} watch window), plain service update + wait-until-healthy ${bench.plainMs} ms`,
     );
     log(
-      `  ratio runner/plain: ${bench.ratio.toFixed(2)} (with the runner's ${stack.serviceConfig().health?.watch} watch window)`,
+      `  ratio runner/plain: ${bench.ratio.toFixed(2)} (${bench.runnerMs} / ${bench.plainMs} ms, with the watch window)`,
     );
     log(
-      `  ratio runner/plain without the watch window: ${bench.ratioWithoutWatch.toFixed(2)} (target <= 1.10)`,
+      `  ratio runner/plain without the watch window: ${bench.ratioWithoutWatch.toFixed(2)} (${bench.runnerWithoutWatchMs} / ${bench.plainMs} ms; target <= 1.10)`,
     );
     return bench;
   } finally {

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { diagnoseLog } from "../src/diagnose/diagnose.js";
 import { loadRepoContext } from "../src/diagnose/repo-context.js";
-import type { Diagnosis } from "../src/diagnose/types.js";
+import type { Diagnosis } from "../src/diagnose/finding.js";
 
 export const CORPUS_DIR = fileURLToPath(new URL("../test/fixtures/logs/", import.meta.url));
 

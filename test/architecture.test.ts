@@ -60,6 +60,79 @@ describe("the runner's imports of src/", () => {
   });
 });
 
+/** The files of the tree `file` imports (relative imports only). */
+function importedFiles(file: string): string[] {
+  return imports(file)
+    .filter((spec) => spec.startsWith("."))
+    .map((spec) => relative(ROOT, join(ROOT, file, "..", spec)).replace(/\.js$/, ".ts"));
+}
+
+/** The first import cycle found among `files` (following only edges inside the set), or null. */
+function importCycle(files: string[], importsOf = importedFiles): string[] | null {
+  const set = new Set(files);
+  const edges = (file: string): string[] => importsOf(file).filter((to) => set.has(to));
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]): string[] | null => {
+    if (path.includes(file)) return [...path.slice(path.indexOf(file)), file];
+    if (done.has(file)) return null;
+    for (const to of edges(file)) {
+      const cycle = visit(to, [...path, file]);
+      if (cycle) return cycle;
+    }
+    done.add(file);
+    return null;
+  };
+  for (const file of files) {
+    const cycle = visit(file, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+describe("the app's stages", () => {
+  it("import each other without a cycle (AppDeps knows nothing of the commands that receive it)", () => {
+    const stages = ["src/app", "src/commands", "src/deploy", "src/approval"].flatMap(sources);
+    expect(importCycle(stages)).toBeNull();
+  });
+
+  it("the cycle check reports a cycle through three files, and none in a chain", () => {
+    const graph: Record<string, string[]> = { a: ["b"], b: ["c"], c: ["a"], d: ["a"] };
+    const of = (file: string) => graph[file] ?? [];
+    expect(importCycle(["d", "a", "b", "c"], of)).toEqual(["a", "b", "c", "a"]);
+    expect(importCycle(["d", "a", "b"], of)).toBeNull();
+  });
+});
+
+/**
+ * Names still shared by files of different folders, each for the same role in its folder: entry points
+ * (index, main), a folder's registry, argv builders, a CLI's and a chat command's handler of the same
+ * command, Docker's and the journal's events and errors, the demo's and the pipeline's steps, text helpers.
+ */
+const SHARED_NAMES = [
+  "argv.ts",
+  "deploy-command.ts",
+  "errors.ts",
+  "events.ts",
+  "fix-command.ts",
+  "index.ts",
+  "main.ts",
+  "registry.ts",
+  "steps.ts",
+  "text.ts",
+];
+
+describe("file names", () => {
+  it("no two source files share a name, but the few listed", () => {
+    const byName = new Map<string, string[]>();
+    for (const file of ["src", "runner", "github", "contract"].flatMap(sources)) {
+      const name = file.split("/").pop()!;
+      byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    const clashes = [...byName].filter(([name, files]) => files.length > 1 && !SHARED_NAMES.includes(name));
+    expect(clashes).toEqual([]);
+  });
+});
+
 describe("a service is resolved once", () => {
   it("no code outside src/config/service.ts indexes config.services", () => {
     const offenders = [

@@ -25,6 +25,8 @@ export interface DockerOps {
    * DockerOps without it (or whose stream fails to open) leaves the verifier polling on its backoff.
    */
   watchService?(project: string, service: string): Promise<EventWatch>;
+  /** The same for the containers that carry every one of `labels` (`key=value`), e.g. a swarm service's tasks. */
+  watchContainers?(labels: string[]): Promise<EventWatch>;
   /** A container's create options, for a fast rollback to it (or why that is not possible). */
   snapshotContainer?(
     id: string,
@@ -32,9 +34,18 @@ export interface DockerOps {
   /**
    * Boots the snapshot's container again in place of the service's containers (killed at once, not
    * given a grace period: they failed verification), then removes those; returns the new container's id.
+   * `mark` is told each phase as it ends (for the rollback's timeline).
    */
-  restoreSnapshot?(snapshot: ContainerSnapshot, project: string, service: string): Promise<string>;
+  restoreSnapshot?(
+    snapshot: ContainerSnapshot,
+    project: string,
+    service: string,
+    mark?: (phase: RestorePhase) => void,
+  ): Promise<string>;
 }
+
+/** The phases of a snapshot restore, in the order they usually end. */
+export type RestorePhase = "listed" | "renamed" | "created" | "killed" | "started" | "removed";
 
 /**
  * Longest the runner waits for one Docker API answer. An inspect takes milliseconds; a daemon that
@@ -64,6 +75,31 @@ export function createDockerOps(
         throw new DockerUnreachableError(endpoint, `${name} got no answer within ${callTimeoutMs} ms`);
       }
       throw error;
+    }
+  }
+
+  async function watchContainers(labels: string[]): Promise<EventWatch> {
+    try {
+      // Only the response headers are awaited here; the body streams for as long as the watch lives.
+      // A stream that opens after its deadline is closed at once, so it cannot keep the process alive.
+      const stream = await call((abortSignal) => {
+        const opening = docker.getEvents({
+          filters: { type: ["container"], label: labels, event: WATCHED_ACTIONS },
+          abortSignal,
+        } as Docker.GetEventsOptions) as Promise<Closable>;
+        abortSignal.addEventListener(
+          "abort",
+          () =>
+            void opening.then(
+              (late) => late.destroy?.(),
+              () => {},
+            ),
+        );
+        return opening;
+      }, "events stream");
+      return streamWatch(stream);
+    } catch (error) {
+      return idleWatch(`events stream unavailable: ${(error as Error).message}`);
     }
   }
 
@@ -135,7 +171,7 @@ export function createDockerOps(
       );
       return snapshotFromInspect(info as unknown as Parameters<typeof snapshotFromInspect>[0]);
     },
-    async restoreSnapshot(snapshot, project, service) {
+    async restoreSnapshot(snapshot, project, service, mark = () => {}) {
       const [byLabel, byName] = await Promise.all([
         call(
           (abortSignal) =>
@@ -152,6 +188,7 @@ export function createDockerOps(
           "container list",
         ),
       ]);
+      mark("listed");
       // One-off `run` containers are the operator's; several replicas are Compose's to restore.
       const replicas = byLabel.filter((c) => c.Labels?.["com.docker.compose.oneoff"] !== "True");
       if (replicas.length > 1)
@@ -161,27 +198,11 @@ export function createDockerOps(
       const ignoreGone = (error: unknown) => {
         if (!isNotFound(error)) throw error;
       };
-      // The failed container gives up the name at once (a rename is instant), so the old one can be
-      // created while the failed one is being killed; only the start needs the host ports it holds.
-      // A container between two restarts of a crash loop cannot be renamed (it has no network
-      // sandbox then): that one is removed first. Stopped through the API with no grace period, a
-      // container is not started again by its restart policy.
-      await Promise.all(
-        holdsName.map((c) =>
-          call(
-            (abortSignal) =>
-              docker
-                .getContainer(c.Id)
-                .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
-                // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
-                .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
-            "container rename",
-          ),
-        ),
-      );
-      const [created] = await Promise.all([
-        call(() => docker.createContainer(snapshot.create), "container create"),
-        ...doomed.map((id) =>
+      // The failed containers are killed first thing (stopped through the API with no grace period,
+      // a container is not started again by its restart policy): the old one can only start once
+      // they have let go of the host ports, and that stop is the longest call before the start.
+      const killed = Promise.all(
+        doomed.map((id) =>
           call(
             (abortSignal) =>
               docker
@@ -194,17 +215,45 @@ export function createDockerOps(
             "container stop",
           ),
         ),
-      ]);
+      ).then(() => mark("killed"));
+      // Meanwhile the failed container gives up the name (a rename is instant), so the old one can be
+      // created while it is being killed. A container between two restarts of a crash loop cannot be
+      // renamed (it has no network sandbox then): that one is removed instead.
+      const created = (async () => {
+        await Promise.all(
+          holdsName.map((c) =>
+            call(
+              (abortSignal) =>
+                docker
+                  .getContainer(c.Id)
+                  .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
+                  // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
+                  .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
+              "container rename",
+            ),
+          ),
+        );
+        mark("renamed");
+        const container = await call(() => docker.createContainer(snapshot.create), "container create");
+        mark("created");
+        return container;
+      })();
+      // Both settle before anything is decided, so no call is left running behind a failure.
+      const [kill, create] = await Promise.allSettled([killed, created]);
+      if (create.status === "rejected") throw create.reason;
+      const restored = create.value;
       try {
+        if (kill.status === "rejected") throw kill.reason;
         for (const [network, endpoint] of Object.entries(snapshot.extraNetworks))
           await call(
-            () => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpoint }),
+            () => docker.getNetwork(network).connect({ Container: restored.id, EndpointConfig: endpoint }),
             "network connect",
           );
-        await call(() => created.start(), "container start");
+        await call(() => restored.start(), "container start");
+        mark("started");
       } catch (error) {
         // Leave Compose (the caller's fallback) one container to converge, not a half-restored twin.
-        await call(() => created.remove({ force: true }).catch(ignoreGone), "container remove").catch(
+        await call(() => restored.remove({ force: true }).catch(ignoreGone), "container remove").catch(
           () => {},
         );
         throw error;
@@ -215,32 +264,11 @@ export function createDockerOps(
           call(() => docker.getContainer(id).remove({ force: true }).catch(ignoreGone), "container remove"),
         ),
       );
-      return created.id;
+      mark("removed");
+      return restored.id;
     },
-    async watchService(project, service) {
-      try {
-        // Only the response headers are awaited here; the body streams for as long as the watch lives.
-        // A stream that opens after its deadline is closed at once, so it cannot keep the process alive.
-        const stream = await call((abortSignal) => {
-          const opening = docker.getEvents({
-            filters: { type: ["container"], label: serviceLabels(project, service), event: WATCHED_ACTIONS },
-            abortSignal,
-          } as Docker.GetEventsOptions) as Promise<Closable>;
-          abortSignal.addEventListener(
-            "abort",
-            () =>
-              void opening.then(
-                (late) => late.destroy?.(),
-                () => {},
-              ),
-          );
-          return opening;
-        }, "events stream");
-        return streamWatch(stream);
-      } catch (error) {
-        return idleWatch(`events stream unavailable: ${(error as Error).message}`);
-      }
-    },
+    watchService: (project, service) => watchContainers(serviceLabels(project, service)),
+    watchContainers,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Sends a monitor incident to the app as the `orchestrator.runtime_failure` dispatch (thin I/O). */
 import type { RepoClient } from "../../github/repo-client.js";
-import { sendRepositoryDispatch } from "../github/dispatch.js";
+import { sendRepositoryDispatch } from "../github/report/send-dispatch.js";
 import { RUNTIME_FAILURE_EVENT } from "../../contract/runtime-failure.js";
 import { incidentPayload } from "./incident-payload.js";
 import type { IncidentReport } from "./monitor.js";

@@ -4,7 +4,7 @@
  * can read without matching words. Pure.
  */
 import { MAX_CLIENT_PAYLOAD_BYTES } from "../../contract/runtime-failure.js";
-import { runtimeFailurePayload } from "../github/runtime-failure.js";
+import { runtimeFailurePayload } from "../github/report/runtime-crash.js";
 import type { Incident } from "./service-record.js";
 
 export interface IncidentCause {

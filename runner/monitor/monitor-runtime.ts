@@ -5,7 +5,7 @@
 import type { OrchestratorConfig } from "../../src/config/schema.js";
 import { createStatsd, statsdSettingsFrom } from "../../src/metrics/statsd.js";
 import type { RunnerLog } from "../github/log.js";
-import type { RunnerHealth } from "../github/status-api.js";
+import type { RunnerHealth } from "../status/status-api.js";
 import { createRunnerMetrics, type RunnerMetrics } from "../metrics/runner-metrics.js";
 import { dockerCheck, githubCheck, workspaceCheck } from "../status/readiness.js";
 import { serveRunnerStatus, type RunningStatusServer } from "../status/status-server.js";

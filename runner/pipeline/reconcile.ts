@@ -16,7 +16,8 @@ import { finishInterrupted } from "./interrupted.js";
 import { abandonRun } from "./abandon.js";
 import { clearStaleLocks } from "./stale-locks.js";
 import { settleSwitch } from "../strategy/start-first.js";
-import { finishRun, reportResult, rollback, summarizeVerify, verifyStep } from "./steps.js";
+import { finishRun, reportResult, rollback, verifyStep } from "./steps.js";
+import { keepIfVerified } from "./settle-after-restart.js";
 import { engineOfRun, loadEngine } from "../engine/registry.js";
 
 export interface ReconcileOptions {
@@ -112,22 +113,13 @@ async function recoverRun(
     // Keep what runs only if it is the image this run built and it verifies now.
     const running = await ctx.docker.findServiceContainer(start.project, start.composeService);
     const isNew = !!running && !!view.builtImageId && running.imageId === view.builtImageId;
-    if (isNew) {
-      const verified = await verifyStep(ctx, "verify");
-      const verify = summarizeVerify(verified.verify);
-      if (verified.ok) {
-        return finishRun(ctx, {
-          status: "success",
-          reason: `finished after a runner restart: ${verified.detail}`,
-          verify,
-          workspaceSha: ctx.targetSha,
-        });
-      }
-      return finishRun(
+    if (isNew)
+      return keepIfVerified(
         ctx,
-        await rollback(ctx, `verification after a runner restart failed: ${verified.detail}`, verify),
+        () => verifyStep(ctx, "verify"),
+        (why, verify) => rollback(ctx, why, verify),
+        (detail) => `verification after a runner restart failed: ${detail}`,
       );
-    }
     return finishRun(
       ctx,
       await rollback(ctx, "the runner stopped during the restart and the new image is not running", null),

@@ -4,6 +4,7 @@ import type { DockerOps } from "../docker/docker-ops.js";
 import type { ContainerSnapshot } from "../docker/snapshot.js";
 import type { DeployResult, RollbackPoint, RunStart, StepTiming } from "../journal/events.js";
 import type { StrategyPlan } from "../strategy/plan.js";
+import type { WaitClock } from "./docker-wait.js";
 import type { DeployReporter } from "./reporter.js";
 
 /** Everything one run's steps need; built by runDeploy, or rebuilt from the journal by reconcile. */
@@ -31,6 +32,8 @@ export interface RunContext {
    */
   rollbackSnapshot?: ContainerSnapshot | null;
   reconciled: boolean;
+  /** Time and sleep for the rollback's waits for Docker (absent: the real clock; tests inject one). */
+  clock?: WaitClock;
   /** How the running container is replaced (decided in prepare; absent: recreate). */
   strategy?: StrategyPlan;
 }

@@ -12,6 +12,7 @@ import { run, type RunResult } from "../process/run.js";
 import { withDeadline } from "../verify/deadline.js";
 import { verifyService, type VerifyResult } from "../verify/verify-service.js";
 import { returnHead } from "../workspace/git-workspace.js";
+import { attemptWhileDockerReturns, realClock, type DockerWait } from "./docker-wait.js";
 import { redact } from "../../src/redact/redactor.js";
 import type { ResultFields, RunContext } from "./run-context.js";
 
@@ -87,6 +88,7 @@ export async function composeCommand(
   step: StepName,
   argv: string[],
   artifact: ArtifactName,
+  onSpawned?: () => void,
 ): Promise<RunResult> {
   const limit = step === "build" ? COMPOSE_LIMIT_MS.build : COMPOSE_LIMIT_MS.other;
   const began = Date.now();
@@ -94,7 +96,10 @@ export async function composeCommand(
     cwd: ctx.start.workspace,
     env: ctx.env,
     logFile: artifactPath(ctx.dir, artifact),
-    onSpawn: (pid) => appendEvent(ctx.dir, { type: "process", at: now(), step, pid }),
+    onSpawn: (pid) => {
+      appendEvent(ctx.dir, { type: "process", at: now(), step, pid });
+      onSpawned?.();
+    },
     timeoutMs: limit,
   });
   if (result.exitCode !== 0 && !result.spawnError && Date.now() - began >= limit)
@@ -156,23 +161,40 @@ export async function rollbackUpStep(ctx: RunContext) {
   const snapshot = ctx.rollbackSnapshot;
   if (!snapshot || !ctx.docker.restoreSnapshot) return upStep(ctx, "rollback-up");
   return runStep(ctx, "rollback-up", async () => {
+    const timeline = stepTimeline();
     try {
-      const id = await ctx.docker.restoreSnapshot!(snapshot, ctx.compose.project, ctx.start.composeService);
+      const id = await ctx.docker.restoreSnapshot!(
+        snapshot,
+        ctx.compose.project,
+        ctx.start.composeService,
+        timeline.mark,
+      );
       appendArtifact(
         ctx.dir,
         "rollback.log",
-        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}`,
+        `restored ${snapshot.name} from its snapshot (image ${snapshot.imageId}): container ${id.slice(0, 12)}\n` +
+          `rollback-up timeline (ms): ${timeline.line()}`,
       );
       return { ok: true, detail: `old container restored from its snapshot (${id.slice(0, 12)})` };
     } catch (error) {
       appendArtifact(
         ctx.dir,
         "rollback.log",
-        `restoring the old container from its snapshot failed (${redact((error as Error).message)}); using compose up`,
+        `restoring the old container from its snapshot failed (${redact((error as Error).message)}) after ${timeline.line()}; using compose up`,
       );
       return composeUp(ctx, "rollback-up");
     }
   });
+}
+
+/** Phases of a step as they end, in ms from its start: `listed +4, killed +150`. */
+function stepTimeline() {
+  const began = Date.now();
+  const marks: string[] = [];
+  return {
+    mark: (phase: string) => void marks.push(`${phase} +${Date.now() - began}`),
+    line: () => (marks.length ? marks.join(", ") : "no phase ended"),
+  };
 }
 
 async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
@@ -184,7 +206,10 @@ async function composeUp(ctx: RunContext, step: "up" | "rollback-up") {
     ctx.start.composeService,
     step === "up" ? { build: true } : { build: false, stopTimeoutS: 0 },
   );
-  const result = await composeCommand(ctx, step, argv, artifact);
+  const timeline = stepTimeline();
+  const result = await composeCommand(ctx, step, argv, artifact, () => timeline.mark("spawned"));
+  timeline.mark("exited");
+  appendArtifact(ctx.dir, artifact, `compose up timeline (ms): ${timeline.line()}`);
   return result.exitCode === 0
     ? { ok: true, detail: "container (re)created" }
     : {
@@ -296,31 +321,16 @@ async function stopFirstDeploy(
 /** How long a rollback waits for a Docker daemon that stopped answering (restarted mid-deploy). */
 export const ROLLBACK_DOCKER_WAIT_MS = 120_000;
 
-/**
- * A daemon that went away during the deploy (restarted, upgraded) is usually back within seconds, and a
- * rollback attempted without it fails for certain and can leave nothing serving: wait for it, bounded.
- * Never throws; when it does not come back, the rollback's own steps fail with the reason.
- */
-async function awaitDocker(ctx: RunContext, limitMs = ROLLBACK_DOCKER_WAIT_MS): Promise<void> {
-  const began = Date.now();
-  let noted = false;
-  for (;;) {
-    try {
-      await ctx.docker.ping();
-      if (noted)
-        appendArtifact(ctx.dir, "rollback.log", `Docker answers again after ${Date.now() - began} ms`);
-      return;
-    } catch (error) {
-      if (!noted) {
-        noted = true;
-        const message = `Docker is not answering (${redact((error as Error).message)}): waiting up to ${limitMs / 1000} s for it before rolling back`;
-        appendArtifact(ctx.dir, "rollback.log", message);
-        await safely(() => ctx.reporter.note(ctx.runId, message));
-      }
-      if (Date.now() - began >= limitMs) return;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+function dockerWait(ctx: RunContext): DockerWait {
+  return {
+    ping: () => ctx.docker.ping(),
+    clock: ctx.clock ?? realClock,
+    note: async (message, away) => {
+      const said = redact(message);
+      appendArtifact(ctx.dir, "rollback.log", said);
+      if (away) await safely(() => ctx.reporter.note(ctx.runId, said));
+    },
+  };
 }
 
 /**
@@ -340,20 +350,13 @@ export async function rollback(
     "rollback.log",
     `rolling back: ${why}\nold container ${point.containerId.slice(0, 12)}, image ${point.imageId}`,
   );
-  const began = Date.now();
-  let restored: { ok: true } | { ok: false; reason: string };
-  for (;;) {
-    await awaitDocker(ctx, Math.max(0, ROLLBACK_DOCKER_WAIT_MS - (Date.now() - began)));
-    restored = await restoreOldImage(ctx, point.imageId);
-    // A daemon that was still shutting down answered the wait, then went away under the rollback:
-    // wait for it again and start the rollback over (each of its steps is idempotent), bounded.
-    if (restored.ok || Date.now() - began >= ROLLBACK_DOCKER_WAIT_MS || (await dockerAnswers(ctx))) break;
-    appendArtifact(
-      ctx.dir,
-      "rollback.log",
-      `Docker went away during the rollback (${restored.reason}); retrying`,
-    );
-  }
+  const restored = await attemptWhileDockerReturns(
+    dockerWait(ctx),
+    ROLLBACK_DOCKER_WAIT_MS,
+    () => restoreOldImage(ctx, point.imageId),
+    (reason) =>
+      appendArtifact(ctx.dir, "rollback.log", `Docker went away during the rollback (${reason}); retrying`),
+  );
   if (!restored.ok)
     return {
       status: "rollback_failed",
@@ -394,15 +397,6 @@ async function restoreOldImage(
   if (!tagged.ok) return { ok: false, reason: `re-tagging the old image failed: ${tagged.detail}` };
   const up = await rollbackUpStep(ctx);
   return up.ok ? { ok: true } : { ok: false, reason: `rollback up failed: ${up.detail}` };
-}
-
-async function dockerAnswers(ctx: RunContext): Promise<boolean> {
-  try {
-    await ctx.docker.ping();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Records the result (journal + summary.json) and reports it; the `reported` mark comes after the report. */

@@ -5,7 +5,7 @@
  * path leaves the state dir) and `/metrics` (Prometheus text).
  */
 import { redact } from "../../src/redact/redactor.js";
-import { routeStatus, type RunnerHealth, type StatusResponse } from "../github/status-api.js";
+import { routeStatus, type RunnerHealth, type StatusResponse } from "./status-api.js";
 import type { Monitor } from "../monitor/monitor.js";
 import { readiness, type ReadyCheck } from "./readiness.js";
 

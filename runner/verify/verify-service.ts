@@ -19,6 +19,11 @@ export interface VerifyOptions {
   watchIntervalMs?: number;
   /** Receives one line per probe (verify.log). */
   log?: (line: string) => void;
+  /**
+   * Opens the events stream to wake on, instead of the compose service's (`watchService`): a swarm
+   * service's tasks carry swarm labels, not compose ones.
+   */
+  events?: () => Promise<EventWatch>;
 }
 
 export interface VerifyResult {
@@ -62,13 +67,12 @@ const FIRST_HTTP_PROBE_MS = 500;
 export async function verifyService(docker: DockerOps, options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
   // Subscribe before the first look, so that nothing that happens after it is missed.
-  const events: EventWatch = docker.watchService
-    ? await docker
-        .watchService(options.project, options.service)
-        .catch((error: Error) => idleWatch(`events stream unavailable: ${error.message}`))
+  const open =
+    options.events ?? (docker.watchService && (() => docker.watchService!(options.project, options.service)));
+  const events: EventWatch = open
+    ? await open().catch((error: Error) => idleWatch(`events stream unavailable: ${error.message}`))
     : idleWatch("this Docker client has no events stream");
-  if (docker.watchService && !events.live)
-    options.log?.(`note: ${events.why}; polling on the backoff instead`);
+  if (open && !events.live) options.log?.(`note: ${events.why}; polling on the backoff instead`);
   try {
     return await verifyWith(docker, events, options, started);
   } finally {

@@ -1,6 +1,6 @@
 import { streamJobLog } from "../github/job-logs.js";
 import type { AppClient } from "../github/app-client.js";
-import type { LogInput } from "./deps.js";
+import type { LogInput } from "../diagnose/line-scanner.js";
 import { errorMessage } from "../../github/errors.js";
 
 /** One failed CI unit whose log can be diagnosed. `open` is lazy: logs are only fetched when read. */

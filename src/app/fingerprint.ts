@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Finding } from "../diagnose/types.js";
+import type { Finding } from "../diagnose/finding.js";
 
 /**
  * The identity of a failure: the same service missing the same package is the same fix, whichever

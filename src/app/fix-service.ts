@@ -1,5 +1,7 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import type { Diagnosis, Finding } from "../diagnose/types.js";
+import { diagnoseLog } from "../diagnose/diagnose.js";
+import type { Diagnosis, Finding } from "../diagnose/finding.js";
+import { planFix } from "../patch/plan-fix.js";
 import { appMetrics } from "../metrics/app-metrics.js";
 import { upsertCheckRun } from "../../github/check-runs.js";
 import { branchTip, commitChanges, type BranchHead } from "../github/commit-changes.js";
@@ -7,7 +9,7 @@ import { addLabel, openPull, pullsForBranch, type PullRef } from "../github/pull
 import { createGitDataReader } from "../github/repo-reader.js";
 import { errorMessage } from "../../github/errors.js";
 import type { AppClient } from "../github/app-client.js";
-import type { RepoReader } from "../patch/types.js";
+import type { RepoReader } from "../patch/repo-files.js";
 import { prTitle, renderFixCheck, renderPrBody, whoMustApprove, type FixStory } from "../render/fix-story.js";
 import { outbound } from "../render/text.js";
 import type { AppDeps } from "./deps.js";
@@ -62,7 +64,7 @@ export async function diagnoseAll(env: FixEnv, base: Base, failures: FailureLog[
   const out: Diagnosed[] = [];
   for (const failure of failures) {
     try {
-      const diagnosis = await env.deps.diagnoseLog(await failure.open(), {
+      const diagnosis = await diagnoseLog(await failure.open(), {
         maps: env.config.maps,
         projectFiles: base.files,
         maxBytes: env.config.max_log_bytes,
@@ -173,7 +175,7 @@ async function proposeFixUncounted(
     }
   }
 
-  const plan = await deps.planFix(finding, {
+  const plan = await planFix(finding, {
     serviceName: service,
     service: serviceConfig,
     config,

@@ -1,5 +1,4 @@
 import type { Context, Probot } from "probot";
-import { createCommandRegistry } from "../commands/registry.js";
 import { redactor } from "../redact/redactor.js";
 import type { AppDepsInput } from "./deps.js";
 import { onApprovalEvent } from "./handlers/approval.js";
@@ -17,8 +16,7 @@ export function registerHandlers(app: Probot, input: AppDepsInput): void {
   // PRIVATE_KEY, WEBHOOK_SECRET and friends, as the process sees them now.
   redactor.addFromEnv();
   const deps = { ...input, trust: input.trust ?? trustFor(app) };
-  const commands = createCommandRegistry(deps.commands);
-  app.on("issue_comment.created", (context) => onIssueComment(withRedactedToken(context), deps, commands));
+  app.on("issue_comment.created", (context) => onIssueComment(withRedactedToken(context), deps));
   app.on("workflow_run.completed", (context) => onWorkflowRun(withRedactedToken(context), deps));
   app.on("check_run.completed", (context) => onCheckRun(withRedactedToken(context), deps));
   app.on("repository_dispatch", (context) => onRepositoryDispatch(withRedactedToken(context), deps));

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { type DiagnoseOptions } from "../diagnose/diagnose.js";
 import { diagnoseFile } from "../diagnose/diagnose-file.js";
 import { BinaryLogError } from "../diagnose/input-check.js";
-import type { Diagnosis } from "../diagnose/types.js";
+import type { Diagnosis } from "../diagnose/finding.js";
 import { redact } from "../redact/redactor.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkLogFile } from "./log-file.js";

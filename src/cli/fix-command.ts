@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatConfigErrors, parseConfigText } from "../config/parse.js";
 import { diagnoseLog } from "../diagnose/diagnose.js";
-import { planFix } from "../patch/plan.js";
+import { planFix } from "../patch/plan-fix.js";
 import { packageRegistry, type PackageRegistry } from "../patch/registry-lookup.js";
 import { registrySettings, type RegistrySettingsInput } from "../patch/registry-settings.js";
 import type { VersionLookup } from "../patch/versions.js";

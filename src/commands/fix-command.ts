@@ -1,8 +1,8 @@
 import { chooseForService, diagnoseAll, loadBase, proposeFix } from "../app/fix-service.js";
 import { failuresForCommit } from "../app/failures.js";
 import { answerNoFailure, answerNothingToFix, answerOutcome } from "../render/answers.js";
-import type { Command } from "./parse.js";
-import type { CommandContext, CommandHandler } from "./types.js";
+import type { Command } from "./parse-command.js";
+import type { CommandContext, CommandHandler } from "./command-handler.js";
 
 const DEFAULT_MAX_FAILED_JOBS = 5;
 

@@ -1,6 +1,6 @@
 import type { OrchestratorConfig } from "../config/schema.js";
-import { COMMAND_USAGE, usageList } from "./parse.js";
-import type { CommandHandler } from "./types.js";
+import { COMMAND_USAGE, usageList } from "./parse-command.js";
+import type { CommandHandler } from "./command-handler.js";
 
 export function helpText(config: OrchestratorConfig | null): string {
   const services = config

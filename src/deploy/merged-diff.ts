@@ -1,6 +1,6 @@
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
-import type { FileChange } from "../patch/types.js";
-import type { TreeEntry } from "../patch/types.js";
+import type { FileChange } from "../patch/repo-files.js";
+import type { TreeEntry } from "../patch/repo-files.js";
 import { evaluatePolicy, type PolicyDecision } from "../policy/evaluate.js";
 
 /** One entry of the "list pull request files" answer, as much as the policy needs. */

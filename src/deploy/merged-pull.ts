@@ -7,7 +7,7 @@ import { checkMergedDiff, type PullFile } from "./merged-diff.js";
 import { isOrchestratorPull, mergeTarget } from "./merge-target.js";
 import { pullMeta } from "./pull-meta.js";
 import { queueDeploy, type DeployEnv } from "./queue-deploy.js";
-import { renderNotDeployed } from "./render.js";
+import { renderNotDeployed } from "./deploy-texts.js";
 import { resolveService } from "../config/service.js";
 
 /** A merged (or not) pull request, as both the merge event and `/orchestrator retry` see it. */

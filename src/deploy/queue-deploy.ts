@@ -2,7 +2,7 @@ import type { OrchestratorConfig } from "../config/schema.js";
 import type { AppClient } from "../github/app-client.js";
 import { buildDeploymentRequest, type DeployIntent } from "./deployment-request.js";
 import { createDeployment } from "../../github/deployments.js";
-import { renderQueued, renderRejected } from "./render.js";
+import { renderQueued, renderRejected } from "./deploy-texts.js";
 
 export interface DeployEnv {
   client: AppClient;

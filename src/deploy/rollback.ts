@@ -1,5 +1,5 @@
 import { serviceDeployments } from "./service-deployments.js";
-import { rollbackTarget } from "./history.js";
+import { rollbackTarget } from "./deployment-history.js";
 import { queueDeploy, type DeployEnv, type QueueOutcome } from "./queue-deploy.js";
 import { requireService } from "../config/service.js";
 
@@ -9,7 +9,7 @@ export const ROLLBACK_HISTORY = 30;
 export type RollbackOutcome = QueueOutcome | { kind: "none"; text: string };
 
 /**
- * Redeploys the last successful deployment before the current one (history.ts decides which).
+ * Redeploys the last successful deployment before the current one (deployment-history.ts decides which).
  * `reportTo` picks the PR the new deployment reports to, given the deployment being rolled back from;
  * `expectCurrent` (the buttons) refuses when the version on the clicked check run is no longer current.
  */

@@ -1,12 +1,12 @@
 import { deployTask } from "../../contract/deployment.js";
 import { listStatuses, listTaskDeployments } from "../../github/deployments.js";
 import type { AppClient } from "../github/app-client.js";
-import { admitDeployment, botStatuses, type DeploymentRecord } from "./history.js";
+import { admitDeployment, botStatuses, type DeploymentRecord } from "./deployment-history.js";
 
 /**
  * The newest `limit` orchestrator deployments of a service in its environment, each with its statuses
  * (newest first; `statuses: false` skips them). Optionally only those of one commit. Only the app's
- * own deployments and statuses are returned (history.ts: admitDeployment, botStatuses); the others
+ * own deployments and statuses are returned (deployment-history.ts: admitDeployment, botStatuses); the others
  * are left out with a log line.
  */
 export async function serviceDeployments(

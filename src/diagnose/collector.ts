@@ -7,7 +7,7 @@ import { matchFailureSignal, type FailureSignal } from "./failure-signals.js";
 import type { RawContext } from "./line-scanner.js";
 import { normalizeLine } from "./normalize-line.js";
 import { ServiceHintSet, matchServiceHints } from "./service-hints.js";
-import type { Diagnosis, DistroChoice, Ecosystem, Finding, SystemFamily } from "./types.js";
+import type { Diagnosis, DistroChoice, Ecosystem, Finding, SystemFamily } from "./finding.js";
 
 const LINE_WINDOW_BEFORE = 1024;
 const LINE_WINDOW_AFTER = 3072;

@@ -3,7 +3,7 @@ import { tailNote } from "./collector.js";
 import { checkedMaxBytes, prepare, type DiagnoseOptions } from "./diagnose.js";
 import { assertTextLog } from "./input-check.js";
 import { CONTEXT_LINES, linesAt, MAX_CONTEXT_LINE_CHARS, scanLines } from "./line-scanner.js";
-import type { Diagnosis } from "./types.js";
+import type { Diagnosis } from "./finding.js";
 
 const SNIFF_BYTES = 8192;
 /** A file is read from its end in windows of this size (the newest one also gives the log's tail). */

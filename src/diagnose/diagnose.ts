@@ -8,7 +8,7 @@ import { scanLines, type LogInput } from "./line-scanner.js";
 import { isTailReadable, type TailReadable } from "./tail-source.js";
 import { indexProjectFiles } from "./project-index.js";
 import { list } from "./registry.js";
-import type { Diagnosis } from "./types.js";
+import type { Diagnosis } from "./finding.js";
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 

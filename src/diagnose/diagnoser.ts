@@ -1,6 +1,6 @@
 import type { ProjectIndex } from "./project-index.js";
 import type { DeclaredDependencies } from "./manifests.js";
-import type { DistroName, Ecosystem, FindingKind, SystemFamily } from "./types.js";
+import type { DistroName, Ecosystem, FindingKind, SystemFamily } from "./finding.js";
 
 /** The contract every diagnoser plug-in implements (see registry.ts). Both methods are pure. */
 export interface Diagnoser {

@@ -1,4 +1,4 @@
-import type { DistroChoice, DistroName } from "./types.js";
+import type { DistroChoice, DistroName } from "./finding.js";
 
 /**
  * Which distribution the image runs, from the service's Dockerfile base (what the patch will edit) or,

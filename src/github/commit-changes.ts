@@ -1,4 +1,4 @@
-import type { FileChange } from "../patch/types.js";
+import type { FileChange } from "../patch/repo-files.js";
 import { statusOf } from "../../github/errors.js";
 import type { AppClient } from "./app-client.js";
 

@@ -1,4 +1,4 @@
-import type { RepoReader, TreeEntry } from "../patch/types.js";
+import type { RepoReader, TreeEntry } from "../patch/repo-files.js";
 import type { AppClient } from "./app-client.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { SystemFamily } from "../diagnose/types.js";
+import type { SystemFamily } from "../diagnose/finding.js";
 import { finalStageChain, type Dockerfile, type DockerStage } from "./dockerfile-syntax.js";
 
 /** What the Dockerfile's final image is based on, and how packages get installed into it. */

@@ -1,4 +1,4 @@
-import type { FindingKind, SystemFamily } from "../diagnose/types.js";
+import type { FindingKind, SystemFamily } from "../diagnose/finding.js";
 import type { VersionLookup } from "./versions.js";
 
 /** What a patcher is asked to add. */

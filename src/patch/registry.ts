@@ -1,4 +1,4 @@
-import type { FindingKind } from "../diagnose/types.js";
+import type { FindingKind } from "../diagnose/finding.js";
 import type { Patcher } from "./patcher.js";
 import { dockerfilePatcher } from "./patchers/dockerfile.js";
 import { packageJsonPatcher } from "./patchers/package-json.js";

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from "diff";
-import type { FileChange } from "./types.js";
+import type { FileChange } from "./repo-files.js";
 
 /** A git-style unified diff of a change set (`a/` and `b/` prefixes), files in the given order. */
 export function renderDiff(changes: FileChange[]): string {

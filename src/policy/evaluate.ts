@@ -1,6 +1,6 @@
 import { diffLines } from "diff";
 import type { OrchestratorConfig, ServiceConfig } from "../config/schema.js";
-import type { FileChange, TreeEntry } from "../patch/types.js";
+import type { FileChange, TreeEntry } from "../patch/repo-files.js";
 import { matchesGlob } from "./glob.js";
 import { linkRefusals } from "./links.js";
 import { serviceFolder } from "../config/service.js";

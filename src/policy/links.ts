@@ -1,4 +1,4 @@
-import type { TreeEntry } from "../patch/types.js";
+import type { TreeEntry } from "../patch/repo-files.js";
 
 const SYMLINK = "120000";
 const SUBMODULE = "160000";

@@ -1,4 +1,4 @@
-import type { Diagnosis, Finding } from "../diagnose/types.js";
+import type { Diagnosis, Finding } from "../diagnose/finding.js";
 import type { PackageCheck } from "../policy/package-check.js";
 import type { SigningKey } from "../deploy/signing.js";
 import { renderMetaMarker, type FixMeta } from "./meta-marker.js";

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { RepoReader, TreeEntry } from "../patch/types.js";
+import type { RepoReader, TreeEntry } from "../patch/repo-files.js";
 
 const run = promisify(execFile);
 

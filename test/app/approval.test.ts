@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { defaultDeps } from "../../src/app/deps.js";
-import { registerHandlers } from "../../src/app/register.js";
 import { signedMarker } from "../helpers/signing.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
-import { configText, mockConfig, R } from "../helpers/fix-world.js";
+import { R, testApp } from "../helpers/app-world.js";
+import { configText, mockConfig } from "../helpers/fix-world.js";
 
 const HEAD = "a1".repeat(20);
 const OLD = "0f".repeat(20);
@@ -80,7 +79,7 @@ function mockApprovalCheck(
 
 describe("approval gate", () => {
   const gh = useGitHubHarness();
-  beforeEach(() => gh.load((app) => registerHandlers(app, defaultDeps())));
+  beforeEach(() => gh.load(testApp()));
 
   it("turns green for an approving review on the current head by someone with write access", async () => {
     gh.mintToken();

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { defaultDeps } from "../../src/app/deps.js";
 import { fixBranch } from "../../contract/branches.js";
 import { fixFingerprint } from "../../src/app/fingerprint.js";
-import { registerHandlers } from "../../src/app/register.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
 import { BOT_USER, mockAppIdentity } from "../helpers/signing.js";
+import { R, testApp } from "../helpers/app-world.js";
 import {
   configText,
   mockCommit,
@@ -13,9 +12,7 @@ import {
   mockOpenPull,
   mockPullsForBranch,
   mockRunJobs,
-  R,
 } from "../helpers/fix-world.js";
-import { publishedRegistry } from "../helpers/registry.js";
 
 const HEAD = "9".repeat(40);
 const BRANCH = fixBranch("api", fixFingerprint("api", { kind: "python_module", package: "PyYAML" }));
@@ -50,14 +47,7 @@ function failedCheck(name: string, slug = "circleci-checks"): WebhookPayload<"ch
 
 describe("CI failures", () => {
   const gh = useGitHubHarness();
-  beforeEach(() =>
-    gh.load((app) =>
-      registerHandlers(
-        app,
-        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
-      ),
-    ),
-  );
+  beforeEach(() => gh.load(testApp({ versions: { latest: async () => "6.0.2" } })));
 
   it("workflow_run failure with auto_fix: streams each failed job's log and opens the fix PR", async () => {
     gh.mintToken();

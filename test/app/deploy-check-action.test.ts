@@ -2,16 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CHECK_ACTIONS, deployCheckName } from "../../contract/checks.js";
 import { findDeployCommentMarker } from "../../contract/markers.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { R, mockAnswer, sha, wholeApp } from "../helpers/app-world.js";
 import { mockConfig, mockPermission } from "../helpers/fix-world.js";
-import {
-  DEPLOY_CONFIG,
-  mockComment,
-  mockCreateDeployment,
-  mockDeployments,
-  R,
-  sha,
-  wholeApp,
-} from "../deploy/deploy-world.js";
+import { DEPLOY_CONFIG, mockCreateDeployment, mockDeployments } from "../helpers/deploy-world.js";
 
 const OLD = sha("b");
 const CUR = sha("c");
@@ -81,7 +74,7 @@ describe("check_run.requested_action on the deploy check run", () => {
     mockPermission(gh, "alice", "write");
     mockHistory(gh);
     const created = mockCreateDeployment(gh, { id: 31, sha: OLD });
-    const comment = mockComment(gh, 8);
+    const comment = mockAnswer(gh, 8);
 
     await gh.receive("check_run", click(CHECK_ACTIONS.rollback.identifier));
 
@@ -97,7 +90,7 @@ describe("check_run.requested_action on the deploy check run", () => {
     mockClickStart(gh);
     mockPermission(gh, "alice", "write");
     const created = mockCreateDeployment(gh, { id: 32, sha: CUR });
-    const comment = mockComment(gh, 8);
+    const comment = mockAnswer(gh, 8);
 
     await gh.receive("check_run", click(CHECK_ACTIONS.retry.identifier));
 
@@ -111,7 +104,7 @@ describe("check_run.requested_action on the deploy check run", () => {
   it("checks the clicker's permission like a commenter's", async () => {
     mockClickStart(gh);
     mockPermission(gh, "alice", "read");
-    const comment = mockComment(gh, 8);
+    const comment = mockAnswer(gh, 8);
 
     await gh.receive("check_run", click(CHECK_ACTIONS.rollback.identifier));
 
@@ -125,7 +118,7 @@ describe("check_run.requested_action on the deploy check run", () => {
     mockClickStart(gh, OLD);
     mockPermission(gh, "alice", "write");
     mockHistory(gh);
-    const comment = mockComment(gh, 8);
+    const comment = mockAnswer(gh, 8);
 
     await gh.receive("check_run", click(CHECK_ACTIONS.rollback.identifier, { headSha: OLD }));
 

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { findDeployCommentMarker } from "../../contract/markers.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
-import { mockAnswer, mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
+import { R, mockAnswer, sha, wholeApp } from "../helpers/app-world.js";
+import { mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
 import {
   DEPLOY_CONFIG,
   fixPrBody,
@@ -10,10 +11,7 @@ import {
   mockDeployments,
   mockPullFiles,
   mockReviews,
-  R,
-  sha,
-  wholeApp,
-} from "../deploy/deploy-world.js";
+} from "../helpers/deploy-world.js";
 
 const COMMENT_ID = 492700400;
 

@@ -1,20 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { findDeployCommentMarker } from "../../contract/markers.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { R, mockAnswer, sha, wholeApp } from "../helpers/app-world.js";
 import { mockConfig } from "../helpers/fix-world.js";
 import {
   DEPLOY_CONFIG,
   fixPrBody,
-  mockComment,
   mockCommitTree,
   mockCreateDeployment,
   mockDeployments,
   mockPullFiles,
   mockReviews,
-  R,
-  sha,
-  wholeApp,
-} from "../deploy/deploy-world.js";
+} from "../helpers/deploy-world.js";
 
 const MERGE = sha("e");
 const HEAD = sha("h");
@@ -73,7 +70,7 @@ describe("pull_request.closed: merge -> deployment", () => {
       statuses: false,
     });
     const created = mockCreateDeployment(gh, { id: 9001, sha: MERGE });
-    const comment = mockComment(gh, 12);
+    const comment = mockAnswer(gh, 12);
 
     await gh.receive("pull_request", merged());
 
@@ -110,7 +107,7 @@ describe("pull_request.closed: merge -> deployment", () => {
       { login: "alice", state: "APPROVED", commit: sha("o") },
       { login: "mallory", state: "APPROVED", commit: HEAD },
     ]);
-    const comment = mockComment(gh, 12);
+    const comment = mockAnswer(gh, 12);
 
     await gh.receive("pull_request", merged());
 
@@ -131,7 +128,7 @@ describe("pull_request.closed: merge -> deployment", () => {
       "services/api/requirements.txt": { sha: sha("1") },
       "docker-compose.yml": { sha: sha("2") },
     });
-    const comment = mockComment(gh, 12);
+    const comment = mockAnswer(gh, 12);
 
     await gh.receive("pull_request", merged());
 
@@ -171,7 +168,7 @@ describe("pull_request.closed: merge -> deployment", () => {
       statuses: false,
     });
     const created = mockCreateDeployment(gh, { id: 31, sha: MERGE });
-    const comment = mockComment(gh, 30);
+    const comment = mockAnswer(gh, 30);
 
     await gh.receive("pull_request", merged({ number: 30, body: "Refactor.", labels: [] }));
 
@@ -234,7 +231,7 @@ describe("pull_request.closed: merge -> deployment", () => {
         },
       ],
     });
-    const comment = mockComment(gh, 12);
+    const comment = mockAnswer(gh, 12);
 
     await gh.receive("pull_request", merged());
 

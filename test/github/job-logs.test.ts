@@ -5,7 +5,8 @@ import { diagnoseLog } from "../../src/diagnose/diagnose.js";
 import { streamJobLog } from "../../src/github/job-logs.js";
 import type { AppClient } from "../../src/github/app-client.js";
 import { useGitHubHarness } from "../helpers/github.js";
-import { BLOB_HOST, R } from "../helpers/fix-world.js";
+import { R } from "../helpers/app-world.js";
+import { BLOB_HOST } from "../helpers/fix-world.js";
 import { TEST_OWNER, TEST_REPO } from "../helpers/webhook-examples.js";
 import { testTrust } from "../helpers/signing.js";
 

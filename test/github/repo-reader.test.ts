@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createGitDataReader } from "../../src/github/repo-reader.js";
 import type { AppClient } from "../../src/github/app-client.js";
 import { useGitHubHarness } from "../helpers/github.js";
-import { R } from "../helpers/fix-world.js";
 import { testTrust } from "../helpers/signing.js";
+import { R } from "../helpers/app-world.js";
 
 const ROOT = "1".repeat(40);
 const SERVICES = "2".repeat(40);

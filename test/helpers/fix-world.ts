@@ -3,9 +3,9 @@
  * read as a story. All mocks go through the harness's validated scope (test/helpers/github.ts).
  */
 import type { GitHubHarness } from "./github.js";
+import { R } from "./app-world.js";
 import { TEST_OWNER, TEST_REPO } from "./webhook-examples.js";
 
-export const R = `/repos/${TEST_OWNER}/${TEST_REPO}`;
 export const BLOB_HOST = "https://pipelines.actions.example.test";
 
 export const API_CONFIG = `
@@ -48,21 +48,6 @@ export function mockEyes(gh: GitHubHarness, commentId: number): void {
   gh.github
     .post(`${R}/issues/comments/${commentId}/reactions`, { content: "eyes" })
     .reply(201, { id: 1, content: "eyes" });
-}
-
-/** Captures the answer comment; returns a getter for its body. */
-export function mockAnswer(gh: GitHubHarness, issueNumber: number): () => string {
-  let body = "";
-  gh.github
-    .post(`${R}/issues/${issueNumber}/comments`, (b: { body: string }) => {
-      body = b.body;
-      return true;
-    })
-    .reply(201, {
-      id: 99,
-      html_url: `https://github.com/${TEST_OWNER}/${TEST_REPO}/issues/${issueNumber}#issuecomment-99`,
-    });
-  return () => body;
 }
 
 export interface RepoFiles {

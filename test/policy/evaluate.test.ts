@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/parse.js";
 import type { OrchestratorConfig } from "../../src/config/schema.js";
-import type { FileChange } from "../../src/patch/types.js";
+import type { FileChange } from "../../src/patch/repo-files.js";
 import { changedLines, evaluatePolicy } from "../../src/policy/evaluate.js";
 
 function config(extra: Record<string, unknown> = {}, allow: string[] = []): OrchestratorConfig {

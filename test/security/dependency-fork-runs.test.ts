@@ -5,12 +5,11 @@
  * the registry check, and its PR body links the registry page with the first publish date.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { defaultDeps } from "../../src/app/deps.js";
 import { fixBranch } from "../../contract/branches.js";
 import { fixFingerprint } from "../../src/app/fingerprint.js";
-import { registerHandlers } from "../../src/app/register.js";
 import { packageRegistry } from "../../src/patch/registry-lookup.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { R, testApp } from "../helpers/app-world.js";
 import {
   configText,
   mockCommit,
@@ -19,7 +18,6 @@ import {
   mockOpenPull,
   mockPullsForBranch,
   mockRunJobs,
-  R,
 } from "../helpers/fix-world.js";
 import { daysAgo, pypiDocument } from "../helpers/registry.js";
 
@@ -67,11 +65,7 @@ function failedCheck(pullRequests: "none" | "fork"): WebhookPayload<"check_run">
 
 describe("fork pull requests never open a fix by themselves", () => {
   const gh = useGitHubHarness();
-  beforeEach(() =>
-    gh.load((app) =>
-      registerHandlers(app, defaultDeps({ registry: packageRegistry(), clock: { now: () => NOW } })),
-    ),
-  );
+  beforeEach(() => gh.load(testApp({ registry: packageRegistry(), clock: { now: () => NOW } })));
 
   it("workflow_run of a fork's code: logged skip, its log is not even downloaded, nothing posted", async () => {
     gh.mintToken();

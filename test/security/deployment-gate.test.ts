@@ -5,8 +5,8 @@
  * what fetches git and drives Docker: it must never be called).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { createGitHubReporter } from "../../runner/github/github-reporter.js";
-import { createPoller } from "../../runner/github/poller.js";
+import { createGitHubReporter } from "../../runner/github/report/github-reporter.js";
+import { createPoller } from "../../runner/github/poll/poller.js";
 import { deriveSigningKey } from "../../src/deploy/signing.js";
 import { useGitHubHarness } from "../helpers/github.js";
 import { BOT_USER, signPayload } from "../helpers/signing.js";

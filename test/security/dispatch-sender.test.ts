@@ -4,15 +4,14 @@
  * a fix of their choosing. Only the runner sends it, with the installation token: its sender is the
  * app's own bot, and every other sender is ignored with a log line.
  */
+import { testApp } from "../helpers/app-world.js";
 import { beforeEach, describe, expect, it } from "vitest";
-import { defaultDeps } from "../../src/app/deps.js";
-import { registerHandlers } from "../../src/app/register.js";
 import { adaptPayload, useGitHubHarness, webhookExample } from "../helpers/github.js";
 import { mockConfig } from "../helpers/fix-world.js";
 import { BOT_USER, mockAppIdentity } from "../helpers/signing.js";
 
 const gh = useGitHubHarness();
-beforeEach(() => gh.load((app) => registerHandlers(app, defaultDeps())));
+beforeEach(() => gh.load(testApp()));
 
 function dispatch(sender: { login: string; type: string }) {
   const payload = adaptPayload(webhookExample("repository_dispatch")) as unknown as {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { testSigningKey, TEST_FULL_REPO } from "../helpers/signing.js";
-import type { Diagnosis, Finding } from "../../src/diagnose/types.js";
+import type { Diagnosis, Finding } from "../../src/diagnose/finding.js";
 import { answerNothingToFix, answerOutcome } from "../../src/render/answers.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
 import { neutralise, safeUrl, userCode } from "../../src/render/text.js";

@@ -7,14 +7,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fixPullService } from "../../src/approval/fix-check.js";
 import type { Trust } from "../../src/deploy/app-identity.js";
-import type { Finding } from "../../src/diagnose/types.js";
+import type { Finding } from "../../src/diagnose/finding.js";
 import type { AppClient } from "../../src/github/app-client.js";
 import { renderFixCheck, renderPlan, renderPrBody, type FixStory } from "../../src/render/fix-story.js";
 import { readMetaMarker, type FixMeta } from "../../src/render/meta-marker.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
+import { wholeApp } from "../helpers/app-world.js";
 import { mockConfig } from "../helpers/fix-world.js";
 import { signedMarker, testSigningKey, testTrust, TEST_FULL_REPO } from "../helpers/signing.js";
-import { DEPLOY_CONFIG, wholeApp } from "../deploy/deploy-world.js";
+import { DEPLOY_CONFIG } from "../helpers/deploy-world.js";
 
 const API_BRANCH = "orchestrator/api/0123456789";
 const WEB_BRANCH = "orchestrator/web/0123456789";

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/parse.js";
-import type { FileChange } from "../../src/patch/types.js";
+import type { FileChange } from "../../src/patch/repo-files.js";
 import { evaluatePolicy } from "../../src/policy/evaluate.js";
 
 function config() {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { diagnoseLog } from "../../src/diagnose/diagnose.js";
 import { createRedactor, processRedactor, useProcessRedactor } from "../../src/redact/redactor.js";
 import type { DeployResult } from "../../runner/journal/events.js";
-import { renderDeployComment } from "../../runner/github/render-deploy.js";
+import { renderDeployComment } from "../../runner/github/report/deploy-comment.js";
 
 const TOKEN = `ghp_${"Xy3".repeat(12)}`;
 const REGISTERED = "registered-db-password-0c1d2e3f4a5b";

@@ -8,10 +8,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CHECK_ACTIONS, deployCheckName } from "../../contract/checks.js";
 import { ROLLED_BACK_PREFIX } from "../../contract/outcome.js";
 import { adaptPayload, useGitHubHarness, webhookExample, type WebhookPayload } from "../helpers/github.js";
-import { mockAnswer, mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
+import { R, mockAnswer, sha, wholeApp } from "../helpers/app-world.js";
+import { mockConfig, mockEyes, mockPermission } from "../helpers/fix-world.js";
 import { BOT_USER, mockAppIdentity, signPayload } from "../helpers/signing.js";
-import { mockCreateDeployment, mockDeployments, R, sha, wholeApp } from "../deploy/deploy-world.js";
-import { DEPLOY_CONFIG } from "../deploy/deploy-world.js";
+import { mockCreateDeployment, mockDeployments } from "../helpers/deploy-world.js";
+import { DEPLOY_CONFIG } from "../helpers/deploy-world.js";
 
 const MALLORY = { login: "mallory", type: "User" };
 const CUR = sha("c");

@@ -50,11 +50,29 @@ export function pushArgv(reference: string): string[] {
   return ["docker", "push", reference];
 }
 
+export type SwarmUpdateOrder = "start-first" | "stop-first";
+
+/**
+ * The update order a deploy sets on the service. orchestrator.yml's `deploy.strategy` wins, as it
+ * does over a compose file's `update_config.order` on the compose engine: `start-first` ->
+ * start-first, `recreate` -> stop-first. Without it, null: the stack file's own
+ * `deploy.update_config.order` (else swarm's default, stop-first) stays in charge.
+ */
+export function swarmUpdateOrder(strategy: "recreate" | "start-first" | undefined): SwarmUpdateOrder | null {
+  if (strategy === undefined) return null;
+  return strategy === "start-first" ? "start-first" : "stop-first";
+}
+
 /**
  * Points the service at `image` with its own update_config, returning at once (`--detach`): the
  * runner watches the rollout itself. Without a registry the image is local and must not be looked up.
+ * `order` (from deploy.strategy) sets the update order; null keeps the service's.
  */
-export function serviceUpdateArgv(service: string, image: string, options: { registry: boolean }): string[] {
+export function serviceUpdateArgv(
+  service: string,
+  image: string,
+  options: { registry: boolean; order?: SwarmUpdateOrder | null },
+): string[] {
   return [
     "docker",
     "service",
@@ -62,6 +80,7 @@ export function serviceUpdateArgv(service: string, image: string, options: { reg
     "--detach",
     "--with-registry-auth",
     ...(options.registry ? [] : ["--no-resolve-image"]),
+    ...(options.order ? ["--update-order", options.order] : []),
     "--image",
     image,
     service,

@@ -59,9 +59,14 @@ export interface WaitOptions {
   failuresAllowed?: number;
   log: (line: string) => void;
   intervalMs?: number;
+  /**
+   * Waits at most `ms` before the next look: the engine passes the service's container events
+   * (`EventWatch.next`), so a task that starts, turns healthy or dies is seen at once. Default: a sleep.
+   */
+  wait?: (ms: number) => Promise<unknown>;
 }
 
-/** Polls until every task runs `image` (ok), the rollout fails, or the deadline passes. */
+/** Looks until every task runs `image` (ok), the rollout fails, or the deadline passes. */
 export async function waitForRollout(
   api: SwarmApi,
   serviceName: string,
@@ -83,6 +88,7 @@ export async function waitForRollout(
     if (view.converged) return { ok: true, running: view.running };
     if (Date.now() >= options.deadline)
       return { ok: false, reason: `not every task runs ${options.image} in time: ${view.summary}` };
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+    const ms = Math.min(options.intervalMs ?? 100, Math.max(0, options.deadline - Date.now()));
+    await (options.wait ? options.wait(ms) : new Promise((resolve) => setTimeout(resolve, ms)));
   }
 }

@@ -73,7 +73,34 @@ export function findStackService(
 export function renderStackFile(
   files: Array<{ path: string; text: string }>,
   images: Record<string, string>,
+  updateOrder?: { service: string; order: string } | null,
 ): string {
+  const merged = mergeStackFiles(files);
+  for (const [name, def] of Object.entries(merged.services ?? {})) {
+    if (!def) continue;
+    delete def.build;
+    if (images[name]) def.image = images[name];
+    if (updateOrder && name === updateOrder.service) {
+      const deploy = (def.deploy ?? {}) as Record<string, unknown>;
+      const update = (deploy.update_config ?? {}) as Record<string, unknown>;
+      def.deploy = { ...deploy, update_config: { ...update, order: updateOrder.order } };
+    }
+  }
+  return stringify(merged);
+}
+
+/** The service's `deploy.update_config.order` in the stack file(s), or null when they set none. */
+export function stackUpdateOrder(
+  files: Array<{ path: string; text: string }>,
+  service: string,
+): string | null {
+  const def = mergeStackFiles(files).services?.[service];
+  const deploy = def?.deploy as { update_config?: { order?: unknown } } | undefined;
+  const order = deploy?.update_config?.order;
+  return typeof order === "string" ? order : null;
+}
+
+function mergeStackFiles(files: Array<{ path: string; text: string }>): Doc {
   const merged: Doc = {};
   for (const file of files) {
     const doc = parse(file);
@@ -85,12 +112,7 @@ export function renderStackFile(
     for (const [name, def] of Object.entries(doc.services ?? {}))
       composeServices[name] = { ...(composeServices[name] ?? {}), ...(def ?? {}) };
   }
-  for (const [name, def] of Object.entries(merged.services ?? {})) {
-    if (!def) continue;
-    delete def.build;
-    if (images[name]) def.image = images[name];
-  }
-  return stringify(merged);
+  return merged;
 }
 
 /** Every service the stack file(s) declare. */

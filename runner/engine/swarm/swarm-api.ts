@@ -27,6 +27,8 @@ export interface SwarmTask {
   containerId: string | null;
   error: string;
   slot: number | null;
+  /** The node the task was scheduled on (empty until it is). */
+  nodeId: string;
 }
 
 export interface SwarmApi {
@@ -34,8 +36,8 @@ export interface SwarmApi {
   tasks(serviceName: string): Promise<SwarmTask[]>;
   /** `repo@sha256:..` the engine recorded for a pushed image in `repository`, or null. */
   repoDigest(reference: string, repository: string): Promise<string | null>;
-  /** Whether this engine is a swarm manager (the runner must run on one). */
-  isManager(): Promise<boolean>;
+  /** This node's id when this engine is a swarm manager (the runner must run on one), else null. */
+  managerNodeId(): Promise<string | null>;
 }
 
 interface ServiceInspect {
@@ -50,6 +52,7 @@ interface ServiceInspect {
 
 interface TaskInspect {
   ID: string;
+  NodeID?: string;
   Slot?: number;
   DesiredState?: string;
   Spec?: { ContainerSpec?: { Image?: string } };
@@ -91,6 +94,7 @@ export function createSwarmApi(env: NodeJS.ProcessEnv = process.env): SwarmApi {
         containerId: t.Status?.ContainerStatus?.ContainerID ?? null,
         error: t.Status?.Err ?? "",
         slot: t.Slot ?? null,
+        nodeId: t.NodeID ?? "",
       }));
     },
     async repoDigest(reference, repository) {
@@ -99,11 +103,12 @@ export function createSwarmApi(env: NodeJS.ProcessEnv = process.env): SwarmApi {
       };
       return info.RepoDigests?.find((d) => d.startsWith(`${repository}@`)) ?? null;
     },
-    async isManager() {
+    async managerNodeId() {
       const info = (await call("info", () => docker.info())) as {
-        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
       };
-      return info.Swarm?.LocalNodeState === "active" && info.Swarm.ControlAvailable === true;
+      const manager = info.Swarm?.LocalNodeState === "active" && info.Swarm.ControlAvailable === true;
+      return manager ? (info.Swarm?.NodeID ?? "") : null;
     },
   };
 }

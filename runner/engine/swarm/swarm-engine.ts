@@ -15,7 +15,9 @@ import {
   summarizeVerify,
   tail,
 } from "../../pipeline/steps.js";
-import { verifyService, type VerifyResult } from "../../verify/verify-service.js";
+import type { VerifyResult } from "../../verify/verify-service.js";
+import { idleWatch } from "../../docker/events.js";
+import { keepIfVerified } from "../../pipeline/settle-after-restart.js";
 import { redact } from "../../../src/redact/redactor.js";
 import type { DeployEngine, RecoveryMode } from "../types.js";
 import {
@@ -28,11 +30,14 @@ import {
   serviceUpdateArgv,
   stackDeployArgv,
   swarmServiceName,
+  swarmUpdateOrder,
   type ImageBuild,
+  type SwarmUpdateOrder,
 } from "./argv.js";
 import { judgeRollout, waitForRollout } from "./rollout.js";
-import { findStackService, renderStackFile, stackServiceNames } from "./stack-file.js";
+import { findStackService, renderStackFile, stackServiceNames, stackUpdateOrder } from "./stack-file.js";
 import { createSwarmApi, type SwarmApi } from "./swarm-api.js";
+import { splitByNode, verifyRemoteOnly, verifyTasks } from "./task-verify.js";
 
 type SwarmTarget = Extract<JournalEvent, { type: "swarm-target" }>;
 
@@ -46,6 +51,12 @@ interface SwarmPlan {
   registry: string | null;
   previousImage: string | null;
   method: SwarmTarget["method"];
+  /** The update order deploy.strategy sets (null: the stack file's or the service's stays). */
+  order: SwarmUpdateOrder | null;
+  /** The stack file's own deploy.update_config.order for the service. */
+  fileOrder: string | null;
+  /** This manager's node id: tasks on it are verified container by container. */
+  nodeId: string;
 }
 
 const now = () => new Date().toISOString();
@@ -63,30 +74,36 @@ async function prepareSwarm(
   request: DeployRequest,
   api: SwarmApi,
 ): Promise<SwarmPlan | string> {
-  const refused = await prepareWorkspace(ctx, request);
+  // Independent looks run side by side: the deploy's own time is what the bench compares.
+  const stack = request.serviceConfig.swarm?.stack ?? ctx.start.project;
+  const swarmService = swarmServiceName(stack, ctx.start.composeService);
+  const [refused, nodeId, running] = await Promise.all([
+    prepareWorkspace(ctx, request),
+    api.managerNodeId(),
+    api.inspectService(swarmService),
+  ]);
   if (refused) return refused;
-  if (!(await api.isManager()))
+  if (nodeId === null)
     return "the swarm engine needs a swarm manager: this Docker engine is not one (docker swarm init, or run the runner on a manager node) — nothing was touched";
   const target = ctx.targetSha!;
   const read = await readComposeFilesAt(ctx, target);
   if (!read.ok) return read.refusal;
   const found = findStackService(read.files, ctx.start.composeService);
   if (!found.ok) return `${found.error} — nothing was touched`;
-  const stack = request.serviceConfig.swarm?.stack ?? ctx.start.project;
-  const swarmService = swarmServiceName(stack, ctx.start.composeService);
   const registry = request.serviceConfig.swarm?.registry ?? ctx.env.RUNNER_SWARM_REGISTRY?.trim() ?? null;
   const image = deployImageRef(found.service.image, target, registry || undefined);
-  const running = await api.inspectService(swarmService);
+  const previousSha = ctx.previousSha;
+  const [previousTexts, previousId] = await Promise.all([
+    running && previousSha && previousSha !== target
+      ? Promise.all(read.files.map((file) => showFile(ctx.git, previousSha, file.path)))
+      : null,
+    running ? ctx.docker.imageId(running.image).catch(() => null) : null,
+  ]);
   // The stack file decides everything but the image: a change to it goes through `stack deploy`.
-  let method: SwarmTarget["method"] = running ? "service-update" : "stack-deploy";
-  if (running && ctx.previousSha && ctx.previousSha !== target) {
-    for (const file of read.files) {
-      if ((await showFile(ctx.git, ctx.previousSha, file.path)) !== file.text) method = "stack-deploy";
-    }
-  }
+  const changed = previousTexts?.some((text, i) => text !== read.files[i]!.text) ?? false;
+  const method: SwarmTarget["method"] = !running || changed ? "stack-deploy" : "service-update";
   ctx.compose.files = read.files.map((f) => f.path);
   ctx.serviceImage = image;
-  const previousId = running ? await ctx.docker.imageId(running.image).catch(() => null) : null;
   // The rollback point of a swarm service: its id, and the image its spec ran (id when the engine has it).
   ctx.rollbackPoint = running
     ? { containerId: running.id, imageId: previousId ?? running.image, imageName: running.image }
@@ -115,6 +132,9 @@ async function prepareSwarm(
     registry: registry || null,
     previousImage: running?.image ?? null,
     method,
+    order: swarmUpdateOrder(request.serviceConfig.deploy?.strategy),
+    fileOrder: stackUpdateOrder(read.files, ctx.start.composeService),
+    nodeId,
   };
 }
 
@@ -127,7 +147,7 @@ async function deploy(ctx: RunContext, request: DeployRequest): Promise<DeployRe
     plan = outcome;
     return {
       ok: true,
-      detail: `target ${ctx.targetSha!.slice(0, 12)}; swarm service ${outcome.swarmService} runs ${outcome.previousImage ?? "nothing yet (first deploy)"}; ${outcome.method}`,
+      detail: `target ${ctx.targetSha!.slice(0, 12)}; swarm service ${outcome.swarmService} runs ${outcome.previousImage ?? "nothing yet (first deploy)"}; ${outcome.method}${orderNote(outcome)}`,
     };
   });
   if (!prepared.ok || !plan)
@@ -202,7 +222,7 @@ async function deploy(ctx: RunContext, request: DeployRequest): Promise<DeployRe
   if (!up.ok)
     return finishRun(ctx, await rollbackSwarm(ctx, api, target, `update failed: ${up.detail}`, null));
 
-  const verified = await verifySwarm(ctx, api, target.swarmService, deployRef, "verify");
+  const verified = await verifySwarm(ctx, api, target.swarmService, deployRef, "verify", p.nodeId);
   const verify = summarizeVerify(verified.verify);
   if (!verified.ok)
     return finishRun(
@@ -217,10 +237,20 @@ async function deploy(ctx: RunContext, request: DeployRequest): Promise<DeployRe
   });
 }
 
+/** Which update order applies and why, for the prepare step's detail. */
+function orderNote(p: SwarmPlan): string {
+  if (!p.order) return p.fileOrder ? `; update order ${p.fileOrder} (stack file)` : "";
+  const over = p.fileOrder && p.fileOrder !== p.order ? `, over the stack file's ${p.fileOrder}` : "";
+  return `; update order ${p.order} (orchestrator.yml deploy.strategy${over})`;
+}
+
 /** `docker service update --image`, or `docker stack deploy` of the rendered stack file. */
 async function applyTarget(ctx: RunContext, api: SwarmApi, p: SwarmPlan, deployRef: string) {
   if (p.method === "service-update") {
-    const argv = serviceUpdateArgv(p.swarmService, deployRef, { registry: p.registry !== null });
+    const argv = serviceUpdateArgv(p.swarmService, deployRef, {
+      registry: p.registry !== null,
+      order: p.order,
+    });
     const result = await composeCommand(ctx, "up", argv, "restart.log");
     return result.exitCode === 0
       ? { ok: true, detail: `service ${p.swarmService} updated to ${deployRef}` }
@@ -235,7 +265,11 @@ async function applyTarget(ctx: RunContext, api: SwarmApi, p: SwarmPlan, deployR
   }
   // Next to the first stack file, so that relative paths in it (env_file, configs) still resolve.
   const file = join(ctx.start.workspace, dirname(p.files[0]!.path), `.orchestrator-stack-${ctx.runId}.yml`);
-  const text = renderStackFile(p.files, images);
+  const text = renderStackFile(
+    p.files,
+    images,
+    p.order ? { service: ctx.start.composeService, order: p.order } : null,
+  );
   writeFileSync(file, text);
   appendArtifact(ctx.dir, "restart.log", `stack file deployed (${file}):\n${text}`);
   try {
@@ -250,9 +284,10 @@ async function applyTarget(ctx: RunContext, api: SwarmApi, p: SwarmPlan, deployR
 
 /**
  * The CLI's exit status says nothing about the rollout (it is 0 even after swarm rolled back by
- * itself), so this checks for itself: every task swarm wants running runs `image`, then the HTTP
- * health URL and Docker health of a new task's container through the watch window, then that the
- * same tasks still run it.
+ * itself), so this checks for itself: every task swarm wants running runs `image` (woken by the
+ * tasks' container events), then every task on this node is verified container by container
+ * (state, restarts, Docker health) through the watch window, the HTTP health URL probed from here,
+ * and last that the same tasks still run it. Tasks on other nodes count by their task state.
  */
 async function verifySwarm(
   ctx: RunContext,
@@ -260,25 +295,40 @@ async function verifySwarm(
   swarmService: string,
   image: string,
   step: "verify" | "rollback-verify",
+  nodeId: string | null,
 ): Promise<{ ok: boolean; detail: string; verify: VerifyResult | null }> {
   let verify: VerifyResult | null = null;
   const log = (line: string) => appendArtifact(ctx.dir, "verify.log", line);
   log(step === "verify" ? `== verify ${image} ==` : `== verify after rollback: ${image} ==`);
+  const events = () =>
+    ctx.docker.watchContainers
+      ? ctx.docker.watchContainers([`com.docker.swarm.service.name=${swarmService}`])
+      : Promise.resolve(idleWatch("this Docker client has no events stream"));
   const outcome = await runStep(ctx, step, async () => {
     const deadline = Date.now() + ctx.start.timeoutMs;
-    const rollout = await waitForRollout(api, swarmService, { image, deadline, log });
+    // Subscribed before the first look: a task that starts or turns healthy wakes the wait at once.
+    const watch = await events();
+    const rollout = await waitForRollout(api, swarmService, {
+      image,
+      deadline,
+      log,
+      wait: (ms) => watch.next(ms),
+    }).finally(() => watch.close());
     if (!rollout.ok) return { ok: false, detail: `rollout: ${rollout.reason}` };
-    const first = rollout.running.find((t) => t.containerId);
-    if (!first) return { ok: false, detail: "rollout: no task reports its container" };
-    verify = await verifyService(ctx.docker, {
-      project: "",
+    const { local, remote } = splitByNode(rollout.running, nodeId ?? (await api.managerNodeId()) ?? "");
+    if (remote.length)
+      log(
+        `${remote.length} task(s) on other nodes: judged by swarm's task state (running only after their HEALTHCHECK passed)`,
+      );
+    const options = {
       service: swarmService,
-      containerId: first.containerId!,
       healthUrl: ctx.start.healthUrl ?? undefined,
       timeoutMs: Math.max(1_000, deadline - Date.now()),
       watchMs: ctx.start.watchMs,
       log,
-    });
+      events,
+    };
+    verify = local.length ? await verifyTasks(ctx.docker, local, options) : await verifyRemoteOnly(options);
     if (!verify.ok) return { ok: false, detail: `${verify.phase}: ${verify.reason}` };
     const service = await api.inspectService(swarmService);
     const after = service ? judgeRollout(service, await api.tasks(swarmService), image, 0) : null;
@@ -289,7 +339,13 @@ async function verifySwarm(
         ok: false,
         detail: `watch: the tasks changed during the watch window (${after?.failed ?? after?.summary ?? "service gone"})`,
       };
-    return { ok: true, detail: `${before.length} task(s) on ${image}; ${verify.phase}: ${verify.reason}` };
+    const where = remote.length
+      ? ` (${local.length} verified on this node, ${remote.length} by task state)`
+      : "";
+    return {
+      ok: true,
+      detail: `${before.length} task(s) on ${image}${where}; ${verify.phase}: ${verify.reason}`,
+    };
   });
   if (step === "rollback-verify")
     appendArtifact(ctx.dir, "rollback.log", `verify after rollback: ${outcome.detail}`);
@@ -361,7 +417,7 @@ async function rollbackSwarm(
       verify,
       workspaceSha: ctx.targetSha,
     };
-  const again = await verifySwarm(ctx, api, name, previous, "rollback-verify");
+  const again = await verifySwarm(ctx, api, name, previous, "rollback-verify", null);
   const workspaceSha = await restoreWorkspace(ctx);
   return again.ok
     ? {
@@ -403,27 +459,13 @@ async function recover(
   }
   if (action === "settle" && mode === "restart") {
     const service = await api.inspectService(target.swarmService).catch(() => null);
-    if (service?.image === target.image) {
-      const verified = await verifySwarm(ctx, api, target.swarmService, target.image, "verify");
-      const verify = summarizeVerify(verified.verify);
-      if (verified.ok)
-        return finishRun(ctx, {
-          status: "success",
-          reason: `finished after a runner restart: ${verified.detail}`,
-          verify,
-          workspaceSha: ctx.targetSha,
-        });
-      return finishRun(
+    if (service?.image === target.image)
+      return keepIfVerified(
         ctx,
-        await rollbackSwarm(
-          ctx,
-          api,
-          target,
-          `${why}; verification after the restart failed: ${verified.detail}`,
-          verify,
-        ),
+        () => verifySwarm(ctx, api, target.swarmService, target.image, "verify", null),
+        (reason, verify) => rollbackSwarm(ctx, api, target, reason, verify),
+        (detail) => `${why}; verification after the restart failed: ${detail}`,
       );
-    }
     return finishRun(
       ctx,
       await rollbackSwarm(ctx, api, target, `${why}; the new image is not what the service runs`, null),

@@ -9,7 +9,7 @@ import { onDeploymentStatus } from "./deploy-revert-offer.js";
 /**
  * The deploy half's webhooks. Needs the app permissions deployments: write, contents: write,
  * pull_requests: write, issues: write, checks: read, and the events pull_request, check_run,
- * deployment_status. Commands come in through `deployCommands` (src/deploy/commands/deploy-commands.ts).
+ * deployment_status. The deploy, rollback, status and retry commands live with the others in src/commands/.
  */
 export function registerDeployHandlers(app: Probot, trust: Trust = trustFor(app)): void {
   app.on("pull_request.closed", (context) => onMergedPull(withRedactedToken(context), trust));

@@ -4,7 +4,7 @@ import { revertOfferMarker } from "../../../contract/markers.js";
 import { outcomeOfStatus } from "../../../contract/outcome.js";
 import { serviceFromTask } from "../../../contract/deployment.js";
 import { deploymentTrustProblem } from "../../deploy/deployment-trust.js";
-import { parsePayload } from "../../deploy/history.js";
+import { parsePayload } from "../../deploy/deployment-history.js";
 import { upsertMarkedComment } from "../../../github/comments.js";
 import { offerRevert, type RevertOutcome } from "../../deploy/revert-pr.js";
 import { errorMessage } from "../../../github/errors.js";

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
-import { parseCommand } from "../../commands/parse.js";
-import type { CommandRegistry } from "../../commands/types.js";
+import { parseCommand } from "../../commands/parse-command.js";
+import { COMMAND_HANDLERS } from "../../commands/registry.js";
 import { postComment } from "../../../github/comments.js";
 import { reactEyes } from "../../../github/reactions.js";
 import { permissionAtLeast, repoPermission } from "../../github/permissions.js";
@@ -25,7 +25,6 @@ import { loadConfig } from "../load-config.js";
 export async function onIssueComment(
   context: Context<"issue_comment.created">,
   deps: AppDeps,
-  registry: CommandRegistry,
 ): Promise<void> {
   const { comment, issue, sender } = context.payload;
   const log = context.log.child({ handler: "issue_comment", comment: comment.id, issue: issue.number });
@@ -79,8 +78,7 @@ export async function onIssueComment(
       log.info({ service: command.service }, "unknown service");
       return answerUnknownService(login, command.service, Object.keys(config.services));
     }
-    const handler = registry.get(command.name);
-    if (!handler) return answerParseError(login, `\`${command.name}\` has no handler in this installation.`);
+    const handler = COMMAND_HANDLERS[command.name];
     try {
       log.info({ command: command.name, user: login }, "running command");
       return await handler(

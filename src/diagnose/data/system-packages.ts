@@ -1,4 +1,4 @@
-import type { SystemFamily } from "../types.js";
+import type { SystemFamily } from "../finding.js";
 
 /** A system package name per base-image family. */
 export type SystemPackages = Partial<Record<SystemFamily, string>>;

@@ -20,7 +20,7 @@ import {
   type InstallationClient,
 } from "../../../runner/github/installation-client.js";
 import type { RunnerLog } from "../../../runner/github/log.js";
-import { createRunnerTrust, type RunnerTrust } from "../../../runner/github/app-identity.js";
+import { createRunnerTrust, type RunnerTrust } from "../../../runner/github/runner-trust.js";
 import { BOT_USER, mockAppIdentity, signPayload, type UnsignedPayload } from "../../helpers/signing.js";
 import {
   GITHUB_API,

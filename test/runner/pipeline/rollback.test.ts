@@ -63,9 +63,24 @@ describeDocker(`rollback on real Docker (${COMPOSE_LABEL})`, () => {
       };
       expect(summary.status).toBe("rolled_back");
       expect(summary.verify.probes.some((p) => !p.ok && p.detail.includes("404"))).toBe(true);
-      expect(readFileSync(join(result.artifactsDir, "rollback.log"), "utf8")).toContain(
-        `tagged ${v1Image} as ${stack.image}`,
+      const rollbackLog = readFileSync(join(result.artifactsDir, "rollback.log"), "utf8");
+      expect(rollbackLog).toContain(`tagged ${v1Image} as ${stack.image}`);
+      // The restore's phases, in ms from the step's start: the failed container killed and the old one
+      // created side by side, then started, then the failed one removed.
+      const phases = /^rollback-up timeline \(ms\): (.*)$/m.exec(rollbackLog)?.[1] ?? "";
+      const at = Object.fromEntries(
+        phases.split(", ").map((p) => [p.split(" +")[0], Number(p.split(" +")[1])] as const),
       );
+      expect(Object.keys(at).sort()).toEqual([
+        "created",
+        "killed",
+        "listed",
+        "removed",
+        "renamed",
+        "started",
+      ]);
+      expect(at.started).toBeGreaterThanOrEqual(Math.max(at.killed!, at.created!));
+      expect(at.removed).toBeGreaterThanOrEqual(at.started!);
       expect(reporter.finished.map((r) => r.status)).toEqual(["rolled_back"]);
     },
     T,

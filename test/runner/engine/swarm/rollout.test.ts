@@ -19,6 +19,7 @@ const task = (id: string, image: string, state: string, desiredState = "running"
   containerId: `c-${id}`,
   error: state === "failed" ? "task: non-zero exit (1)" : "",
   slot: 1,
+  nodeId: "n1",
 });
 
 describe("judgeRollout", () => {
