@@ -57,6 +57,8 @@ export interface ZeroDowntimeRow {
   beyondBaselineMs: number;
   beyondBaselineStep: string;
   wallMs: number;
+  /** start-first: the drain step (the old container serving after the join, for proxies' DNS caches). */
+  drainMs: number;
   /** The run's steps with their durations. */
   steps: string;
   /** rollback: from the failed verification until only the old version answers (ms). */
@@ -146,6 +148,7 @@ async function measure(
     beyondBaselineMs: beyond.excessMs,
     beyondBaselineStep: stepAt(result, beyond.endAt),
     wallMs: result.durationMs,
+    drainMs: result.steps.find((s) => s.step === "drain-old")?.durationMs ?? 0,
     steps: result.steps.map((s) => `${s.step} ${s.durationMs}`).join(", "),
     oldOnlyMs: failedAt === null || before === null ? null : oldOnlyAfter(load.samples(), failedAt, before),
   };
@@ -211,8 +214,10 @@ export async function benchZeroDowntime(
     log(
       `failed verification -> old version only: start-first ${pick("start-first", "rollback").oldOnlyMs} ms (target <= 50 ms), recreate ${pick("recreate", "rollback").oldOnlyMs} ms`,
     );
+    const [sfDeploy, reDeploy] = [pick("start-first", "deploy"), pick("recreate", "deploy")];
     log(
-      `deploy wall time start-first / recreate: ${(pick("start-first", "deploy").wallMs / pick("recreate", "deploy").wallMs).toFixed(2)} (${pick("start-first", "deploy").wallMs} ms / ${pick("recreate", "deploy").wallMs} ms)`,
+      `deploy wall time start-first / recreate: ${(sfDeploy.wallMs / reDeploy.wallMs).toFixed(2)} (${sfDeploy.wallMs} ms / ${reDeploy.wallMs} ms); ` +
+        `without start-first's drain (${sfDeploy.drainMs} ms, deploy.drain): ${((sfDeploy.wallMs - sfDeploy.drainMs) / reDeploy.wallMs).toFixed(2)}`,
     );
     return rows;
   } finally {
