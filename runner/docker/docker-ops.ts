@@ -198,9 +198,26 @@ export function createDockerOps(
       const ignoreGone = (error: unknown) => {
         if (!isNotFound(error)) throw error;
       };
-      // The failed containers are killed first thing (stopped through the API with no grace period,
-      // a container is not started again by its restart policy): the old one can only start once
-      // they have let go of the host ports, and that stop is the longest call before the start.
+      // The failed container first gives up the name (a rename is instant, a few ms), and only then
+      // are the failed containers killed (stopped through the API with no grace period, a container is
+      // not started again by its restart policy) while the old one is created beside them: renaming a
+      // container while its stop is under way can fail on a loaded daemon, so the two never overlap.
+      // A container between two restarts of a crash loop cannot be renamed (it has no network sandbox
+      // then): that one is removed instead. Only the start needs the host ports the failed ones hold.
+      await Promise.all(
+        holdsName.map((c) =>
+          call(
+            (abortSignal) =>
+              docker
+                .getContainer(c.Id)
+                .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
+                // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
+                .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
+            "container rename",
+          ),
+        ),
+      );
+      mark("renamed");
       const killed = Promise.all(
         doomed.map((id) =>
           call(
@@ -216,28 +233,12 @@ export function createDockerOps(
           ),
         ),
       ).then(() => mark("killed"));
-      // Meanwhile the failed container gives up the name (a rename is instant), so the old one can be
-      // created while it is being killed. A container between two restarts of a crash loop cannot be
-      // renamed (it has no network sandbox then): that one is removed instead.
-      const created = (async () => {
-        await Promise.all(
-          holdsName.map((c) =>
-            call(
-              (abortSignal) =>
-                docker
-                  .getContainer(c.Id)
-                  .rename({ name: `${snapshot.name}_failed_${c.Id.slice(0, 12)}`, abortSignal })
-                  // (Docker answers that one with a 404 naming the sandbox, so any failure goes this way.)
-                  .catch(() => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)),
-              "container rename",
-            ),
-          ),
-        );
-        mark("renamed");
-        const container = await call(() => docker.createContainer(snapshot.create), "container create");
-        mark("created");
-        return container;
-      })();
+      const created = call(() => docker.createContainer(snapshot.create), "container create").then(
+        (container) => {
+          mark("created");
+          return container;
+        },
+      );
       // Both settle before anything is decided, so no call is left running behind a failure.
       const [kill, create] = await Promise.allSettled([killed, created]);
       if (create.status === "rejected") throw create.reason;
